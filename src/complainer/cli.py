@@ -1,0 +1,276 @@
+"""Commands: parse options, call the core, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from typer._click import exceptions as click_exceptions
+
+from complainer import __version__, drafting, listing, ui
+from complainer.campaign import PLURAL, POINT_KINDS
+from complainer.errors import EXIT_CANCELLED, EXIT_FAILURE, EXIT_USAGE, ComplainerError
+from complainer.files import check_writable, write_private
+from complainer.locales import resolve_language
+from complainer.registry import CAMPAIGNS_DIR_ENV, Registry, open_registry
+
+app = typer.Typer(
+    name="complainer",
+    help="Compose personal, legally grounded complaint letters for human-rights campaigns, and deliver them.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+campaigns_app = typer.Typer(
+    help="List campaigns; show one; start a new one.", rich_markup_mode="rich"
+)
+app.add_typer(campaigns_app, name="campaigns")
+
+CampaignsDir = Annotated[
+    Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation at run time on Python 3.10
+    typer.Option(
+        "--campaigns-dir",
+        help=f"Also load campaign folders from PATH (repeatable; or set {CAMPAIGNS_DIR_ENV}).",
+        metavar="PATH",
+    ),
+]
+
+
+def _registry(dirs: list[Path] | None) -> Registry:
+    return open_registry(dirs)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"complainer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Compose personal, legally grounded complaint letters for human-rights campaigns, and deliver them.
+
+    Exit codes: 0 done, 1 failure (a broken campaign, a file or delivery problem), 2 bad usage or input,
+    130 cancelled.
+    """
+
+
+DRAFT_EXAMPLES = """
+[bold]Examples[/bold]
+
+  complainer draft    [dim]# answer a few questions[/dim]
+
+  complainer draft --name "Anna Schmidt" --country DE --lang en --out letter.eml --no-input
+
+  complainer draft --name "Анна Шмидт" --country Germany --lang ru -a iccpr-19 -a iccpr-26 > letter.txt
+
+  complainer draft --name "Anna Schmidt" --country DE --format json | jq .subject
+"""
+
+
+@app.command(epilog=DRAFT_EXAMPLES)
+def draft(
+    name: Annotated[Optional[str], typer.Option(help="Your full name, as you sign.")] = None,  # noqa: UP045
+    country: Annotated[
+        Optional[str], typer.Option(help="Where you live: ISO code (DE) or name (Germany).")  # noqa: UP045
+    ] = None,
+    city: Annotated[Optional[str], typer.Option(help="Your city (optional).")] = None,  # noqa: UP045
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", "--organization", help="Your organisation (optional)."),
+    ] = None,
+    email: Annotated[
+        Optional[str], typer.Option(help="Your email address (optional; goes into From:).")  # noqa: UP045
+    ] = None,
+    lang: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Letter language: code or name (en, ru, русский, kk, қазақша). Default: the recipient's.",
+        ),
+    ] = None,
+    campaign: Annotated[
+        str | None,
+        typer.Option("--campaign", "-c", help="Campaign id (see: complainer campaigns)."),
+    ] = None,
+    target: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--target", "-t", help="Which letter of the campaign (default: to the authority)."
+        ),
+    ] = None,
+    argument: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--argument",
+            "-a",
+            help="Argument id (repeatable; default: the recommended set). See: complainer arguments.",
+        ),
+    ] = None,
+    recommendation: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--recommendation",
+            "-r",
+            help="Recommendation id (repeatable; default: the recommended set).",
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(help="A personal paragraph in your own words.")
+    ] = None,
+    note_file: Annotated[
+        Optional[Path], typer.Option(help="Read the personal paragraph from a file ('-' = stdin).")  # noqa: UP045
+    ] = None,
+    date: Annotated[
+        Optional[str], typer.Option(help="The letter's date, YYYY-MM-DD (default: today).")  # noqa: UP045
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Phrasing choice (default: derived from your name, country and the date)."
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="Recipient address, for letters without a fixed one (or to override it)."
+        ),
+    ] = None,
+    to_name: Annotated[Optional[str], typer.Option("--to-name", help="Recipient's name.")] = None,  # noqa: UP045
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="text, eml or json (default: from --out's extension, else text)."
+        ),
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", "-o", help="Write to this file instead of stdout ('-' = stdout)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never ask questions; fail if something is missing.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No notes on stderr (warnings still show).")
+    ] = False,
+    campaigns_dir: CampaignsDir = None,
+) -> None:
+    """Write a letter: asks what it needs in a terminal, or takes it all from flags."""
+    values = drafting.DraftValues(
+        campaign=campaign, target=target, name=name, country=country, city=city,
+        organisation=organisation, email=email, lang=lang, arguments=argument,
+        recommendations=recommendation, note=note, note_file=note_file, date=date, seed=seed,
+        to=to, to_name=to_name, fmt=fmt, out=out, force=force,
+    )  # fmt: skip
+    fmt_name = drafting.output_format(fmt, out)
+    out_path = Path(out) if out and out != "-" else None
+    if out_path is not None:
+        check_writable(out_path, force)
+    registry = _registry(campaigns_dir)
+    chosen = drafting.load_for(values, registry)
+    if not quiet:
+        for line in drafting.campaign_notes(chosen):
+            ui.note(line)
+    letter = drafting.build_letter(values, chosen)
+    for warning in letter.warnings:
+        ui.warn(warning)
+    data = drafting.render(letter, fmt_name)
+    if out_path is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_private(out_path, data, force=force)
+        if not quiet:
+            ui.note(f"saved {fmt_name} to {out_path}")
+
+
+@campaigns_app.callback(invoke_without_command=True)
+def campaigns_list(ctx: typer.Context, campaigns_dir: CampaignsDir = None) -> None:
+    """List the campaigns with their status, deadline and days left."""
+    if ctx.invoked_subcommand is not None:
+        return
+    registry = _registry(campaigns_dir)
+    loaded, broken = registry.load_all()
+    for problem in broken:
+        ui.warn(str(problem))
+    rows = listing.campaign_rows(loaded, dt.date.today(), registry.default_id())
+    listing.print_rows(
+        Console(), ["campaign", "status", "deadline", "when", "title"], rows, "Campaigns"
+    )
+
+
+@app.command(
+    epilog="[bold]Examples[/bold]\n\n  complainer arguments\n\n  complainer arguments --campaign kz-petition-2024 --lang ru"
+)
+def arguments(
+    campaign: Annotated[str | None, typer.Option("--campaign", "-c", help="Campaign id.")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", "-l", help="Language of titles and summaries.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Check validity on this date (default: today).")
+    ] = None,
+    campaigns_dir: CampaignsDir = None,
+) -> None:
+    """List a campaign's arguments and recommendations: ids, titles, citations, validity."""
+    registry = _registry(campaigns_dir)
+    chosen = registry.load(campaign or registry.default_id())
+    code = resolve_language(lang, chosen.languages) if lang else "en"
+    day = drafting.parse_date(date)
+    console = Console()
+    headers = ["id", "default", "title", "summary", "citations"]
+    for kind in POINT_KINDS:
+        title = PLURAL[kind].capitalize()
+        rows = listing.point_rows(chosen, kind, code, day)
+        if not console.is_terminal:
+            rows = [[kind, *r] for r in rows]
+        listing.print_rows(console, headers, rows, f"{title}: {chosen.id}")
+
+
+def main() -> None:
+    """The console entry point: every failure becomes one line on stderr and an exit code."""
+    try:
+        result = app(standalone_mode=False, prog_name="complainer")
+    except ComplainerError as exc:
+        ui.error(str(exc))
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        ui.err.print("Cancelled.")
+        sys.exit(EXIT_CANCELLED)
+    except click_exceptions.ClickException as exc:
+        hint = " (see --help)" if isinstance(exc, click_exceptions.UsageError) else ""
+        ui.error(exc.format_message().replace("\n", " ") + hint)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        ui.err.print("Cancelled.")
+        sys.exit(EXIT_CANCELLED)
+    except BrokenPipeError:
+        # A reader such as `head` closed the pipe: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_FAILURE)
+    except Exception as exc:
+        if os.environ.get("COMPLAINER_DEBUG"):
+            raise
+        ui.error(
+            f"unexpected {type(exc).__name__}: {exc} (set COMPLAINER_DEBUG=1 for details, and please report it)"
+        )
+        sys.exit(EXIT_FAILURE)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+__all__ = ["EXIT_USAGE", "app", "main"]

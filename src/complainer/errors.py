@@ -1,0 +1,28 @@
+"""Errors the core raises; the CLI turns each into one line on stderr and its exit code."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_CANCELLED = 130
+
+
+class ComplainerError(Exception):
+    """A problem to report to the user in one sentence."""
+
+    exit_code = EXIT_FAILURE
+
+
+class UsageProblem(ComplainerError):
+    """The command line (or an answer) asks for something that cannot be done: exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class CampaignError(ComplainerError):
+    """A campaign folder is broken; the message names the file and the field."""
+
+
+class DeliveryError(ComplainerError):
+    """Writing, opening or sending the letter failed."""

@@ -1,0 +1,1 @@
+"""Ways to deliver a composed letter: one small module each."""

@@ -1,0 +1,72 @@
+"""The Jinja environment: campaign templates are untrusted, so they run sandboxed and strict."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from complainer.errors import CampaignError
+
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def tidy(text: str) -> str:
+    """Trailing spaces gone, runs of blank lines folded to one, exactly one final newline."""
+    text = _TRAILING_SPACE.sub("", text.replace("\r\n", "\n"))
+    return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
+
+
+class Renderer:
+    """Renders one campaign's layouts and phrasings; errors name the campaign file at fault."""
+
+    def __init__(self, folder: Path) -> None:
+        # Immutable: a template may not even append to a list it was given.
+        self.env = ImmutableSandboxedEnvironment(
+            loader=FileSystemLoader(str(folder)),
+            undefined=StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+        )
+        self.folder = folder
+        self._snippets: dict[str, Any] = {}
+
+    def snippet(self, source: str, origin: Path, context: Mapping[str, Any]) -> str:
+        """Render one phrasing (a small template from a texts file)."""
+        try:
+            template = self._snippets.get(source)
+            if template is None:
+                template = self._snippets[source] = self.env.from_string(source)
+            return str(template.render(context)).strip()
+        except (SecurityError, TemplateError) as exc:
+            raise CampaignError(
+                f"{origin}: {_describe(exc)} in the text {_excerpt(source)}"
+            ) from exc
+
+    def layout(self, name: str, context: Mapping[str, Any]) -> str:
+        """Render `<lang>/<target>.j2` and tidy the result."""
+        try:
+            return tidy(self.env.get_template(name).render(context))
+        except TemplateSyntaxError as exc:
+            raise CampaignError(f"{self.folder / name}:{exc.lineno}: {_describe(exc)}") from exc
+        except (SecurityError, TemplateError) as exc:
+            raise CampaignError(f"{self.folder / name}: {_describe(exc)}") from exc
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, SecurityError):
+        return f"unsafe template code refused ({exc})"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"template syntax error: {exc.message}"
+    return f"template error: {exc}"
+
+
+def _excerpt(source: str, width: int = 60) -> str:
+    flat = " ".join(source.split())
+    return repr(flat if len(flat) <= width else flat[: width - 1] + "…")

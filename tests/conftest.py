@@ -1,0 +1,86 @@
+"""Shared helpers: the tests run the installed `complainer` command, as a user would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+LETTER_DATE = "2026-11-29"
+
+
+def complainer_exe() -> str:
+    """The `complainer` script of the environment running the tests (the venv CI installs into)."""
+    beside = Path(sys.executable).parent / ("complainer.exe" if os.name == "nt" else "complainer")
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("complainer")
+    if not found:
+        pytest.exit("the complainer command is not installed; run: pip install -e '.[test]'", 2)
+    return found
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path) -> dict[str, str]:
+    """An environment with no colour, a private HOME and no user campaign folders."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINER_", "XDG_"))}
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        NO_COLOR="1",
+        COLUMNS="100",
+        LC_ALL="C.UTF-8",
+        PYTHONIOENCODING="utf-8",
+    )
+    return env
+
+
+Runner = Callable[..., subprocess.CompletedProcess[bytes]]
+
+
+@pytest.fixture
+def run(tmp_path: Path, clean_env: dict[str, str]) -> Runner:
+    """Run `complainer ARGS` in tmp_path with stdin closed (or given bytes); 60 s at most."""
+
+    def _run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
+             cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+        return subprocess.run(
+            [complainer_exe(), *args],
+            input=stdin if stdin is not None else b"",
+            capture_output=True,
+            cwd=cwd or tmp_path,
+            env={**clean_env, **(env or {})},
+            timeout=60,
+            check=False,
+        )
+
+    return _run
+
+
+def stderr_of(result: subprocess.CompletedProcess[bytes]) -> str:
+    return result.stderr.decode("utf-8")
+
+
+def stdout_of(result: subprocess.CompletedProcess[bytes]) -> str:
+    return result.stdout.decode("utf-8")
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[bytes], code: int, *needles: str) -> str:
+    """A failure: the exit code, one error line on stderr naming `needles`, no traceback, no stdout."""
+    err = stderr_of(result)
+    assert result.returncode == code, (result.returncode, err)
+    assert "Traceback" not in err
+    assert result.stdout == b""
+    error_lines = [line for line in err.splitlines() if line.startswith("complainer: error:")]
+    assert len(error_lines) == 1, err
+    for needle in needles:
+        assert needle in error_lines[0], (needle, error_lines[0])
+    return error_lines[0]
