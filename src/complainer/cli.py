@@ -14,10 +14,18 @@ from typer._click import exceptions as click_exceptions
 
 from complainer import __version__, drafting, listing, ui
 from complainer.campaign import PLURAL, POINT_KINDS
-from complainer.errors import EXIT_CANCELLED, EXIT_FAILURE, EXIT_USAGE, ComplainerError
+from complainer.check import check_folder
+from complainer.errors import (
+    EXIT_CANCELLED,
+    EXIT_FAILURE,
+    EXIT_USAGE,
+    ComplainerError,
+    UsageProblem,
+)
 from complainer.files import check_writable, write_private
 from complainer.locales import resolve_language
 from complainer.registry import CAMPAIGNS_DIR_ENV, Registry, open_registry
+from complainer.scaffold import scaffold
 
 app = typer.Typer(
     name="complainer",
@@ -240,6 +248,69 @@ def arguments(
         if not console.is_terminal:
             rows = [[kind, *r] for r in rows]
         listing.print_rows(console, headers, rows, f"{title}: {chosen.id}")
+
+
+@campaigns_app.command("show")
+def campaigns_show(
+    campaign_id: Annotated[str, typer.Argument(metavar="ID", help="Campaign id.")],
+    campaigns_dir: CampaignsDir = None,
+) -> None:
+    """Show a campaign's background, status, recipients, targets and every source URL."""
+    chosen = _registry(campaigns_dir).load(campaign_id)
+    listing.show_campaign(Console(), chosen, dt.date.today())
+
+
+@campaigns_app.command(
+    "new",
+    epilog="[bold]Example[/bold]\n\n  complainer campaigns new my-campaign --dir ~/campaigns\n\n  complainer check ~/campaigns/my-campaign",
+)
+def campaigns_new(
+    campaign_id: Annotated[
+        str, typer.Argument(metavar="ID", help="New campaign id (lower-case, hyphens).")
+    ],
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to create the campaign folder.")
+    ] = Path("."),
+) -> None:
+    """Create a campaign folder to fill in; `complainer check` says what is left."""
+    folder = scaffold(campaign_id, directory)
+    ui.note(f"created {folder}; fill in the TODOs, then run: complainer check {folder}")
+
+
+@app.command(
+    epilog="[bold]Examples[/bold]\n\n  complainer check\n\n  complainer check ~/campaigns/my-campaign",
+)
+def check(
+    paths: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Argument(
+            metavar="[PATH]...", help="Campaign folders (default: every installed campaign)."
+        ),
+    ] = None,
+    date: Annotated[
+        Optional[str], typer.Option(help="Check as of this date (default: today).")  # noqa: UP045
+    ] = None,
+    campaigns_dir: CampaignsDir = None,
+) -> None:
+    """Check campaign folders: every text in every language, every template rendered, one page."""
+    if paths:
+        folders = list(paths)
+    else:
+        registry = _registry(campaigns_dir)
+        folders = [registry.folders[cid][0] for cid in registry.ids]
+    day = drafting.parse_date(date)
+    failed = 0
+    for folder in folders:
+        if not (folder / "campaign.toml").is_file():
+            raise UsageProblem(f"{folder} is not a campaign folder (no campaign.toml)")
+        report = check_folder(folder, day)
+        for problem in report.problems:
+            typer.echo(problem)
+        verdict = "ok" if not report.problems else f"{len(report.problems)} problem(s)"
+        typer.echo(f"{report.campaign}: {verdict} ({report.letters} letters rendered)")
+        failed += bool(report.problems)
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)
 
 
 def main() -> None:

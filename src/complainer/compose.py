@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from complainer.campaign import POINT_KINDS, Campaign, Citation, Point, PointKind, Source
@@ -127,6 +129,30 @@ def _recipient(campaign: Campaign, target_id: str, request: Request) -> Recipien
     return Recipient(name, fixed.email, text.address, source=fixed.email_source)
 
 
+@functools.cache
+def renderer_for(folder: Path) -> Renderer:
+    """One Jinja environment per campaign folder, so compiled templates are reused."""
+    return Renderer(folder)
+
+
+def base_context(
+    campaign: Campaign, writer: Writer, recipient: Recipient, lang: str, day: dt.date
+) -> dict[str, Any]:
+    """The variables every phrasing and layout sees (docs/campaign-format.md lists them)."""
+    return {
+        "writer": writer.context(lang),
+        "recipient": {
+            "name": recipient.name,
+            "email": recipient.email,
+            "address": list(recipient.address),
+        },
+        "date": long_date(day, lang),
+        "date_iso": day.isoformat(),
+        "deadline": long_date(campaign.deadline, lang) if campaign.deadline else "",
+        "campaign": {"id": campaign.id, "title": campaign.texts[lang].campaign().text("title")},
+    }
+
+
 def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     lang = request.language
     if lang not in campaign.languages:
@@ -154,19 +180,8 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
 
     recipient = _recipient(campaign, target_id, request)
     seed = request.seed if request.seed is not None else default_seed(writer, request.date)
-    renderer = Renderer(campaign.folder)
-    base: dict[str, Any] = {
-        "writer": writer.context(lang),
-        "recipient": {
-            "name": recipient.name,
-            "email": recipient.email,
-            "address": list(recipient.address),
-        },
-        "date": long_date(request.date, lang),
-        "date_iso": request.date.isoformat(),
-        "deadline": long_date(campaign.deadline, lang) if campaign.deadline else "",
-        "campaign": {"id": campaign.id, "title": texts.campaign().text("title")},
-    }
+    renderer = renderer_for(campaign.folder)
+    base = base_context(campaign, writer, recipient, lang, request.date)
 
     def phrase(slot: str, options: Sequence[str], *keys: str) -> str:
         return renderer.snippet(options[pick(seed, slot, len(options))], texts.origin(*keys), base)

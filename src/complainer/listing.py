@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from complainer.campaign import Campaign, PointKind
@@ -70,3 +71,39 @@ def point_rows(campaign: Campaign, kind: PointKind, lang: str, day: dt.date) -> 
         valid = "expired" if p.expired_citations(day) else ("yes" if p.default else "no")
         rows.append([p.id, valid, t.title, t.summary, cites])
     return rows
+
+
+def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
+    """Background, status, recipients, targets and every source, as plain readable text."""
+    texts = campaign.lang("en")
+    c = texts.campaign()
+    say = console.print
+    say(f"[bold]{escape(c.text('title'))}[/bold]  ({campaign.id})")
+    say(escape(c.text("summary")))
+    deadline = campaign.deadline.isoformat() if campaign.deadline else "none"
+    say(f"Status: {status_line(campaign)}; deadline: {deadline} ({days_left(campaign, today)})")
+    say(escape(c.text("status_note")))
+    if campaign.alternative:
+        say(f"Open alternative: {campaign.alternative}")
+    say(f"Languages: {', '.join(campaign.languages)}")
+    say("")
+    say("[bold]Recipients[/bold]")
+    for r in campaign.recipients.values():
+        rt = texts.recipient(r.id)
+        say(f"  {r.id}: {escape(rt.name)} <{r.email}>")
+        say(
+            f"    address from: {escape(campaign.sources[r.email_source].title)}; {escape(rt.email_note)}"
+        )
+        say(f"    reads: {', '.join(r.reads)}")
+    say("")
+    say("[bold]Targets[/bold] (--target)")
+    for t in campaign.targets.values():
+        tt = texts.target(t.id)
+        to = f"to {t.recipient}" if t.recipient else "recipient given with --to"
+        mark = " (default)" if t.id == campaign.default_target else ""
+        say(f"  {t.id}{mark}: {escape(tt.title)} ({to}) - {escape(tt.summary)}")
+    say("")
+    say("[bold]Sources[/bold]")
+    for s in campaign.sources.values():
+        say(f"  {s.id} ({s.confidence}): {escape(s.title)}")
+        say(f"    {s.url}", soft_wrap=True)

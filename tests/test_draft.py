@@ -1,0 +1,251 @@
+"""`complainer draft` with flags, end to end through the installed command."""
+
+from __future__ import annotations
+
+import email
+import json
+import os
+import stat
+from email import policy
+from pathlib import Path
+
+import pytest
+from conftest import LETTER_DATE, Runner, assert_clean_error, stderr_of, stdout_of
+
+PETITION = ["--campaign", "kz-petition-2024"]
+ANNA = ["--name", "Anna Schmidt", "--country", "DE", "--no-input", "--date", LETTER_DATE]
+
+
+def draft(run: Runner, *extra: str, lang: str = "en") -> str:
+    result = run("draft", *PETITION, *ANNA, "--lang", lang, *extra)
+    assert result.returncode == 0, stderr_of(result)
+    return stdout_of(result)
+
+
+def test_text_output_is_the_letter_alone(run: Runner) -> None:
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--city", "Berlin")
+    assert result.returncode == 0, stderr_of(result)
+    body = stdout_of(result)
+    assert body.endswith("\n") and not body.endswith("\n\n")
+    assert "Anna Schmidt" in body
+    assert "Berlin, Germany" in body
+    assert "29 November 2026" in body
+    assert "Ministry of Culture and Information" in body
+    # Notes go to stderr, never into the letter.
+    assert "closed" in stderr_of(result)
+    assert "Note:" not in body
+
+
+def test_eml_parses_back_and_matches_the_text(run: Runner, tmp_path: Path) -> None:
+    text = draft(run, "--email", "anna@example.org")
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--email", "anna@example.org", "--out", "letter.eml")
+    assert result.returncode == 0, stderr_of(result)
+    raw = (tmp_path / "letter.eml").read_bytes()
+    assert b"\r\n" in raw and raw.isascii()
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    assert msg["To"].addresses[0].addr_spec == "k.kense@mki.gov.kz"
+    assert "Ministry of Culture and Information" in msg["To"].addresses[0].display_name
+    assert msg["From"].addresses[0].addr_spec == "anna@example.org"
+    assert msg["From"].addresses[0].display_name == "Anna Schmidt"
+    assert msg["X-Unsent"] == "1"
+    assert msg["MIME-Version"] == "1.0"
+    assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@example.org>")
+    assert msg["Date"].datetime.date().isoformat() == LETTER_DATE
+    assert msg.get_content_type() == "text/plain"
+    assert msg.get_content_charset() == "utf-8"
+    assert msg.get_content().replace("\r\n", "\n") == text
+    subject_line = next(line for line in text.splitlines() if line.startswith("Subject: "))
+    assert msg["Subject"] == subject_line.removeprefix("Subject: ")
+    assert stat.S_IMODE(os.stat(tmp_path / "letter.eml").st_mode) == 0o600
+
+
+def test_eml_without_email_has_no_from(run: Runner) -> None:
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--format", "eml")
+    assert result.returncode == 0, stderr_of(result)
+    msg = email.message_from_bytes(result.stdout, policy=policy.default)
+    assert msg["From"] is None
+    assert msg["To"].addresses[0].addr_spec == "k.kense@mki.gov.kz"
+
+
+def test_json_output(run: Runner, tmp_path: Path) -> None:
+    text = draft(run, "--seed", "7")
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--seed", "7", "--out", "letter.json")
+    assert result.returncode == 0, stderr_of(result)
+    data = json.loads((tmp_path / "letter.json").read_text(encoding="utf-8"))
+    assert data["campaign"] == "kz-petition-2024"
+    assert data["language"] == "en"
+    assert data["date"] == LETTER_DATE
+    assert data["seed"] == 7
+    assert data["recipients"][0]["email"] == "k.kense@mki.gov.kz"
+    assert data["recipients"][0]["email_source"] == "appeal-2024"
+    assert data["body"] == text
+    assert data["subject"] in text
+    assert "iccpr-19" in data["arguments"]
+    assert "anti-discrimination-law" in data["recommendations"]
+    assert all(c["url"].startswith("https://") for c in data["citations"])
+
+
+def test_format_flag_beats_extension(run: Runner, tmp_path: Path) -> None:
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--format", "json", "--out", "x.txt")
+    assert result.returncode == 0, stderr_of(result)
+    assert json.loads((tmp_path / "x.txt").read_text(encoding="utf-8"))["language"] == "en"
+
+
+def test_template_syntax_in_a_name_stays_literal(run: Runner) -> None:
+    result = run("draft", *PETITION, "--name", "{{ 7*7 }} {% if true %}x{% endif %}", "--country", "DE",
+                 "--no-input", "--date", LETTER_DATE, "--lang", "en")  # fmt: skip
+    assert result.returncode == 0, stderr_of(result)
+    body = stdout_of(result)
+    assert "{{ 7*7 }} {% if true %}x{% endif %}" in body
+    assert "49" not in body
+
+
+def test_same_seed_same_letter_and_writers_differ(run: Runner) -> None:
+    first = draft(run)
+    assert draft(run) == first
+    assert draft(run, "--seed", "12345") == draft(run, "--seed", "12345")
+    bodies = set()
+    for i in range(12):
+        result = run("draft", *PETITION, "--name", f"Writer Number{i}", "--country", "FR", "--no-input",
+                     "--date", LETTER_DATE, "--lang", "en")  # fmt: skip
+        assert result.returncode == 0, stderr_of(result)
+        bodies.add(stdout_of(result).replace(f"Writer Number{i}", "NAME"))
+    # Twelve writers: with several phrasings per paragraph, nearly all letters differ.
+    assert len(bodies) >= 10
+
+
+def test_expired_citation_is_left_out_with_a_warning(run: Runner) -> None:
+    args = ["draft", *PETITION, "--name", "A B", "--country", "DE", "--no-input", "--lang", "en", "-a", "constitution-1995", "-a", "iccpr-19"]
+    before = run(*args, "--date", "2026-06-30")
+    after = run(*args, "--date", "2026-07-01")
+    assert before.returncode == 0 and after.returncode == 0
+    assert "art. 20" in stdout_of(before) or "article 20" in stdout_of(before).lower()
+    assert "constitution-1995" not in stderr_of(before)
+    assert "left out argument \"constitution-1995\"" in stderr_of(after)
+    assert "2026-06-30" in stderr_of(after)
+    assert "art. 20" not in stdout_of(after) and "article 20" not in stdout_of(after).lower()
+
+
+def test_chosen_points_only(run: Runner) -> None:
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "-a", "iccpr-26", "-r", "peaceful-assembly", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["arguments"] == ["iccpr-26"]
+    assert data["recommendations"] == ["peaceful-assembly"]
+    assert "Toonen" in data["body"] and "Fedotova" not in data["body"]
+
+
+def test_note_from_stdin_and_file(run: Runner, tmp_path: Path) -> None:
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--note-file", "-", stdin="My own words, here.\n".encode())
+    assert "My own words, here." in stdout_of(result)
+    (tmp_path / "note.txt").write_text("Написано мной.", encoding="utf-8")
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--note-file", "note.txt")
+    assert "Написано мной." in stdout_of(result)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needles"),
+    [
+        (["--campaign", "kz-petiton-2024"], 2, ["unknown campaign", "kz-petition-2024"]),
+        (["--lang", "de"], 2, ["unknown language", "ru"]),
+        (["-a", "iccpr-91"], 2, ["unknown argument", 'Did you mean "iccpr-19"']),
+        (["-r", "nope"], 2, ["unknown recommendation", "anti-discrimination-law"]),
+        (["--country", "Germnay"], 2, ["unknown country", "Germany"]),
+        (["--email", "anna@@example.org"], 2, ["not valid"]),
+        (["--name", "   "], 2, ["name is empty"]),
+        (["--name", "Anna\x07Schmidt"], 2, ["control character"]),
+        (["--date", "29/11/2026"], 2, ["YYYY-MM-DD"]),
+        (["--note-file", "missing.txt"], 2, ["missing.txt"]),
+        (["--format", "pdf"], 2, ["unknown format"]),
+        (["--bogus"], 2, ["--bogus"]),
+        (["--out", "no/such/dir/letter.eml"], 2, ["does not exist"]),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(run: Runner, tmp_path: Path, args: list[str], code: int, needles: list[str]) -> None:
+    base = {"--campaign": "kz-petition-2024", "--name": "Anna Schmidt", "--country": "DE", "--lang": "en"}
+    for flag in list(base):
+        if flag in args:
+            del base[flag]
+    flat = [x for kv in base.items() for x in kv]
+    before = set(tmp_path.iterdir())
+    result = run("draft", *flat, "--no-input", "--date", LETTER_DATE, *args)
+    assert_clean_error(result, code, *needles)
+    assert set(tmp_path.iterdir()) == before
+
+
+def test_unreadable_note_file(run: Runner, tmp_path: Path) -> None:
+    (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00bad")
+    assert_clean_error(run("draft", *PETITION, *ANNA, "--lang", "en", "--note-file", "bin.txt"), 2, "UTF-8")
+
+
+def test_missing_values_without_a_terminal_name_the_flags(run: Runner) -> None:
+    result = run("draft", *PETITION, "--no-input")
+    assert_clean_error(result, 2, "--name", "--country")
+
+
+def test_existing_file_is_kept_without_force(run: Runner, tmp_path: Path) -> None:
+    target = tmp_path / "letter.eml"
+    target.write_bytes(b"precious")
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--out", "letter.eml")
+    assert_clean_error(result, 2, "already exists", "--force")
+    assert target.read_bytes() == b"precious"
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--out", "letter.eml", "--force")
+    assert result.returncode == 0, stderr_of(result)
+    assert email.message_from_bytes(target.read_bytes(), policy=policy.default)["X-Unsent"] == "1"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+INJECTIONS = [
+    "Anna\r\nBcc: x@example.com",
+    "Anna\nBcc: x@example.com",
+    "=?utf-8?q?hi=0ABcc:_x@example.com?=",
+    "Anna =?UTF-8?B?SGk=?= Schmidt",
+]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+@pytest.mark.parametrize("flag", ["--name", "--to-name", "--city", "--organisation"])
+def test_header_injection_is_refused(run: Runner, tmp_path: Path, flag: str, value: str) -> None:
+    args = {"--name": "Anna Schmidt", flag: value}
+    flat = [x for kv in args.items() for x in kv]
+    result = run("draft", *PETITION, *flat, "--country", "DE", "--lang", "en", "--no-input", "--email", "anna@example.org",
+                 "--to", "office@example.org", "--out", "x.eml")  # fmt: skip
+    assert_clean_error(result, 2)
+    assert not (tmp_path / "x.eml").exists()
+
+
+@pytest.mark.parametrize("value", ["anna@example.org\r\nBcc: x@example.com", "=?utf-8?q?hi=0ABcc:_x@example.com?=@example.org"])
+def test_header_injection_in_addresses_is_refused(run: Runner, value: str) -> None:
+    assert_clean_error(run("draft", *PETITION, *ANNA, "--lang", "en", "--email", value, "--format", "eml"), 2)
+    assert_clean_error(run("draft", *PETITION, *ANNA, "--lang", "en", "--to", value, "--format", "eml"), 2)
+
+
+def test_stray_separators_around_an_address_are_tidied(run: Runner) -> None:
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--email", " mailto:anna@example.org;\u200b ", "--format", "eml")
+    assert result.returncode == 0, stderr_of(result)
+    msg = email.message_from_bytes(result.stdout, policy=policy.default)
+    assert msg["From"].addresses[0].addr_spec == "anna@example.org"
+
+
+def test_eml_headers_hold_exactly_what_was_given(run: Runner) -> None:
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "--email", "anna@example.org", "--format", "eml")
+    msg = email.message_from_bytes(result.stdout, policy=policy.default)
+    names = sorted(k.lower() for k in msg.keys())
+    expected = ["content-language", "content-transfer-encoding", "content-type", "date", "from", "message-id", "mime-version", "subject", "to", "x-unsent"]
+    assert names == expected
+
+
+def test_version_and_module_entry(run: Runner) -> None:
+    import subprocess
+    import sys
+
+    result = run("--version")
+    assert result.returncode == 0 and stdout_of(result).startswith("complainer ")
+    module = subprocess.run([sys.executable, "-m", "complainer", "--version"], capture_output=True, check=False)
+    assert module.stdout == result.stdout
+
+
+def test_help_has_examples(run: Runner) -> None:
+    result = run("draft", "--help")
+    assert result.returncode == 0
+    assert "Examples" in stdout_of(result)
+    assert "--no-input" in stdout_of(result)
