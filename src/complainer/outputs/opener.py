@@ -1,0 +1,79 @@
+"""Open a URL or a file with the platform's own launcher (not the `webbrowser` module)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+
+# A launcher that has not exited after this long is running the mail client in the foreground
+# (xdg-open does that when no desktop environment hands the work over): the client is up.
+WAIT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What happened: `ok`, the launcher used, and why it failed (empty when it did not)."""
+
+    ok: bool
+    launcher: str
+    problem: str = ""
+
+
+def launchers(target: str) -> list[str]:
+    """The launcher commands to try for `target` on this system, best first."""
+    if sys.platform == "darwin":
+        return ["open"]
+    if target.lower().startswith("mailto:"):
+        return ["xdg-email", "xdg-open"]
+    return ["xdg-open"]
+
+
+def _first_line(data: bytes) -> str:
+    lines = data.decode("utf-8", "replace").strip().splitlines()
+    line = lines[-1].strip() if lines else ""
+    return line if len(line) <= 160 else line[:157] + "..."
+
+
+def _run(path: str, command: str, target: str, wait: float) -> Opened:
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                [path, target],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # stdout carries only the product
+                stderr=errors,
+                start_new_session=True,  # Ctrl-C in this terminal does not close the mail client
+            )
+        except OSError as exc:
+            return Opened(False, command, f"{command} could not start: {exc.strerror}")
+        try:
+            code = proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            return Opened(True, command)
+        if code == 0:
+            return Opened(True, command)
+        errors.seek(0)
+        said = _first_line(errors.read())
+        # xdg-utils repeat the (long) URL in their messages; the exit status says enough then.
+        detail = f": {said}" if said and target not in said else ""
+        return Opened(False, command, f"{command} exited with status {code}{detail}")
+
+
+def open_target(target: str, wait: float = WAIT_SECONDS) -> Opened:
+    """Hand `target` (a URL or a file path) to the system; a missing launcher is a failure."""
+    if sys.platform == "win32":
+        try:
+            os.startfile(target)
+        except OSError as exc:
+            return Opened(False, "os.startfile", f"Windows could not open it: {exc.strerror}")
+        return Opened(True, "os.startfile")
+    tried = launchers(target)
+    for command in tried:
+        path = shutil.which(command)
+        if path:
+            return _run(path, command, target, wait)
+    return Opened(False, tried[0], f"no launcher found ({' or '.join(tried)} is not installed)")
