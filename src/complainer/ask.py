@@ -86,7 +86,9 @@ def edit_text(initial: str) -> str | None:
             say(f"Could not start the editor {command[0]!r} ({exc.strerror}); set $EDITOR.")
             return None
         if result.returncode != 0:
-            say(f"The editor {command[0]!r} exited with status {result.returncode}; note unchanged.")
+            say(
+                f"The editor {command[0]!r} exited with status {result.returncode}; note unchanged."
+            )
             return None
         return path.read_text(encoding="utf-8")
     finally:

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from typer._click import exceptions as click_exceptions
 
-from complainer import __version__, drafting, listing, ui
+from complainer import (
+    __version__,
+    delivery_options,
+    drafting,
+    listing,
+    mailclient,
+    sending,
+    ui,
+    wizard,
+)
 from complainer.campaign import PLURAL, POINT_KINDS
 from complainer.check import check_folder
 from complainer.errors import (
@@ -24,6 +34,7 @@ from complainer.errors import (
 )
 from complainer.files import check_writable, write_private
 from complainer.locales import resolve_language
+from complainer.outputs.mailto import DEFAULT_LIMIT
 from complainer.registry import CAMPAIGNS_DIR_ENV, Registry, open_registry
 from complainer.scaffold import scaffold
 
@@ -101,7 +112,10 @@ def draft(
         typer.Option("--organisation", "--organization", help="Your organisation (optional)."),
     ] = None,
     email: Annotated[
-        Optional[str], typer.Option(help="Your email address (optional; goes into From:).")  # noqa: UP045
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--email", "--from", help="Your email address (goes into From:; needed to send)."
+        ),
     ] = None,
     lang: Annotated[
         Optional[str],  # noqa: UP045
@@ -162,7 +176,9 @@ def draft(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="text, eml or json (default: from --out's extension, else text)."
+            "--format",
+            "-f",
+            help="text, eml, json or mailto (default: from --out's extension, else text).",
         ),
     ] = None,
     out: Annotated[
@@ -177,6 +193,18 @@ def draft(
         bool, typer.Option("--quiet", "-q", help="No notes on stderr (warnings still show).")
     ] = False,
     campaigns_dir: CampaignsDir = None,
+    open_: delivery_options.Open = False,
+    mailto_limit: delivery_options.MailtoLimit = DEFAULT_LIMIT,
+    send_now: delivery_options.Send = False,
+    smtp_host: delivery_options.SmtpHost = None,
+    smtp_port: delivery_options.SmtpPort = None,
+    smtp_user: delivery_options.SmtpUser = None,
+    tls: delivery_options.TlsMode = delivery_options.Tls.starttls,
+    cafile: delivery_options.CaFile = None,
+    timeout: delivery_options.Timeout = 30.0,
+    yes: delivery_options.Yes = False,
+    bcc_self: delivery_options.BccSelf = False,
+    no_save: delivery_options.NoSave = False,
 ) -> None:
     """Write a letter: asks what it needs in a terminal, or takes it all from flags."""
     values = drafting.DraftValues(
@@ -184,19 +212,40 @@ def draft(
         organisation=organisation, email=email, lang=lang, arguments=argument,
         recommendations=recommendation, note=note, note_file=note_file, date=date, seed=seed,
         to=to, to_name=to_name, fmt=fmt, out=out, force=force,
+        extra={"mailto_limit": mailto_limit},
     )  # fmt: skip
+    if open_ and send_now:
+        raise UsageProblem("give either --open or --send, not both")
     fmt_name = drafting.output_format(fmt, out)
     out_path = Path(out) if out and out != "-" else None
     if out_path is not None:
         check_writable(out_path, force)
+    asking = wizard.wanted(values, no_input or send_now)  # sending takes its values from flags
+    if not asking:
+        drafting.require_complete(values)  # before loading anything: a script learns it at once
     registry = _registry(campaigns_dir)
     chosen = drafting.load_for(values, registry)
+    if asking:
+        wizard.run(values, chosen)
+        return
     if not quiet:
         for line in drafting.campaign_notes(chosen):
             ui.note(line)
     letter = drafting.build_letter(values, chosen)
     for warning in letter.warnings:
         ui.warn(warning)
+    if send_now:
+        options = sending.SendOptions(
+            host=smtp_host, port=smtp_port, user=smtp_user, tls=tls, cafile=cafile,
+            timeout=timeout, yes=yes, bcc_self=bcc_self, save=not no_save,
+        )  # fmt: skip
+        sending.send_letter(letter, options, no_input=no_input, quiet=quiet)
+    if open_:
+        mailclient.open_letter(letter, mailto_limit, quiet=quiet)
+    if fmt_name == "mailto":
+        mailclient.warn_if_long(letter, mailto_limit)
+    if (open_ or send_now) and fmt is None and out is None:
+        return  # delivered; print only what was asked for
     data = drafting.render(letter, fmt_name)
     if out_path is None:
         sys.stdout.buffer.write(data)
@@ -205,6 +254,34 @@ def draft(
         write_private(out_path, data, force=force)
         if not quiet:
             ui.note(f"saved {fmt_name} to {out_path}")
+
+
+SEND_EXAMPLES = """
+[bold]Examples[/bold]
+
+  export COMPLAINER_SMTP_HOST=smtp.example.org COMPLAINER_SMTP_USER=anna@example.org
+
+  complainer send --name "Anna Schmidt" --country DE --from anna@example.org --bcc-self
+
+  complainer send --name "Anna Schmidt" --country DE --from anna@example.org --yes
+"""
+
+
+def send(**options: Any) -> None:
+    """Send the letter over SMTP (TLS): shows it, asks to confirm, keeps a copy.
+
+    Takes the same options as draft; --from, --smtp-host (and usually --smtp-user) are needed.
+    A copy of each sent letter is kept in your data folder (sent/); a letter that fails to send is
+    kept as a draft (drafts/) and the error says where.
+    """
+    draft(**options, send_now=True)
+
+
+# `send` is `draft --send`: the same options (read from draft's signature), less those it fixes.
+send.__signature__ = delivery_options.without(  # type: ignore[attr-defined]
+    inspect.signature(draft, eval_str=True), "send_now", "open_", "mailto_limit"
+)
+app.command(epilog=SEND_EXAMPLES)(send)
 
 
 @campaigns_app.callback(invoke_without_command=True)
@@ -341,6 +418,9 @@ def main() -> None:
             f"unexpected {type(exc).__name__}: {exc} (set COMPLAINER_DEBUG=1 for details, and please report it)"
         )
         sys.exit(EXIT_FAILURE)
+    if result == EXIT_CANCELLED:
+        # Typer turns a Ctrl-C that arrives outside a prompt into a silent exit 130; say it.
+        ui.err.print("Cancelled.")
     sys.exit(result if isinstance(result, int) else 0)
 
 

@@ -13,11 +13,12 @@ from complainer.errors import UsageProblem
 from complainer.locales import resolve_language
 from complainer.outputs.eml import to_eml
 from complainer.outputs.json_out import to_json
+from complainer.outputs.mailto import to_mailto
 from complainer.outputs.text import to_text
 from complainer.registry import Registry
 from complainer.writer import Writer, clean_email, clean_note, header_safe
 
-FORMATS = ("text", "eml", "json")
+FORMATS = ("text", "eml", "json", "mailto")
 _EXTENSIONS = {".eml": "eml", ".json": "json", ".txt": "text"}
 
 
@@ -52,6 +53,13 @@ REQUIRED = {"name": "--name", "country": "--country"}
 
 def missing_flags(values: DraftValues) -> list[str]:
     return [flag for attr, flag in REQUIRED.items() if not (getattr(values, attr) or "").strip()]
+
+
+def require_complete(values: DraftValues) -> None:
+    """One error naming every missing flag, for runs that may not ask (--no-input, no terminal)."""
+    missing = missing_flags(values)
+    if missing:
+        raise UsageProblem(f"missing {' and '.join(missing)} (needed when not asking questions)")
 
 
 def parse_date(value: str | None) -> dt.date:
@@ -107,9 +115,7 @@ def load_for(values: DraftValues, registry: Registry) -> Campaign:
 
 def build_letter(values: DraftValues, campaign: Campaign) -> Letter:
     """Validate every value and compose; raises UsageProblem naming the first bad one."""
-    missing = missing_flags(values)
-    if missing:
-        raise UsageProblem(f"missing {' and '.join(missing)} (needed when not asking questions)")
+    require_complete(values)
     writer = Writer.build(
         name=values.name or "",
         country=values.country or "",
@@ -141,6 +147,8 @@ def render(letter: Letter, fmt: str) -> bytes:
         return to_eml(letter)
     if fmt == "json":
         return to_json(letter)
+    if fmt == "mailto":
+        return to_mailto(letter)
     return to_text(letter)
 
 

@@ -51,7 +51,7 @@ def open_letter(letter: Letter, limit: int, quiet: bool = False) -> Handoff:
         why = "the mailto: link did not open"
     draft = store.save(letter, to_eml(letter), store.DRAFTS)
     if not quiet:
-        ui.note(f"{why}, so the letter is saved as an email draft: {draft}")
+        ui.note(f"{why}, so it is saved as an email draft: {draft}")
     opened = open_target(str(draft))
     if opened.ok:
         if not quiet:
@@ -73,5 +73,14 @@ def copy_by_hand(letter: Letter, draft: Path) -> None:
         f"the letter is saved as an email draft in {draft} and as plain text in {text};"
         " open the draft with your mail client, or paste the text into a new message:"
     )
-    ui.err.print(f"  To:      {letter.recipient.email}", markup=False, highlight=False)
-    ui.err.print(f"  Subject: {letter.subject}", markup=False, highlight=False)
+    ui.err.print(
+        f"  To:      {letter.recipient.email}", markup=False, highlight=False, soft_wrap=True
+    )
+    ui.err.print(f"  Subject: {letter.subject}", markup=False, highlight=False, soft_wrap=True)
+
+
+def warn_if_long(letter: Letter, limit: int) -> None:
+    """For --format mailto: a link longer than `limit` may do nothing when clicked."""
+    why = too_long(mailto_url(letter), limit)
+    if why:
+        ui.warn(f"{why}; it may not open everywhere (--open saves an .eml draft instead)")

@@ -50,8 +50,8 @@ def items_for(campaign: Campaign, kind: PointKind, day: dt.date) -> list[Item]:
         if expired:
             c = expired[0]
             why = (
-                f"it cites {_cite(campaign, c)}, and the letter is dated {day.isoformat()}; "
-                "it cannot be chosen"
+                f"its citation ({c.ref}) is {c.validity()}, and the letter is dated "
+                f"{day.isoformat()}, so it cannot be chosen"
             )
         cites = "; ".join(_cite(campaign, c) for c in p.citations)
         items.append(Item(p.id, t.title, t.summary, cites, why))
@@ -62,7 +62,9 @@ def _numbers(token: str, count: int) -> Iterable[int]:
     match = _RANGE.match(token)
     low, high = (match.group(1), match.group(2)) if match else (token, token)
     if not (low.isdigit() and high.isdigit()):
-        raise UsageProblem(f'"{token}" is not a number; type numbers such as "1 3", or all, or none')
+        raise UsageProblem(
+            f'"{token}" is not a number; type numbers such as "1 3", or all, or none'
+        )
     first, last = int(low), int(high)
     if not (1 <= first <= last <= count):
         raise UsageProblem(f'"{token}" is not between 1 and {count}')
@@ -90,19 +92,21 @@ def toggle(answer: str, items: Sequence[Item], ticked: set[str]) -> set[str]:
     return result
 
 
-def table(items: Sequence[Item], ticked: set[str]) -> Table:
+def table(items: Sequence[Item], ticked: set[str], details: bool = True) -> Table:
+    """The numbered list; without `details`, titles only (the list again after a toggle)."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True, justify="right")
     grid.add_column()
     for n, item in enumerate(items, 1):
         body = Text()
-        body.append(item.title, style="bold")
+        body.append(item.title, style="bold" if details else "")
         if item.outdated:
             body.append(" (outdated)")
-        body.append(f"\n{item.summary}\nCites: {item.cites}")
-        if item.outdated:
-            body.append(f"\nOutdated: {item.outdated}.")
+        if details:
+            body.append(f"\n{item.summary}\nCites: {item.cites}")
+            if item.outdated:
+                body.append(f"\nOutdated: {item.outdated}.")
         style = "dim" if item.outdated else ""
         mark = "[x]" if item.id in ticked else "[ ]"
         grid.add_row(Text(mark, style=style), Text(f"{n}.", style=style), body)
@@ -122,14 +126,19 @@ def choose(
     heading = "Arguments: the points your letter makes" if kind == "argument" else (
         "Recommendations: what you ask the authorities to do"
     )  # fmt: skip
+    details = True
     while True:
         say()
         say(f"{heading} ([x] = in the letter)", style="bold")
-        ui.err.print(table(items, ticked))
-        say('Toggle with numbers ("1 3"), "all" or "none"; Enter keeps this selection.')
+        ui.err.print(table(items, ticked, details))
+        say('Toggle with numbers ("1 3"), "all" or "none"; "?" for details; Enter keeps this.')
         answer = ask("Toggle")
         if not answer:
             return [i.id for i in items if i.id in ticked]
+        # After the first showing, the list is repeated by title only, so that it stays in view.
+        details = answer == "?"
+        if details:
+            continue
         try:
             ticked = toggle(answer, items, ticked)
         except UsageProblem as exc:

@@ -31,7 +31,7 @@ def name() -> str:
 def country() -> str:
     """An ISO code, from a code or a name in English, Russian, Kazakh, …; offers the closest on a typo."""
     say()
-    say("The country you live in: a code (DE) or a name (Germany, Германия, Германия).")
+    say("The country you live in: a code (DE) or a name (Germany, Германия).")
     while True:
         answer = ask("Country")
         if not answer:
@@ -42,11 +42,13 @@ def country() -> str:
             pass
         guess = closest_country(answer)
         if guess is not None:
-            if confirm(f'Did you mean {country_name(guess, "en")} ({guess})?', default=True):
+            if confirm(f"Did you mean {country_name(guess, 'en')} ({guess})?", default=True):
                 return guess
             say("Then please type it again, or give its two-letter code.")
         else:
-            say(f'"{answer}" is not a country I know. Give a code such as DE or a name such as Germany.')
+            say(
+                f'"{answer}" is not a country I know. Give a code such as DE or a name such as Germany.'
+            )
 
 
 def kazakhstan_note() -> None:
@@ -135,7 +137,7 @@ def note(current: str) -> str:
     )
     keep = current != ""
     if keep:
-        say("Enter keeps the note you wrote; type a new one, \"e\" to edit it, or \"-\" to remove it.")
+        say('Enter keeps the note you wrote; type a new one, "e" to edit it, or "-" to remove it.')
     else:
         say('Type it on one line, or "e" to write it in your editor ($EDITOR). Enter skips.')
     while True:

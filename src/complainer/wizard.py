@@ -21,7 +21,7 @@ from rich.text import Text
 
 from complainer import drafting, picker, questions, ui
 from complainer.ask import ask, confirm, say
-from complainer.campaign import Campaign
+from complainer.campaign import Campaign, PointKind
 from complainer.compose import Letter
 from complainer.errors import ComplainerError, UsageProblem
 from complainer.files import write_private
@@ -150,10 +150,12 @@ def _menu(session: Session) -> Next:
 def _header(campaign: Campaign, day: dt.date) -> None:
     texts = campaign.lang(UI_LANG).campaign()
     rows = [("Campaign", f"{texts.text('title')} ({campaign.id})")]
-    status = campaign.status
+    status: str = campaign.status
     if campaign.deadline:
         when = days_left(campaign, day)
         status += f"; deadline {long_date(campaign.deadline, UI_LANG)} ({when})"
+    else:
+        status += "; no deadline"
     rows.append(("Status", status))
     if campaign.status == "closed":
         outcome = texts.text("status_note")
@@ -175,33 +177,45 @@ def _header(campaign: Campaign, day: dt.date) -> None:
 
 def _check_given(values: drafting.DraftValues, campaign: Campaign) -> None:
     """Flags are not asked again, so check them first: a bad one fails before any question."""
-    if values.name:
-        values.name = clean_name(values.name)
-    if values.country:
-        values.country = resolve_country(values.country)
+    # Blank counts as missing (as in drafting.missing_flags): it is asked, not rejected.
+    if (values.name or "").strip():
+        values.name = clean_name(values.name or "")
+    if (values.country or "").strip():
+        values.country = resolve_country(values.country or "")
     if values.email:
         values.email = clean_email(values.email)
-    for label, attr in (("city", "city"), ("organisation", "organisation")):
-        given = getattr(values, attr)
-        if given:
-            setattr(values, attr, header_safe(given, label))
+    if values.city:
+        values.city = header_safe(values.city, "city")
+    if values.organisation:
+        values.organisation = header_safe(values.organisation, "organisation")
+    if values.to:
+        values.to = clean_email(values.to, "--to address")
+    if values.to_name:
+        values.to_name = header_safe(values.to_name, "--to-name")
     if values.lang:
         values.lang = resolve_language(values.lang, campaign.languages)
     target = values.target or campaign.default_target
     if target not in campaign.targets:
         raise UsageProblem(unknown_choice("target", target, list(campaign.targets)))
-    for kind, wanted_ids in (("argument", values.arguments), ("recommendation", values.recommendations)):
-        ids = [p.id for p in campaign.points(kind)]  # type: ignore[arg-type]
+    given: tuple[tuple[PointKind, list[str] | None], ...] = (
+        ("argument", values.arguments),
+        ("recommendation", values.recommendations),
+    )
+    for kind, wanted_ids in given:
+        ids = [p.id for p in campaign.points(kind)]
         for pid in wanted_ids or []:
             if pid not in ids:
                 raise UsageProblem(unknown_choice(kind, pid, ids))
-    values.note = drafting.read_note(values) if values.note_file is None else values.note
+    # A note from a file is read now, so that it counts as given and can be edited later.
+    # `--note-file -` is left for build_letter: here stdin is the terminal the questions use.
+    if values.note is not None or (values.note_file and str(values.note_file) != "-"):
+        values.note, values.note_file = drafting.read_note(values), None
 
 
 def _ask_writer(values: drafting.DraftValues, campaign: Campaign) -> None:
-    if not values.name:
+    if not (values.name or "").strip():
         values.name = questions.name()
-    if not values.country:
+    if not (values.country or "").strip():
         values.country = questions.country()
     if values.country == "KZ":
         questions.kazakhstan_note()
@@ -214,7 +228,7 @@ def _ask_writer(values: drafting.DraftValues, campaign: Campaign) -> None:
         values.email = questions.email()
     if values.city is None or values.organisation is None:
         say()
-        say("Where you write from and for whom: both appear in the letter.")
+        say("Your city and organisation, if you want them in the letter.")
     if values.city is None:
         values.city = questions.optional("city", "City")
     if values.organisation is None:
@@ -223,13 +237,17 @@ def _ask_writer(values: drafting.DraftValues, campaign: Campaign) -> None:
         values.to, values.to_name = questions.recipient()
 
 
-def _ask_choices(values: drafting.DraftValues, campaign: Campaign, day: dt.date, again: bool) -> None:
+def _ask_choices(
+    values: drafting.DraftValues, campaign: Campaign, day: dt.date, again: bool
+) -> None:
     """Arguments, recommendations, note; on the first pass, those given as flags are skipped."""
     target = campaign.targets[values.target or campaign.default_target]
     if target.arguments and (again or values.arguments is None):
         values.arguments = picker.choose(campaign, "argument", values.arguments, day)
     if target.recommendations and (again or values.recommendations is None):
-        values.recommendations = picker.choose(campaign, "recommendation", values.recommendations, day)
+        values.recommendations = picker.choose(
+            campaign, "recommendation", values.recommendations, day
+        )
     if values.note_file is None and (again or values.note is None):
         values.note = questions.note(values.note or "")
 

@@ -1,0 +1,190 @@
+"""Hand a finished message to an SMTP server over TLS: STARTTLS (default) or implicit TLS.
+
+Every failure becomes an SmtpFailure whose message says, in one line, what went wrong.
+The password is only ever passed to `login`; it never appears in a message.
+"""
+
+from __future__ import annotations
+
+import enum
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+
+# The EHLO name: an address literal rather than this machine's name, which smtplib would look up
+# (socket.getfqdn) and send; a submission server accepts it once the client has logged in.
+EHLO_NAME = "[127.0.0.1]"
+
+
+class Tls(str, enum.Enum):
+    starttls = "starttls"
+    ssl = "ssl"
+
+
+DEFAULT_PORTS = {Tls.starttls: 587, Tls.ssl: 465}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    tls: Tls = Tls.starttls
+    user: str | None = None
+    timeout: float = 30.0
+    cafile: Path | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+class SmtpFailure(Exception):
+    """Sending did not happen; the message says what failed."""
+
+
+def tls_context(cafile: Path | None) -> ssl.SSLContext:
+    """The system's CA bundle, or only `cafile` when one is given (a private server, a test)."""
+    try:
+        return ssl.create_default_context(cafile=str(cafile) if cafile else None)
+    except (OSError, ssl.SSLError) as exc:
+        raise SmtpFailure(f"cannot read the CA file {cafile}: {exc}") from exc
+
+
+def _says(code: int, text: bytes | str) -> str:
+    raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    said = " ".join(f"{code} {raw}".split())
+    return said if len(said) <= 200 else said[:197] + "..."
+
+
+def _timed_out(s: SmtpSettings) -> str:
+    unit = "second" if s.timeout == 1 else "seconds"
+    return f"the mail server {s.where} did not answer within {s.timeout:g} {unit} (--timeout)"
+
+
+def _connect(s: SmtpSettings, context: ssl.SSLContext) -> smtplib.SMTP:
+    if s.tls is Tls.ssl:
+        return smtplib.SMTP_SSL(
+            s.host, s.port, local_hostname=EHLO_NAME, timeout=s.timeout, context=context
+        )
+    smtp = smtplib.SMTP(s.host, s.port, local_hostname=EHLO_NAME, timeout=s.timeout)
+    try:
+        smtp.ehlo()
+        if not smtp.has_extn("starttls"):
+            raise SmtpFailure(
+                f"the mail server {s.where} does not offer STARTTLS, so nothing was sent"
+                " unencrypted; if it uses implicit TLS, try --tls ssl (usually port 465)"
+            )
+        smtp.starttls(context=context)
+        smtp.ehlo()
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _mail_options(
+    smtp: smtplib.SMTP, s: SmtpSettings, addresses: list[str], data: bytes
+) -> list[str]:
+    if not all(a.isascii() for a in addresses):
+        if not smtp.has_extn("smtputf8"):
+            raise SmtpFailure(
+                f"the mail server {s.where} cannot take non-ASCII addresses (no SMTPUTF8)"
+            )
+        return ["SMTPUTF8", "BODY=8BITMIME"]
+    if not data.isascii():
+        if not smtp.has_extn("8bitmime"):
+            raise SmtpFailure(f"the mail server {s.where} cannot take 8-bit text (no 8BITMIME)")
+        return ["BODY=8BITMIME"]
+    return []
+
+
+def _session(
+    s: SmtpSettings, password: str | None, sender: str, recipients: list[str], data: bytes
+) -> dict[str, tuple[int, bytes]]:
+    smtp = _connect(s, tls_context(s.cafile))
+    try:
+        if s.user:
+            try:
+                smtp.login(s.user, password or "")
+            except smtplib.SMTPAuthenticationError as exc:
+                raise SmtpFailure(
+                    f"the mail server {s.where} refused the login as {s.user}:"
+                    f" {_says(exc.smtp_code, exc.smtp_error)}"
+                ) from None
+            except smtplib.SMTPNotSupportedError:
+                raise SmtpFailure(
+                    f"the mail server {s.where} does not offer a login (AUTH); leave out --smtp-user"
+                ) from None
+        options = _mail_options(smtp, s, [sender, *recipients], data)
+        refused = smtp.sendmail(sender, recipients, data, mail_options=options)
+    except BaseException:
+        smtp.close()
+        raise
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()  # the letter was accepted; a rude goodbye does not matter
+    return refused
+
+
+def send(
+    s: SmtpSettings, password: str | None, sender: str, recipients: list[str], data: bytes
+) -> dict[str, tuple[int, bytes]]:
+    """Deliver `data` from `sender` to `recipients`; the recipients refused (if some were accepted)."""
+    try:
+        return _session(s, password, sender, recipients, data)
+    except SmtpFailure:
+        raise
+    except smtplib.SMTPRecipientsRefused as exc:
+        said = "; ".join(f"{a}: {_says(c, m)}" for a, (c, m) in exc.recipients.items())
+        raise SmtpFailure(f"the mail server {s.where} refused the recipient ({said})") from None
+    except smtplib.SMTPSenderRefused as exc:
+        raise SmtpFailure(
+            f"the mail server {s.where} refused the sender {sender}:"
+            f" {_says(exc.smtp_code, exc.smtp_error)}"
+        ) from None
+    except smtplib.SMTPDataError as exc:
+        raise SmtpFailure(
+            f"the mail server {s.where} refused the letter: {_says(exc.smtp_code, exc.smtp_error)}"
+        ) from None
+    except smtplib.SMTPConnectError as exc:
+        raise SmtpFailure(
+            f"the mail server {s.where} turned the connection away:"
+            f" {_says(exc.smtp_code, exc.smtp_error)}"
+        ) from None
+    except smtplib.SMTPResponseException as exc:
+        raise SmtpFailure(
+            f"the mail server {s.where} said: {_says(exc.smtp_code, exc.smtp_error)}"
+        ) from None
+    except smtplib.SMTPServerDisconnected as exc:
+        if isinstance(exc.__context__, TimeoutError):  # smtplib reports a read timeout this way
+            raise SmtpFailure(_timed_out(s)) from None
+        raise SmtpFailure(
+            f"the mail server {s.where} closed the connection ({exc or 'no reason given'})"
+        ) from None
+    except smtplib.SMTPException as exc:
+        raise SmtpFailure(f"sending through {s.where} failed: {exc}") from None
+    except ssl.SSLCertVerificationError as exc:
+        raise SmtpFailure(
+            f"TLS with {s.where} failed: its certificate is not trusted ({exc.verify_message});"
+            " for a server with its own CA, give the CA file with --cafile"
+        ) from None
+    except ssl.SSLError as exc:
+        raise SmtpFailure(
+            f"TLS with {s.where} failed ({exc.reason or exc});"
+            " check --tls: STARTTLS is usually port 587, implicit TLS (ssl) port 465"
+        ) from None
+    except socket.gaierror as exc:
+        raise SmtpFailure(f"cannot find the mail server {s.host}: {exc.strerror}") from None
+    except ConnectionRefusedError:
+        raise SmtpFailure(
+            f"cannot connect to the mail server {s.where}: connection refused"
+        ) from None
+    except TimeoutError:
+        raise SmtpFailure(_timed_out(s)) from None
+    except OSError as exc:
+        raise SmtpFailure(
+            f"cannot talk to the mail server {s.where}: {exc.strerror or exc}"
+        ) from None

@@ -1,0 +1,172 @@
+"""`complainer send`: preview, confirm, send over SMTP, keep a copy; on failure keep a draft.
+
+The envelope and the headers hold only what the person gave or confirmed: their --from address,
+the recipient shown in the preview, and (with --bcc-self) their own address as an extra envelope
+recipient, never a Bcc: header. The password comes from COMPLAINER_SMTP_PASSWORD or a hidden prompt
+on the terminal; it is never a flag, never stored, never printed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+from rich.text import Text
+
+from complainer import store, ui
+from complainer.compose import Letter
+from complainer.errors import DeliveryError, UsageProblem
+from complainer.outputs import smtp
+from complainer.outputs.eml import build_message, to_eml
+
+PASSWORD_ENV = "COMPLAINER_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """The sending flags of `draft --send` / `send`; None means "not given"."""
+
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    tls: smtp.Tls = smtp.Tls.starttls
+    cafile: Path | None = None
+    timeout: float = 30.0
+    yes: bool = False
+    bcc_self: bool = False
+    save: bool = True
+
+
+def settings(opts: SendOptions) -> smtp.SmtpSettings:
+    host = (opts.host or "").strip()
+    if not host:
+        raise UsageProblem(
+            "sending needs your mail server: give --smtp-host HOST (or set COMPLAINER_SMTP_HOST)"
+        )
+    return smtp.SmtpSettings(
+        host=host,
+        port=opts.port or smtp.DEFAULT_PORTS[opts.tls],
+        tls=opts.tls,
+        user=(opts.user or "").strip() or None,
+        timeout=opts.timeout,
+        cafile=opts.cafile,
+    )
+
+
+def envelope(letter: Letter, bcc_self: bool) -> tuple[str, list[str]]:
+    sender = letter.writer.email
+    if not sender:
+        raise UsageProblem(
+            "sending needs your email address: give --from EMAIL (it is the letter's From:)"
+        )
+    recipients = [letter.recipient.email]
+    if bcc_self and sender.casefold() != letter.recipient.email.casefold():
+        recipients.append(sender)
+    return sender, recipients
+
+
+def preview(letter: Letter, s: smtp.SmtpSettings, recipients: list[str]) -> None:
+    r, w = letter.recipient, letter.writer
+    rows = [
+        ("From", f"{w.name} <{w.email}>"),
+        ("To", f"{r.name} <{r.email}>" if r.name else r.email),
+    ]
+    if len(recipients) > 1:
+        rows.append(("Copy", f"{recipients[1]} (to you; the recipient does not see it)"))
+    rows.append(("Subject", letter.subject))
+    login = f", login {s.user}" if s.user else ", no login"
+    rows.append(("Server", f"{s.where} ({s.tls.value.upper()}{login})"))
+    ui.err.print()
+    for label, value in rows:
+        ui.err.print(Text(f"{label + ':':<9}{value}"), soft_wrap=True)
+    ui.err.print()
+    ui.err.print(Text(letter.body.rstrip("\n")))
+    ui.err.print()
+
+
+def env_password(s: smtp.SmtpSettings, can_ask: bool) -> str | None:
+    """The password from the environment; None when there is no login or it is to be asked."""
+    if not s.user:
+        return None
+    password = os.environ.get(PASSWORD_ENV, "")
+    if not password and not can_ask:
+        raise UsageProblem(
+            f"no password for {s.user}: set {PASSWORD_ENV}, or run in a terminal to be asked"
+        )
+    return password or None
+
+
+def _ask_password(s: smtp.SmtpSettings, letter: Letter) -> str:
+    try:
+        password = getpass.getpass(f"Password for {s.user} at {s.host}: ")
+    except EOFError:
+        raise typer.Abort() from None
+    if not password:
+        raise UsageProblem(
+            f"no password given for {s.user}; the letter is saved as a draft: {_keep_draft(letter)}"
+        )
+    return password
+
+
+def _keep_draft(letter: Letter) -> Path:
+    return store.save(letter, to_eml(letter), store.DRAFTS)
+
+
+def send_letter(letter: Letter, opts: SendOptions, no_input: bool, quiet: bool) -> Path | None:
+    """Send `letter`; the path of the copy kept in sent/ (None with --no-save)."""
+    s = settings(opts)
+    sender, recipients = envelope(letter, opts.bcc_self)
+    can_ask = not no_input and sys.stdin.isatty()
+    if not opts.yes and not can_ask:
+        raise UsageProblem(
+            "sending asks you to confirm, and there is no terminal to ask in"
+            " (or --no-input was given); add --yes to send without asking"
+        )
+    password = env_password(s, can_ask)
+    if not (quiet and opts.yes):
+        preview(letter, s, recipients)
+    if not opts.yes and not typer.confirm(
+        f"Send this letter to {letter.recipient.email} now?", default=False, err=True
+    ):
+        ui.note(f"not sent; the letter is saved as a draft: {_keep_draft(letter)}")
+        raise typer.Abort()
+    if s.user and password is None:
+        password = _ask_password(s, letter)
+    data = build_message(letter, unsent=False).as_bytes()
+    try:
+        refused = smtp.send(s, password, sender, recipients, data)
+    except smtp.SmtpFailure as exc:
+        raise DeliveryError(
+            f"{exc}; the letter is saved as a draft: {_keep_draft(letter)}"
+        ) from None
+    except KeyboardInterrupt:
+        ui.warn(f"interrupted; the letter is saved as a draft: {_keep_draft(letter)}")
+        raise
+    for address, (code, said) in refused.items():
+        problem = (
+            f"the mail server did not take {address}: {code} {said.decode('utf-8', 'replace')}"
+        )
+        if address == letter.recipient.email:
+            raise DeliveryError(f"{problem}; the letter is saved as a draft: {_keep_draft(letter)}")
+        ui.warn(problem)
+    return _keep_sent(letter, data, opts.save, quiet)
+
+
+def _keep_sent(letter: Letter, data: bytes, save: bool, quiet: bool) -> Path | None:
+    where = f"sent to {letter.recipient.email}"
+    if not save:
+        if not quiet:
+            ui.note(f"{where} (no copy kept: --no-save)")
+        return None
+    try:
+        path = store.save(letter, data, store.SENT)
+    except DeliveryError as exc:
+        ui.warn(f"{where}, but no copy could be kept: {exc}")
+        return None
+    if not quiet:
+        ui.note(f"{where}; a copy is in {path}")
+    return path

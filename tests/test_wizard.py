@@ -1,0 +1,471 @@
+"""The interactive `complainer draft`, driven through a real pseudo-terminal (pexpect).
+
+Each test runs the installed command as a person would: the questions arrive on the terminal, the
+answers are typed, and what ends up on disk or on stdout is checked. Two campaigns serve: the
+built-in default (a real letter, compared with the same letter made from flags) and a small one
+written here, whose texts carry markers (ALPHA, BETA, ...) that show which arguments went in.
+"""
+
+from __future__ import annotations
+
+import email
+import io
+import json
+import os
+import re
+import shlex
+import stat
+import subprocess
+from email import policy
+from pathlib import Path
+
+import pexpect
+import pytest
+from conftest import LETTER_DATE, Runner, assert_clean_error, complainer_exe, stderr_of, stdout_of
+
+TIMEOUT = 20  # seconds per expected prompt
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+# The small campaign: four arguments (ALPHA and BETA ticked by default, GAMMA not, DELTA ticked but
+# citing a law that expired before the letter's date) and two recommendations.
+CAMPAIGN_TOML = """
+id = "wizard-test"
+status = "open"
+deadline = 2026-12-31
+languages = ["en"]
+
+[[recipients]]
+id = "office"
+email = "office@example.org"
+email_source = "src"
+reads = ["en"]
+
+[[targets]]
+id = "office"
+recipient = "office"
+
+[[sources]]
+id = "src"
+title = "A test source"
+url = "https://example.org/source"
+confidence = "verified"
+
+[[sources]]
+id = "old-law"
+title = "An old law"
+url = "https://example.org/old-law"
+confidence = "verified"
+
+[[arguments]]
+id = "alpha"
+default = true
+citations = [{ source = "src", ref = "p. 1" }]
+
+[[arguments]]
+id = "beta"
+default = true
+citations = [{ source = "src", ref = "p. 2" }]
+
+[[arguments]]
+id = "gamma"
+default = false
+citations = [{ source = "src", ref = "p. 3" }]
+
+[[arguments]]
+id = "delta"
+default = true
+citations = [{ source = "old-law", ref = "art. 1", valid_until = 2026-06-30 }]
+
+[[recommendations]]
+id = "one"
+default = true
+citations = [{ source = "src", ref = "p. 4" }]
+
+[[recommendations]]
+id = "two"
+default = false
+citations = [{ source = "src", ref = "p. 5" }]
+"""
+
+
+def _point(key: str, marker: str) -> str:
+    phrasings = ", ".join(f'"{marker} text, phrasing {n}."' for n in (1, 2, 3))
+    return (
+        f'[{key}]\ntitle = "{marker.title()} title"\nsummary = "{marker.title()} summary."\n'
+        f"text = [{phrasings}]\n"
+    )
+
+
+TEXTS_TOML = (
+    """
+language = "en"
+
+[campaign]
+title = "Wizard test campaign"
+summary = "A campaign for the tests."
+status_note = "Open."
+
+[recipients.office]
+name = "The Test Office"
+address = ["1 Test Street", "Testville"]
+email_note = "Made up for the tests."
+
+[targets.office]
+title = "Letter to the office"
+summary = "The only letter."
+subject = ["Test subject one", "Test subject two"]
+
+[targets.office.paragraphs]
+salutation = ["Dear Office,", "Dear Sir or Madam,", "To the Office,"]
+signoff = ["Yours faithfully,", "With respect,", "Sincerely,"]
+"""
+    + _point("arguments.alpha", "ALPHA")
+    + _point("arguments.beta", "BETA")
+    + _point("arguments.gamma", "GAMMA")
+    + _point("arguments.delta", "DELTA")
+    + _point("recommendations.one", "REC-ONE")
+    + _point("recommendations.two", "REC-TWO")
+)
+
+TEMPLATE = """{{ p.salutation }}
+{% for a in arguments %}{{ a.text }}
+{% endfor %}{% for r in recommendations %}{{ r.text }}
+{% endfor %}{{ note }}
+{{ p.signoff }}
+{{ writer.name }}, {{ writer.place }}
+"""
+
+
+@pytest.fixture
+def env(clean_env: dict[str, str]) -> dict[str, str]:
+    return {**clean_env, "COLUMNS": "80", "LINES": "50", "TERM": "xterm"}
+
+
+@pytest.fixture
+def test_campaign(tmp_path: Path) -> list[str]:
+    """Flags that select the small campaign (written into tmp_path/campaigns)."""
+    folder = tmp_path / "campaigns" / "wizard-test"
+    (folder / "en").mkdir(parents=True)
+    (folder / "campaign.toml").write_text(CAMPAIGN_TOML, encoding="utf-8")
+    (folder / "en" / "texts.toml").write_text(TEXTS_TOML, encoding="utf-8")
+    (folder / "en" / "office.j2").write_text(TEMPLATE, encoding="utf-8")
+    return ["--campaigns-dir", str(folder.parent), "--campaign", "wizard-test"]
+
+
+def spawn(
+    cwd: Path, env: dict[str, str], *args: str, stdout_to: str | None = None
+) -> pexpect.spawn:
+    """`complainer draft --date LETTER_DATE ARGS` in a pty (stdout redirected to a file if asked)."""
+    argv = [complainer_exe(), "draft", "--date", LETTER_DATE, *args]
+    if stdout_to is None:
+        command, cmd_args = argv[0], argv[1:]
+    else:
+        command, cmd_args = "bash", ["-c", f"{shlex.join(argv)} > {shlex.quote(stdout_to)}"]
+    child = pexpect.spawn(
+        command, cmd_args, cwd=str(cwd), env=env, encoding="utf-8",
+        dimensions=(50, 80), timeout=TIMEOUT,
+    )  # fmt: skip
+    child.logfile_read = io.StringIO()  # everything the terminal showed, for transcript()
+    return child
+
+
+def transcript(child: pexpect.spawn) -> str:
+    log = child.logfile_read
+    assert isinstance(log, io.StringIO)
+    return flat(log.getvalue())
+
+
+def answer(child: pexpect.spawn, prompt: str, text: str) -> str:
+    """Wait for `prompt`, type `text`; what the terminal showed before the prompt, as flat text."""
+    child.expect_exact(prompt)
+    shown = flat(str(child.before))
+    child.sendline(text)
+    return shown
+
+
+def flat(shown: str) -> str:
+    """Without ANSI codes, and with line wraps and runs of spaces (table padding) as one space."""
+    return " ".join(ANSI.sub("", shown).split())
+
+
+def finish(child: pexpect.spawn) -> tuple[int, str]:
+    child.expect(pexpect.EOF)
+    rest = flat(str(child.before))
+    child.close()
+    assert child.exitstatus is not None, f"killed by signal {child.signalstatus}"
+    return child.exitstatus, rest
+
+
+def files_under(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_complete_run_saves_an_eml(tmp_path: Path, env: dict[str, str], run: Runner) -> None:
+    child = spawn(tmp_path, env)
+    header = answer(child, "Name: ", "Anna Schmidt")
+    assert "Nothing is sent or stored unless you choose" in header
+    assert "Status:" in header
+    answer(child, "Country: ", "Germany")
+    answer(child, "Language (number, code or name)", "")  # the recipient's language, proposed
+    answer(child, "Email (Enter skips): ", "anna@example.org")
+    answer(child, "City (optional, Enter skips): ", "Berlin")
+    answer(child, "Organisation (optional, Enter skips): ", "")
+    answer(child, "Toggle: ", "")
+    answer(child, "Toggle: ", "")
+    answer(child, "Note: ", "I write as a teacher.")
+    preview = answer(child, "Choice [s]: ", "s")
+    assert "Preview" in preview and "Subject:" in preview and "address from:" in preview
+    answer(child, "Save to [", "")
+    code, rest = finish(child)
+    assert code == 0, rest
+    assert "Saved to" in rest
+
+    saved = [p for p in tmp_path.glob("complaint-*.eml")]
+    assert len(saved) == 1, files_under(tmp_path)
+    assert stat.S_IMODE(saved[0].stat().st_mode) == 0o600
+    msg = email.message_from_bytes(saved[0].read_bytes(), policy=policy.default)
+
+    # The same letter made from flags says who it goes to and what its subject is.
+    flags = run(
+        "draft", "--name", "Anna Schmidt", "--country", "DE", "--email", "anna@example.org",
+        "--city", "Berlin", "--note", "I write as a teacher.", "--date", LETTER_DATE,
+        "--no-input", "--format", "json",
+    )  # fmt: skip
+    assert flags.returncode == 0, stderr_of(flags)
+    expected = json.loads(stdout_of(flags))
+    assert saved[0].name == f"complaint-{expected['campaign']}-{expected['language']}.eml"
+    assert msg["To"].addresses[0].addr_spec == expected["recipients"][0]["email"]
+    assert msg["From"].addresses[0].addr_spec == "anna@example.org"
+    assert msg["Subject"] == expected["subject"]
+    body = msg.get_body(("plain",)).get_content()
+    assert "Anna Schmidt" in body
+    assert "I write as a teacher." in body
+    assert body.replace("\r\n", "\n") == expected["body"]
+
+
+def test_toggling_arguments_changes_the_letter(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    child = spawn(tmp_path, env, *test_campaign, "--country", "DE")
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "Email (Enter skips): ", "")
+    answer(child, "City (optional, Enter skips): ", "")
+    listing = answer(child, "Organisation (optional, Enter skips): ", "")
+    listing = answer(child, "Toggle: ", "4")
+    # The default set is ticked; the argument whose citation expired is shown, unticked, as outdated.
+    assert re.search(r"\[x\] 1\. Alpha title", listing)
+    assert re.search(r"\[x\] 2\. Beta title", listing)
+    assert re.search(r"\[ \] 3\. Gamma title", listing)
+    assert re.search(r"\[ \] 4\. Delta title \(outdated\)", listing)
+    assert "valid until 2026-06-30" in listing
+    refused = answer(child, "Toggle: ", "1 3")
+    assert "4 is outdated" in refused and "cannot be chosen" in refused
+    listing = answer(child, "Toggle: ", "")
+    assert re.search(r"\[ \] 1\. Alpha title", listing)
+    assert re.search(r"\[x\] 3\. Gamma title", listing)
+    answer(child, "Toggle: ", "")  # recommendations: keep the default
+    answer(child, "Note: ", "")
+    preview = answer(child, "Choice [s]: ", "e")
+    assert "GAMMA text" in preview and "BETA text" in preview
+    assert "ALPHA text" not in preview and "DELTA text" not in preview
+
+    # Edit again: back at the arguments, with the choice made before.
+    listing = answer(child, "Toggle: ", "1")
+    assert re.search(r"\[ \] 1\. Alpha title", listing)
+    answer(child, "Toggle: ", "")
+    answer(child, "Toggle: ", "2")  # recommendations: add the second
+    answer(child, "Toggle: ", "")
+    answer(child, "Note: ", "")
+    answer(child, "Choice [s]: ", "s")
+    answer(child, "Save to [", "letter.txt")
+    code, rest = finish(child)
+    assert code == 0, rest
+
+    letter = (tmp_path / "letter.txt").read_text(encoding="utf-8")
+    for present in ("ALPHA text", "BETA text", "GAMMA text", "REC-ONE text", "REC-TWO text"):
+        assert present in letter
+    assert "DELTA text" not in letter
+
+
+def test_invalid_email_is_asked_again(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    child = spawn(tmp_path, env, *test_campaign, "--country", "DE")
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "Email (Enter skips): ", "anna@@example")
+    explained = answer(child, "Email (Enter skips): ", "anna@example.org")
+    assert "is not valid" in explained and "Type it again" in explained
+    answer(child, "City (optional, Enter skips): ", "")
+    answer(child, "Organisation (optional, Enter skips): ", "")
+    answer(child, "Toggle: ", "")
+    answer(child, "Toggle: ", "")
+    answer(child, "Note: ", "")
+    answer(child, "Choice [s]: ", "s")
+    answer(child, "Save to [", "letter.eml")
+    code, rest = finish(child)
+    assert code == 0, rest
+    msg = email.message_from_bytes((tmp_path / "letter.eml").read_bytes(), policy=policy.default)
+    assert msg["From"].addresses[0].addr_spec == "anna@example.org"
+    assert msg["To"].addresses[0].addr_spec == "office@example.org"
+
+
+def test_country_typo_gets_a_suggestion(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    child = spawn(tmp_path, env, *test_campaign, "--name", "Anna Schmidt")
+    answer(child, "Country: ", "Germny")
+    answer(child, "Did you mean Germany (DE)? (Y/n): ", "n")  # not what was meant: asked again
+    answer(child, "Country: ", "Frnace")
+    answer(child, "Did you mean France (FR)? (Y/n): ", "")  # Enter accepts
+    answer(child, "Email (Enter skips): ", "")
+    answer(child, "City (optional, Enter skips): ", "Lyon")
+    answer(child, "Organisation (optional, Enter skips): ", "")
+    answer(child, "Toggle: ", "")
+    answer(child, "Toggle: ", "")
+    answer(child, "Note: ", "")
+    preview = answer(child, "Choice [s]: ", "q")
+    assert "Anna Schmidt, Lyon, France" in preview
+    code, rest = finish(child)
+    assert code == 0, rest
+    assert "Nothing was saved" in rest
+    assert files_under(tmp_path / "home") == set()
+
+
+def test_writers_in_kazakhstan_get_the_appeal_rules(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    child = spawn(tmp_path, env, *test_campaign, "--name", "Айгерим")
+    answer(child, "Country: ", "Казахстан")
+    shown = answer(child, "Email (Enter skips): ", "")
+    assert "postal address" in shown and "anonymous appeals are not considered" in shown
+    child.sendintr()
+    code, _ = finish(child)
+    assert code == 130
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "end-of-input"])
+def test_cancelling_midway_leaves_no_file_and_exits_130(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str], how: str
+) -> None:
+    before = files_under(tmp_path)
+    child = spawn(tmp_path, env, *test_campaign, "--out", "letter.eml")
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "Country: ", "DE")
+    answer(child, "Email (Enter skips): ", "anna@example.org")
+    answer(child, "City (optional, Enter skips): ", "")
+    answer(child, "Organisation (optional, Enter skips): ", "")
+    child.expect_exact("Toggle: ")
+    if how == "ctrl-c":
+        child.sendintr()
+    else:
+        child.sendeof()
+    code, rest = finish(child)
+    assert code == 130
+    assert "Cancelled." in rest
+    assert "Traceback" not in rest
+    assert files_under(tmp_path) == before
+
+
+def test_no_terminal_and_no_flags_fails_fast_naming_them(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    with open(os.devnull, "rb") as devnull:
+        result = subprocess.run(
+            [complainer_exe(), "draft"], stdin=devnull, capture_output=True, cwd=tmp_path,
+            env=env, timeout=TIMEOUT, check=False,
+        )  # fmt: skip
+    assert_clean_error(result, 2, "--name", "--country")
+
+
+def test_no_input_names_only_the_flags_still_missing(run: Runner) -> None:
+    result = run("draft", "--name", "Anna Schmidt", "--no-input")
+    line = assert_clean_error(result, 2, "--country")
+    assert "--name" not in line
+
+
+def test_flags_given_are_not_asked_again(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    child = spawn(
+        tmp_path, env, *test_campaign, "--country", "DE", "--email", "anna@example.org",
+        "--city", "Berlin", "-a", "gamma", "--note", "My own words.",
+    )  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "Organisation (optional, Enter skips): ", "")
+    # Arguments came as flags, so the first list is the recommendations.
+    shown = answer(child, "Toggle: ", "")
+    assert "Recommendations" in shown and "Arguments" not in shown
+    preview = answer(child, "Choice [s]: ", "q")
+    assert "GAMMA text" in preview and "ALPHA text" not in preview
+    assert "My own words." in preview
+    code, _ = finish(child)
+    assert code == 0
+    for asked in ("Country: ", "Email (Enter", "City (", "Note: ", "Arguments:"):
+        assert asked not in transcript(child)
+
+
+def test_note_written_in_the_editor(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "Written in my editor.\\n" > "$1"\n', encoding="utf-8")
+    editor.chmod(0o700)
+    child = spawn(
+        tmp_path, {**env, "EDITOR": str(editor), "VISUAL": ""}, *test_campaign,
+        "--country", "DE", "--email", "", "--city", "", "--organisation", "", "-a", "alpha",
+        "-r", "one",
+    )  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "Note: ", "e")
+    preview = answer(child, "Choice [s]: ", "q")
+    assert "Written in my editor." in preview
+    code, _ = finish(child)
+    assert code == 0
+    assert not list(tmp_path.glob("complainer-note-*"))
+
+
+def test_stdout_of_an_interactive_run_is_the_letter_only(
+    tmp_path: Path, env: dict[str, str], run: Runner
+) -> None:
+    child = spawn(tmp_path, env, stdout_to="out.txt")
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "Country: ", "DE")
+    answer(child, "Language (number, code or name)", "en")
+    answer(child, "Email (Enter skips): ", "")
+    answer(child, "City (optional, Enter skips): ", "Berlin")
+    answer(child, "Organisation (optional, Enter skips): ", "")
+    answer(child, "Toggle: ", "")
+    answer(child, "Toggle: ", "")
+    answer(child, "Note: ", "")
+    # With stdout redirected, printing is the proposed action.
+    answer(child, "Choice [p]: ", "")
+    code, rest = finish(child)
+    assert code == 0, rest
+
+    flags = run(
+        "draft", "--name", "Anna Schmidt", "--country", "DE", "--lang", "en", "--city", "Berlin",
+        "--date", LETTER_DATE, "--no-input",
+    )  # fmt: skip
+    assert flags.returncode == 0, stderr_of(flags)
+    assert (tmp_path / "out.txt").read_bytes() == flags.stdout
+
+
+def test_saving_asks_before_replacing_a_file(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    (tmp_path / "letter.eml").write_text("keep me", encoding="utf-8")
+    child = spawn(
+        tmp_path, env, *test_campaign, "--country", "DE", "--email", "", "--city", "",
+        "--organisation", "", "--note", "",
+    )  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "Toggle: ", "")
+    answer(child, "Toggle: ", "")
+    answer(child, "Choice [s]: ", "s")
+    answer(child, "Save to [", "letter.eml")
+    answer(child, "Replace it? (y/N): ", "")  # no: asked for another path
+    answer(child, "Save to [", "other.eml")
+    code, _ = finish(child)
+    assert code == 0
+    assert (tmp_path / "letter.eml").read_text(encoding="utf-8") == "keep me"
+    assert (tmp_path / "other.eml").is_file()
