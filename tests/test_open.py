@@ -8,6 +8,7 @@ over: the mailto: URL, or the path of the .eml draft.
 from __future__ import annotations
 
 import email
+import io
 import shutil
 import stat
 import subprocess
@@ -17,7 +18,14 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from conftest import LETTER_DATE, Runner, assert_clean_error, stderr_of, stdout_of
+from conftest import (
+    LETTER_DATE,
+    Runner,
+    assert_clean_error,
+    complainer_exe,
+    stderr_of,
+    stdout_of,
+)
 
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="xdg-utils are for Linux"),
@@ -220,3 +228,46 @@ def test_missing_launcher_counts_as_failure(
 def test_open_and_send_together_is_a_usage_error(run: Runner) -> None:
     result = run("draft", *PETITION, *ANNA, "--open", "--send")
     assert_clean_error(result, 2, "--open or --send")
+
+
+def _wizard_opens(desktop: Desktop, tmp_path: Path, *extra: str) -> str:
+    """Run the interactive draft in a terminal, answer the one question left, choose "m"."""
+    pexpect = pytest.importorskip("pexpect")
+    args = [
+        "draft", *PETITION, "-t", "activists", "--lang", "en", "--date", LETTER_DATE,
+        "--country", "DE", "--email", "anna@example.org", "--city", "Berlin",
+        "--organisation", "", "--note", "", *extra,
+    ]  # fmt: skip
+    env = {**desktop.env, "COLUMNS": "80", "LINES": "50", "TERM": "xterm"}
+    child = pexpect.spawn(
+        complainer_exe(), args, cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30,
+        dimensions=(50, 80),
+    )  # fmt: skip
+    child.logfile_read = io.StringIO()
+    child.expect_exact("Name: ")
+    child.sendline("Anna Schmidt")
+    child.expect_exact("open it in your mail client")
+    child.expect_exact("Choice [")
+    child.sendline("m")
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = " ".join(str(child.logfile_read.getvalue()).split())
+    assert child.exitstatus == 0, shown
+    return shown
+
+
+def test_wizard_action_opens_the_mail_client(run: Runner, desktop: Desktop, tmp_path: Path) -> None:
+    shown = _wizard_opens(desktop, tmp_path)
+    url = letter_text(
+        run, "-t", "activists", "--lang", "en", "--email", "anna@example.org", "--city", "Berlin",
+        "--format", "mailto",
+    ).rstrip("\n")  # fmt: skip
+    assert desktop.calls() == [url], "the same letter as from flags, as a mailto: link"
+    assert "opened a new message to gbrhrkz@gmail.com" in shown
+
+    if not eml_mime_type_known(desktop.env, tmp_path):
+        pytest.skip("xdg-mime cannot tell an .eml file's type here (install file or mimetype)")
+    shown = _wizard_opens(desktop, tmp_path, "--mailto-limit", "100")
+    [draft] = desktop.drafts()
+    assert desktop.calls() == [url, str(draft)], "--mailto-limit reaches the wizard's action"
+    assert "the safe limit is 100" in shown

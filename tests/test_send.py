@@ -374,7 +374,8 @@ def test_terminal_confirms_and_asks_the_password_hidden(
     child.sendline("y")
     child.expect(f"Password for {USER} at 127.0.0.1: ")
     child.sendline(PASSWORD)  # the terminal does not echo it: getpass turned echo off
-    child.expect("a copy is in")
+    index = child.expect(["a copy is in", pexpect.EOF])
+    assert index == 0, seen.getvalue()
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -40,8 +40,8 @@ def print_rows(
             table.add_row(*row)
         console.print(table)
     else:
-        for row in rows:
-            console.print("\t".join(row), markup=False, highlight=False, soft_wrap=True)
+        # Plain tab-separated lines for scripts; Rich would expand the tabs.
+        console.file.write("".join("\t".join(row) + "\n" for row in rows))
 
 
 def campaign_rows(

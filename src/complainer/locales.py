@@ -113,4 +113,6 @@ def long_date(day: dt.date, lang: str) -> str:
         # CLDR's English long form is American (August 3, 2024); letters to officials abroad
         # read better in the international day-month-year order.
         return f"{day.day} {format_date(day, 'MMMM y', locale='en')}"
-    return format_date(day, format="long", locale=lang)
+    # CLDR puts a narrow no-break space before «г.»/«ж.»; many fonts and mail clients lack it,
+    # while the ordinary no-break space keeps the same typography everywhere.
+    return format_date(day, format="long", locale=lang).replace("\u202f", "\u00a0")

@@ -12,7 +12,7 @@ from pathlib import Path
 from complainer import store, ui
 from complainer.compose import Letter
 from complainer.outputs.eml import to_eml
-from complainer.outputs.mailto import mailto_url
+from complainer.outputs.mailto import DEFAULT_LIMIT, mailto_url
 from complainer.outputs.opener import open_target
 from complainer.outputs.text import to_text
 
@@ -23,6 +23,12 @@ class Handoff:
 
     opened: bool
     draft: Path | None = None
+
+
+def limit_of(extra: dict[str, object]) -> int:
+    """The --mailto-limit the command line put in DraftValues.extra (for the wizard's action)."""
+    limit = extra.get("mailto_limit")
+    return limit if isinstance(limit, int) and limit > 0 else DEFAULT_LIMIT
 
 
 def too_long(url: str, limit: int) -> str:

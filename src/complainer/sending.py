@@ -21,7 +21,7 @@ from complainer import store, ui
 from complainer.compose import Letter
 from complainer.errors import DeliveryError, UsageProblem
 from complainer.outputs import smtp
-from complainer.outputs.eml import build_message, to_eml
+from complainer.outputs.eml import to_eml
 
 PASSWORD_ENV = "COMPLAINER_SMTP_PASSWORD"
 
@@ -106,14 +106,16 @@ def _ask_password(s: smtp.SmtpSettings, letter: Letter) -> str:
     except EOFError:
         raise typer.Abort() from None
     if not password:
-        raise UsageProblem(
-            f"no password given for {s.user}; the letter is saved as a draft: {_keep_draft(letter)}"
-        )
+        raise UsageProblem(f"no password given for {s.user}; {_keep_draft(letter)}")
     return password
 
 
-def _keep_draft(letter: Letter) -> Path:
-    return store.save(letter, to_eml(letter), store.DRAFTS)
+def _keep_draft(letter: Letter) -> str:
+    """Save the unsent letter as a draft; what to tell the person about it."""
+    try:
+        return f"the letter is saved as a draft: {store.save(letter, to_eml(letter), store.DRAFTS)}"
+    except DeliveryError as exc:
+        return f"and the letter could not be saved as a draft either ({exc})"
 
 
 def send_letter(letter: Letter, opts: SendOptions, no_input: bool, quiet: bool) -> Path | None:
@@ -132,26 +134,24 @@ def send_letter(letter: Letter, opts: SendOptions, no_input: bool, quiet: bool) 
     if not opts.yes and not typer.confirm(
         f"Send this letter to {letter.recipient.email} now?", default=False, err=True
     ):
-        ui.note(f"not sent; the letter is saved as a draft: {_keep_draft(letter)}")
+        ui.note(f"not sent; {_keep_draft(letter)}")
         raise typer.Abort()
     if s.user and password is None:
         password = _ask_password(s, letter)
-    data = build_message(letter, unsent=False).as_bytes()
+    data = to_eml(letter, unsent=False)  # exactly these bytes are sent, and kept in sent/
     try:
         refused = smtp.send(s, password, sender, recipients, data)
     except smtp.SmtpFailure as exc:
-        raise DeliveryError(
-            f"{exc}; the letter is saved as a draft: {_keep_draft(letter)}"
-        ) from None
+        raise DeliveryError(f"{exc}; {_keep_draft(letter)}") from None
     except KeyboardInterrupt:
-        ui.warn(f"interrupted; the letter is saved as a draft: {_keep_draft(letter)}")
+        ui.warn(f"interrupted; {_keep_draft(letter)}")
         raise
     for address, (code, said) in refused.items():
         problem = (
             f"the mail server did not take {address}: {code} {said.decode('utf-8', 'replace')}"
         )
         if address == letter.recipient.email:
-            raise DeliveryError(f"{problem}; the letter is saved as a draft: {_keep_draft(letter)}")
+            raise DeliveryError(f"{problem}; {_keep_draft(letter)}")
         ui.warn(problem)
     return _keep_sent(letter, data, opts.save, quiet)
 

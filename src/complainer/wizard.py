@@ -19,7 +19,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from complainer import drafting, picker, questions, ui
+from complainer import drafting, mailclient, picker, questions, ui
 from complainer.ask import ask, confirm, say
 from complainer.campaign import Campaign, PointKind
 from complainer.compose import Letter
@@ -129,6 +129,15 @@ def register_action(action: Action, before: str = "e") -> None:
     ACTIONS.insert(keys.index(before) if before in keys else len(ACTIONS), action)
 
 
+def _open_in_mail_client(session: Session) -> Next:
+    """A mailto: link, or an .eml draft when it is too long or does not open (see mailclient)."""
+    handoff = mailclient.open_letter(session.letter, mailclient.limit_of(session.values.extra))
+    return "done" if handoff.opened else "menu"  # not opened: the draft is kept; print or save
+
+
+register_action(Action("m", "open it in your mail client", _open_in_mail_client))
+
+
 def _menu(session: Session) -> Next:
     # Redirected stdout means the person ran `complainer draft > file`: printing is what they want.
     default = "p" if not sys.stdout.isatty() else "s"
@@ -151,6 +160,8 @@ def _header(campaign: Campaign, day: dt.date) -> None:
     texts = campaign.lang(UI_LANG).campaign()
     rows = [("Campaign", f"{texts.text('title')} ({campaign.id})")]
     status: str = campaign.status
+    if campaign.status == "closed" and campaign.outcome:
+        status += f" on {long_date(campaign.outcome.date, UI_LANG)}"
     if campaign.deadline:
         when = days_left(campaign, day)
         status += f"; deadline {long_date(campaign.deadline, UI_LANG)} ({when})"
@@ -158,10 +169,7 @@ def _header(campaign: Campaign, day: dt.date) -> None:
         status += "; no deadline"
     rows.append(("Status", status))
     if campaign.status == "closed":
-        outcome = texts.text("status_note")
-        if campaign.outcome:
-            outcome = f"{long_date(campaign.outcome.date, UI_LANG)}: {outcome}"
-        rows.append(("Outcome", outcome))
+        rows.append(("Outcome", texts.text("status_note")))
         if campaign.alternative:
             rows.append(("Instead", f"complainer draft --campaign {campaign.alternative}"))
     rows.append(("Privacy", "Nothing is sent or stored unless you choose to at the end."))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 # A launcher that has not exited after this long is running the mail client in the foreground
 # (xdg-open does that when no desktop environment hands the work over): the client is up.
-WAIT_SECONDS = 10.0
+WAIT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def launchers(target: str) -> list[str]:
     return ["xdg-open"]
 
 
-def _first_line(data: bytes) -> str:
+def _last_line(data: bytes) -> str:
     lines = data.decode("utf-8", "replace").strip().splitlines()
     line = lines[-1].strip() if lines else ""
     return line if len(line) <= 160 else line[:157] + "..."
@@ -57,7 +57,7 @@ def _run(path: str, command: str, target: str, wait: float) -> Opened:
         if code == 0:
             return Opened(True, command)
         errors.seek(0)
-        said = _first_line(errors.read())
+        said = _last_line(errors.read())
         # xdg-utils repeat the (long) URL in their messages; the exit status says enough then.
         detail = f": {said}" if said and target not in said else ""
         return Opened(False, command, f"{command} exited with status {code}{detail}")
