@@ -206,6 +206,8 @@ def test_complete_run_saves_an_eml(tmp_path: Path, env: dict[str, str], run: Run
     assert "Nothing is sent or stored unless you choose" in header
     assert "Status:" in header
     answer(child, "Country: ", "Germany")
+    letters = answer(child, "Letter (number or id)", "")  # the campaign's main letter, proposed
+    assert "member of parliament" in letters.lower()
     answer(child, "Language (number, code or name)", "")  # the recipient's language, proposed
     answer(child, "Email (Enter skips): ", "anna@example.org")
     answer(child, "City (optional, Enter skips): ", "Berlin")
@@ -430,6 +432,7 @@ def test_stdout_of_an_interactive_run_is_the_letter_only(
     child = spawn(tmp_path, env, stdout_to="out.txt")
     answer(child, "Name: ", "Anna Schmidt")
     answer(child, "Country: ", "DE")
+    answer(child, "Letter (number or id)", "ministry")
     answer(child, "Language (number, code or name)", "en")
     answer(child, "Email (Enter skips): ", "")
     answer(child, "City (optional, Enter skips): ", "Berlin")
@@ -469,3 +472,30 @@ def test_saving_asks_before_replacing_a_file(
     assert code == 0
     assert (tmp_path / "letter.eml").read_text(encoding="utf-8") == "keep me"
     assert (tmp_path / "other.eml").is_file()
+
+
+def test_another_letter_asks_for_its_recipient(tmp_path: Path, env: dict[str, str]) -> None:
+    child = spawn(tmp_path, env, "--out", "mp.eml")
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "Country: ", "DE")
+    answer(child, "Letter (number or id)", "mp")
+    answer(child, "Language (number, code or name)", "en")
+    answer(child, "Email (Enter skips): ", "")
+    answer(child, "City (optional, Enter skips): ", "")
+    answer(child, "Organisation (optional, Enter skips): ", "")
+    answer(child, "Recipient's email address", "not an address")
+    shown = answer(child, "Recipient's email address", "jane.doe@parliament.example")
+    assert "not valid" in shown
+    answer(child, "Recipient's name", "Jane Doe")
+    answer(child, "Toggle: ", "")
+    answer(child, "Toggle: ", "")
+    answer(child, "Note: ", "")
+    answer(child, "Choice", "s")
+    answer(child, "Save to", "")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    msg = email.message_from_bytes((tmp_path / "mp.eml").read_bytes(), policy=policy.default)
+    assert msg["To"].addresses[0].addr_spec == "jane.doe@parliament.example"
+    assert msg["To"].addresses[0].display_name == "Jane Doe"
+    assert "Jane Doe" in msg.get_content()

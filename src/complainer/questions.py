@@ -61,6 +61,28 @@ def kazakhstan_note() -> None:
     )
 
 
+def target(campaign: Campaign, ui_lang: str) -> str:
+    """Which of the campaign's letters: to the authority (the default), an MP, a journalist, …"""
+    ids = list(campaign.targets)
+    if len(ids) == 1:
+        return ids[0]
+    texts = campaign.lang(ui_lang)
+    say()
+    say("Which letter? The campaign's main letter goes to the authority; the others carry the")
+    say("appeal further: to your own representatives, the press, or the activists.")
+    for n, tid in enumerate(ids, 1):
+        t = texts.target(tid)
+        say(f"  {n}. {t.title}: {t.summary}")
+    default = str(ids.index(campaign.default_target) + 1)
+    while True:
+        answer = ask("Letter (number or id)", default=default)
+        if answer.isdigit() and 1 <= int(answer) <= len(ids):
+            return ids[int(answer) - 1]
+        if answer in ids:
+            return answer
+        say(f"Choose a number from 1 to {len(ids)}, or one of: {', '.join(ids)}.")
+
+
 def ordered_languages(campaign: Campaign, reads: tuple[str, ...]) -> list[str]:
     """The campaign's languages, those the recipient reads first (in the recipient's order)."""
     first = [code for code in reads if code in campaign.languages]

@@ -227,7 +227,9 @@ def _ask_writer(values: drafting.DraftValues, campaign: Campaign) -> None:
         values.country = questions.country()
     if values.country == "KZ":
         questions.kazakhstan_note()
-    target = campaign.targets[values.target or campaign.default_target]
+    if values.target is None:
+        values.target = questions.target(campaign, UI_LANG)
+    target = campaign.targets[values.target]
     reads = campaign.recipients[target.recipient].reads if target.recipient else ()
     if not values.lang:
         default = drafting.default_language(campaign, target.id)
