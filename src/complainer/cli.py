@@ -7,7 +7,7 @@ import inspect
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -52,7 +52,7 @@ campaigns_app = typer.Typer(
 app.add_typer(campaigns_app, name="campaigns")
 
 CampaignsDir = Annotated[
-    Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation at run time on Python 3.10
+    list[Path] | None,
     typer.Option(
         "--campaigns-dir",
         help=f"Also load campaign folders from PATH (repeatable; or set {CAMPAIGNS_DIR_ENV}).",
@@ -102,23 +102,23 @@ DRAFT_EXAMPLES = """
 
 @app.command(epilog=DRAFT_EXAMPLES)
 def draft(
-    name: Annotated[Optional[str], typer.Option(help="Your full name, as you sign.")] = None,  # noqa: UP045
+    name: Annotated[str | None, typer.Option(help="Your full name, as you sign.")] = None,
     country: Annotated[
-        Optional[str], typer.Option(help="Where you live: ISO code (DE) or name (Germany).")  # noqa: UP045
+        str | None, typer.Option(help="Where you live: ISO code (DE) or name (Germany).")
     ] = None,
-    city: Annotated[Optional[str], typer.Option(help="Your city (optional).")] = None,  # noqa: UP045
+    city: Annotated[str | None, typer.Option(help="Your city (optional).")] = None,
     organisation: Annotated[
         str | None,
         typer.Option("--organisation", "--organization", help="Your organisation (optional)."),
     ] = None,
     email: Annotated[
-        Optional[str],  # noqa: UP045
+        str | None,
         typer.Option(
             "--email", "--from", help="Your email address (goes into From:; needed to send)."
         ),
     ] = None,
     lang: Annotated[
-        Optional[str],  # noqa: UP045
+        str | None,
         typer.Option(
             "--lang",
             "-l",
@@ -130,13 +130,13 @@ def draft(
         typer.Option("--campaign", "-c", help="Campaign id (see: complainer campaigns)."),
     ] = None,
     target: Annotated[
-        Optional[str],  # noqa: UP045
+        str | None,
         typer.Option(
             "--target", "-t", help="Which letter of the campaign (default: to the authority)."
         ),
     ] = None,
     argument: Annotated[
-        Optional[list[str]],  # noqa: UP045
+        list[str] | None,
         typer.Option(
             "--argument",
             "-a",
@@ -144,7 +144,7 @@ def draft(
         ),
     ] = None,
     recommendation: Annotated[
-        Optional[list[str]],  # noqa: UP045
+        list[str] | None,
         typer.Option(
             "--recommendation",
             "-r",
@@ -155,10 +155,10 @@ def draft(
         str | None, typer.Option(help="A personal paragraph in your own words.")
     ] = None,
     note_file: Annotated[
-        Optional[Path], typer.Option(help="Read the personal paragraph from a file ('-' = stdin).")  # noqa: UP045
+        Path | None, typer.Option(help="Read the personal paragraph from a file ('-' = stdin).")
     ] = None,
     date: Annotated[
-        Optional[str], typer.Option(help="The letter's date, YYYY-MM-DD (default: today).")  # noqa: UP045
+        str | None, typer.Option(help="The letter's date, YYYY-MM-DD (default: today).")
     ] = None,
     seed: Annotated[
         int | None,
@@ -172,7 +172,7 @@ def draft(
             "--to", help="Recipient address, for letters without a fixed one (or to override it)."
         ),
     ] = None,
-    to_name: Annotated[Optional[str], typer.Option("--to-name", help="Recipient's name.")] = None,  # noqa: UP045
+    to_name: Annotated[str | None, typer.Option("--to-name", help="Recipient's name.")] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -359,13 +359,13 @@ def campaigns_new(
 )
 def check(
     paths: Annotated[
-        Optional[list[Path]],  # noqa: UP045
+        list[Path] | None,
         typer.Argument(
             metavar="[PATH]...", help="Campaign folders (default: every installed campaign)."
         ),
     ] = None,
     date: Annotated[
-        Optional[str], typer.Option(help="Check as of this date (default: today).")  # noqa: UP045
+        str | None, typer.Option(help="Check as of this date (default: today).")
     ] = None,
     campaigns_dir: CampaignsDir = None,
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -44,7 +44,7 @@ Send = Annotated[
     ),
 ]
 SmtpHost = Annotated[
-    Optional[str],  # noqa: UP045 - Typer reads this annotation at run time on Python 3.10
+    str | None,
     typer.Option(
         "--smtp-host",
         metavar="HOST",
@@ -54,7 +54,7 @@ SmtpHost = Annotated[
     ),
 ]
 SmtpPort = Annotated[
-    Optional[int],  # noqa: UP045
+    int | None,
     typer.Option(
         "--smtp-port",
         min=1,
@@ -66,7 +66,7 @@ SmtpPort = Annotated[
     ),
 ]
 SmtpUser = Annotated[
-    Optional[str],  # noqa: UP045
+    str | None,
     typer.Option(
         "--smtp-user",
         metavar="USER",
@@ -87,7 +87,7 @@ TlsMode = Annotated[
     ),
 ]
 CaFile = Annotated[
-    Optional[Path],  # noqa: UP045
+    Path | None,
     typer.Option(
         "--cafile",
         exists=True,
