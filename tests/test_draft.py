@@ -335,3 +335,14 @@ def test_help_has_examples(run: Runner) -> None:
     assert result.returncode == 0
     assert "Examples" in stdout_of(result)
     assert "--no-input" in stdout_of(result)
+
+
+def test_no_command_prints_help_only(run: Runner) -> None:
+    result = run()
+    assert result.returncode == 2
+    assert "draft" in stdout_of(result) and "campaigns" in stdout_of(result)
+    assert "error" not in stderr_of(result)
+
+
+def test_mistyped_option_suggests_the_right_one(run: Runner) -> None:
+    assert_clean_error(run("draft", "--nam", "x"), 2, "--nam", "--name")

@@ -400,6 +400,9 @@ def main() -> None:
     except typer.Abort:
         ui.err.print("Cancelled.")
         sys.exit(EXIT_CANCELLED)
+    except click_exceptions.NoArgsIsHelpError as exc:
+        # `complainer` alone: the help is already printed, and there is nothing else to say.
+        sys.exit(exc.exit_code)
     except click_exceptions.ClickException as exc:
         hint = " (see --help)" if isinstance(exc, click_exceptions.UsageError) else ""
         ui.error(exc.format_message().replace("\n", " ") + hint)
