@@ -18,6 +18,7 @@ import typer
 from rich.text import Text
 
 from complainer import store, ui
+from complainer.ask import confirm
 from complainer.compose import Letter
 from complainer.errors import DeliveryError, UsageProblem
 from complainer.outputs import smtp
@@ -131,8 +132,9 @@ def send_letter(letter: Letter, opts: SendOptions, no_input: bool, quiet: bool) 
     password = env_password(s, can_ask)
     if not (quiet and opts.yes):
         preview(letter, s, recipients)
-    if not opts.yes and not typer.confirm(
-        f"Send this letter to {letter.recipient.email} now?", default=False, err=True
+    # ask.confirm, not typer.confirm: the latter leaks the prompt's end to a redirected stdout.
+    if not opts.yes and not confirm(
+        f"Send this letter to {letter.recipient.email} now?", default=False
     ):
         ui.note(f"not sent; {_keep_draft(letter)}")
         raise typer.Abort()
