@@ -148,7 +148,7 @@ def test_target_without_recipient_needs_to(run: Runner) -> None:
 
 
 def filled_copy(tmp_path: Path, cid: str = "my-campaign") -> Path:
-    """A scaffolded campaign with every TODO filled in, as an author would."""
+    """A user campaign: a copy of the live built-in one under another id, in a folder of its own."""
     base = tmp_path / "user"
     base.mkdir(exist_ok=True)
     folder = base / cid
