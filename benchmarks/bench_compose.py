@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from complainer.compose import Request, compose
-from complainer.registry import open_registry
-from complainer.writer import Writer
+from complainer.campaigns.registry import open_registry
+from complainer.letter.compose import Request, compose
+from complainer.letter.writer import Writer
 
 ROUNDS = 5
 

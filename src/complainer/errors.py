@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -26,3 +29,14 @@ class CampaignError(ComplainerError):
 
 class DeliveryError(ComplainerError):
     """Writing, opening or sending the letter failed."""
+
+
+def unknown_choice(what: str, value: str, choices: Sequence[str]) -> str:
+    """'unknown X "v". Did you mean "w"? Choose from: a, b, c.'"""
+    close = difflib.get_close_matches(value.lower(), [c.lower() for c in choices], n=1, cutoff=0.5)
+    hint = ""
+    if close:
+        match = next(c for c in choices if c.lower() == close[0])
+        hint = f' Did you mean "{match}"?'
+    listing = ", ".join(choices) if choices else "(none)"
+    return f'unknown {what} "{value}".{hint} Choose from: {listing}.'

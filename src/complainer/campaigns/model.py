@@ -1,0 +1,382 @@
+"""Campaign folders -> validated objects.
+
+A campaign folder holds `campaign.toml` (structure), `<lang>/*.toml` (texts) and `<lang>/<target>.j2`
+(layouts); docs/campaign-format.md describes them. Loading checks everything a letter relies on, so
+that a broken folder fails here with the file and field named rather than halfway through a letter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from complainer.campaigns.fields import Fields
+from complainer.campaigns.tomlfile import load_toml
+from complainer.errors import CampaignError
+
+PointKind = Literal["argument", "recommendation"]
+POINT_KINDS: tuple[PointKind, ...] = ("argument", "recommendation")
+PLURAL: dict[PointKind, str] = {"argument": "arguments", "recommendation": "recommendations"}
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    ref: str
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_until and day > self.valid_until)
+
+    def validity(self) -> str:
+        """The validity window in words, or "" for a citation that does not expire."""
+        if self.valid_from and self.valid_until:
+            return f"valid {self.valid_from.isoformat()} to {self.valid_until.isoformat()}"
+        if self.valid_until:
+            return f"valid until {self.valid_until.isoformat()}"
+        if self.valid_from:
+            return f"valid from {self.valid_from.isoformat()}"
+        return ""
+
+
+@dataclass(frozen=True)
+class Point:
+    """An argument or a recommendation: an id, whether it is in the default set, its citations."""
+
+    kind: PointKind
+    id: str
+    default: bool
+    citations: tuple[Citation, ...]
+
+    def expired_citations(self, day: dt.date) -> list[Citation]:
+        return [c for c in self.citations if not c.valid_on(day)]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: str
+    email: str
+    email_source: str
+    reads: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    recipient: str | None
+    arguments: bool
+    recommendations: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    date: dt.date
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PointText:
+    title: str
+    summary: str
+    phrasings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TargetText:
+    title: str
+    summary: str
+    subjects: tuple[str, ...]
+    paragraphs: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class RecipientText:
+    name: str
+    address: tuple[str, ...]
+    email_note: str
+
+
+@dataclass
+class LanguageTexts:
+    """Every text of one language of a campaign, merged from the language folder's TOML files."""
+
+    code: str
+    folder: Path
+    data: dict[str, Any]
+    origins: dict[tuple[str, ...], Path] = field(default_factory=dict)
+
+    def origin(self, *keys: str) -> Path:
+        """The file that defines `keys` (or the folder's texts.toml, where it should go)."""
+        for depth in range(len(keys), 0, -1):
+            found = self.origins.get(keys[:depth])
+            if found is not None:
+                return found
+        return self.folder / "texts.toml"
+
+    def _fields(self, *keys: str) -> Fields:
+        node: Any = self.data
+        for i, key in enumerate(keys):
+            if not isinstance(node, Mapping) or key not in node:
+                where = ".".join(keys[: i + 1])
+                raise CampaignError(f"{self.origin(*keys)}: field '{where}' is missing")
+            node = node[key]
+        if not isinstance(node, Mapping):
+            raise CampaignError(f"{self.origin(*keys)}: field '{'.'.join(keys)}' must be a table")
+        return Fields(node, self.origin(*keys), ".".join(keys))
+
+    def campaign(self) -> Fields:
+        return self._fields("campaign")
+
+    def recipient(self, rid: str) -> RecipientText:
+        f = self._fields("recipients", rid)
+        return RecipientText(
+            name=f.text("name"),
+            address=tuple(f.strings("address", allow_empty=True)),
+            email_note=f.text("email_note", default="-"),
+        )
+
+    def source_title(self, sid: str) -> str | None:
+        sources = self.data.get("sources", {})
+        entry = sources.get(sid) if isinstance(sources, Mapping) else None
+        if isinstance(entry, Mapping) and isinstance(entry.get("title"), str):
+            return str(entry["title"])
+        return None
+
+    def target(self, tid: str) -> TargetText:
+        f = self._fields("targets", tid)
+        paragraphs = f.table("paragraphs")
+        return TargetText(
+            title=f.text("title"),
+            summary=f.text("summary"),
+            subjects=tuple(f.strings("subject")),
+            paragraphs={k: tuple(paragraphs.strings(k)) for k in paragraphs.data},
+        )
+
+    def point(self, kind: PointKind, pid: str) -> PointText:
+        f = self._fields(PLURAL[kind], pid)
+        return PointText(
+            title=f.text("title"), summary=f.text("summary"), phrasings=tuple(f.strings("text"))
+        )
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    folder: Path
+    builtin: bool
+    status: Literal["open", "closed"]
+    deadline: dt.date | None
+    languages: tuple[str, ...]
+    alternative: str | None
+    default_target: str
+    outcome: Outcome | None
+    recipients: Mapping[str, Recipient]
+    targets: Mapping[str, Target]
+    sources: Mapping[str, Source]
+    arguments: tuple[Point, ...]
+    recommendations: tuple[Point, ...]
+    texts: Mapping[str, LanguageTexts]
+
+    def points(self, kind: PointKind) -> tuple[Point, ...]:
+        return self.arguments if kind == "argument" else self.recommendations
+
+    def point(self, kind: PointKind, pid: str) -> Point | None:
+        return next((p for p in self.points(kind) if p.id == pid), None)
+
+    def title(self, lang: str = "en") -> str:
+        return self.lang(lang).campaign().text("title")
+
+    def lang(self, code: str) -> LanguageTexts:
+        """Texts in `code`, or in English (else the first language) for interface text."""
+        if code in self.texts:
+            return self.texts[code]
+        return self.texts.get("en") or self.texts[self.languages[0]]
+
+    def template_path(self, lang: str, target: str) -> Path:
+        return self.folder / lang / f"{target}.j2"
+
+
+def _merge(
+    into: dict[str, Any],
+    new: Mapping[str, Any],
+    path: Path,
+    origins: dict[tuple[str, ...], Path],
+    prefix: tuple[str, ...] = (),
+) -> None:
+    for key, value in new.items():
+        keys = (*prefix, key)
+        if key in into:
+            if isinstance(into[key], dict) and isinstance(value, Mapping):
+                _merge(into[key], value, path, origins, keys)
+                continue
+            where = ".".join(keys)
+            raise CampaignError(f"{path}: field '{where}' is also defined in {origins[keys]}")
+        origins[keys] = path
+        if isinstance(value, Mapping):
+            sub: dict[str, Any] = {}
+            into[key] = sub
+            _merge(sub, value, path, origins, keys)
+        else:
+            into[key] = value
+
+
+def _load_texts(folder: Path, code: str) -> LanguageTexts:
+    files = sorted(folder.glob("*.toml"))
+    if not folder.is_dir() or not files:
+        raise CampaignError(f"{folder}: language '{code}' is declared but has no TOML files here")
+    data: dict[str, Any] = {}
+    origins: dict[tuple[str, ...], Path] = {}
+    for path in files:
+        _merge(data, load_toml(path), path, origins)
+    texts = LanguageTexts(code=code, folder=folder, data=data, origins=origins)
+    declared = data.get("language")
+    if declared != code:
+        raise CampaignError(
+            f"{texts.origin('language')}: field 'language' must be {code!r} (got {declared!r})"
+        )
+    return texts
+
+
+def _citations(f: Fields, sources: Mapping[str, Source]) -> tuple[Citation, ...]:
+    result = []
+    for c in f.tables("citations"):
+        sid = c.text("source")
+        if sid not in sources:
+            raise c.fail("source", f"names {sid!r}, which is not declared in [[sources]]")
+        cit = Citation(sid, c.text("ref"), c.date("valid_from"), c.date("valid_until"))
+        if cit.valid_from and cit.valid_until and cit.valid_from > cit.valid_until:
+            raise c.fail("valid_until", "is before valid_from")
+        result.append(cit)
+    if not result:
+        raise f.fail("citations", "must list at least one citation")
+    return tuple(result)
+
+
+def _points(root: Fields, kind: PointKind, sources: Mapping[str, Source]) -> tuple[Point, ...]:
+    points: list[Point] = []
+    for f in root.tables(PLURAL[kind]):
+        pid = f.ident("id")
+        if any(p.id == pid for p in points):
+            raise f.fail("id", f"repeats {pid!r}")
+        points.append(Point(kind, pid, f.flag("default", False), _citations(f, sources)))
+    return tuple(points)
+
+
+def load_campaign(folder: Path, builtin: bool = False) -> Campaign:
+    """Load and validate one campaign folder."""
+    path = folder / "campaign.toml"
+    if not path.is_file():
+        raise CampaignError(f"{folder}: no campaign.toml in this folder")
+    root = Fields(load_toml(path), path)
+    cid = root.ident("id")
+    if cid != folder.name:
+        raise root.fail("id", f"must match the folder name {folder.name!r} (got {cid!r})")
+    status = root.text("status")
+    if status not in ("open", "closed"):
+        raise root.fail("status", f"must be 'open' or 'closed' (got {status!r})")
+    languages = tuple(root.strings("languages"))
+
+    sources: dict[str, Source] = {}
+    for f in root.tables("sources"):
+        sid = f.ident("id")
+        url = f.text("url")
+        if not url.startswith("https://"):
+            raise f.fail("url", f"must be an https:// address (got {url!r})")
+        confidence = f.text("confidence")
+        if confidence not in ("verified", "secondary"):
+            raise f.fail("confidence", "must be 'verified' or 'secondary'")
+        sources[sid] = Source(sid, f.text("title"), url, confidence)
+
+    recipients: dict[str, Recipient] = {}
+    for f in root.tables("recipients"):
+        rid = f.ident("id")
+        source = f.text("email_source")
+        if source not in sources:
+            raise f.fail("email_source", f"names {source!r}, which is not declared in [[sources]]")
+        recipients[rid] = Recipient(rid, f.text("email"), source, tuple(f.strings("reads")))
+
+    targets: dict[str, Target] = {}
+    for f in root.tables("targets"):
+        tid = f.ident("id")
+        recipient = f.text("recipient") if f.has("recipient") else None
+        if recipient is not None and recipient not in recipients:
+            raise f.fail(
+                "recipient", f"names {recipient!r}, which is not declared in [[recipients]]"
+            )
+        targets[tid] = Target(
+            tid, recipient, f.flag("arguments", True), f.flag("recommendations", True)
+        )
+    if not targets:
+        raise root.fail("targets", "must declare at least one [[targets]]")
+    default_target = root.text("default_target", default=next(iter(targets)))
+    if default_target not in targets:
+        raise root.fail("default_target", f"names {default_target!r}, which is not a target")
+
+    outcome = None
+    if root.has("outcome"):
+        o = root.table("outcome")
+        day = o.date("date")
+        if day is None:
+            raise o.fail("date", "is missing")
+        outcome_sources = tuple(o.strings("sources"))
+        for sid in outcome_sources:
+            if sid not in sources:
+                raise o.fail("sources", f"names {sid!r}, which is not declared in [[sources]]")
+        outcome = Outcome(day, outcome_sources)
+    elif status == "closed":
+        raise root.fail("outcome", "is required for a closed campaign")
+
+    campaign = Campaign(
+        id=cid,
+        folder=folder,
+        builtin=builtin,
+        status="open" if status == "open" else "closed",
+        deadline=root.date("deadline"),
+        languages=languages,
+        alternative=root.data.get("alternative"),
+        default_target=default_target,
+        outcome=outcome,
+        recipients=recipients,
+        targets=targets,
+        sources=sources,
+        arguments=_points(root, "argument", sources),
+        recommendations=_points(root, "recommendation", sources),
+        texts={code: _load_texts(folder / code, code) for code in languages},
+    )
+    _check_texts_present(campaign)
+    return campaign
+
+
+def _check_texts_present(campaign: Campaign) -> None:
+    """Every language has every text and every template (fails on the first one missing)."""
+    for code in campaign.languages:
+        texts = campaign.texts[code]
+        c = texts.campaign()
+        for key in ("title", "summary", "status_note"):
+            c.text(key)
+        for rid in campaign.recipients:
+            texts.recipient(rid)
+        for tid in campaign.targets:
+            texts.target(tid)
+            template = campaign.template_path(code, tid)
+            if not template.is_file():
+                raise CampaignError(
+                    f"{template}: template for target '{tid}' in '{code}' is missing"
+                )
+        for kind in POINT_KINDS:
+            for p in campaign.points(kind):
+                texts.point(p.kind, p.id)

@@ -1,0 +1,133 @@
+"""`complainer campaigns new ID`: a campaign folder to fill in, which `check` explains until done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from complainer.campaigns.fields import ID_PATTERN
+from complainer.errors import UsageProblem
+
+CAMPAIGN_TOML = """\
+# A campaign: see docs/campaign-format.md. `complainer check {folder}` says what is left to fill.
+id = "{cid}"
+status = "open"
+languages = ["en"]
+default_target = "main"
+
+[[recipients]]
+id = "authority"
+email = "TODO@example.org"
+email_source = "campaign-source"
+reads = ["en"]
+
+[[targets]]
+id = "main"
+recipient = "authority"
+
+[[sources]]
+id = "campaign-source"
+title = "TODO: the document that publishes the recipient's address"
+url = "https://example.org/TODO"
+confidence = "verified"
+
+[[arguments]]
+id = "first-argument"
+default = true
+citations = [{{ source = "campaign-source", ref = "TODO: article or paragraph" }}]
+
+[[recommendations]]
+id = "first-recommendation"
+default = true
+citations = [{{ source = "campaign-source", ref = "TODO: article or paragraph" }}]
+"""
+
+TEXTS_TOML = """\
+language = "en"
+
+[campaign]
+title = "TODO: the campaign's title"
+summary = "TODO: one line on what the letter asks for"
+status_note = "TODO: one line on where things stand"
+
+[recipients.authority]
+name = "TODO: the recipient's full official name"
+address = ["TODO: street", "TODO: city"]
+email_note = "TODO: where the address comes from"
+
+[targets.main]
+title = "TODO: Letter to the authority"
+summary = "TODO: one line for menus"
+subject = ["TODO: a subject", "TODO: the subject in other words"]
+
+[targets.main.paragraphs]
+salutation = ["TODO: Dear Minister,", "TODO", "TODO"]
+opening = ["TODO: My name is {{ writer.name }} ({{ writer.place }}).", "TODO", "TODO"]
+ask = ["TODO: what the letter asks for", "TODO", "TODO"]
+recommendations_intro = ["TODO: I also recommend:", "TODO", "TODO"]
+closing = ["TODO: Thank you for your attention.", "TODO", "TODO"]
+signoff = ["TODO: Yours faithfully,", "TODO", "TODO"]
+
+[arguments.first-argument]
+title = "TODO: a short title"
+summary = "TODO: one line for the menu"
+text = ["TODO: the argument, with its citation", "TODO", "TODO"]
+
+[recommendations.first-recommendation]
+title = "TODO: a short title"
+summary = "TODO: one line for the menu"
+text = ["TODO: the recommendation", "TODO", "TODO"]
+"""
+
+LAYOUT = """\
+To: {{ recipient.name }}
+{% for line in recipient.address %}{{ line }}
+{% endfor %}
+From: {{ writer.name }}{% if writer.organisation %}, {{ writer.organisation }}{% endif %}
+{{ writer.place }}
+
+{{ date }}
+
+Subject: {{ subject }}
+
+{{ p.salutation }}
+
+{{ p.opening }}
+
+{{ p.ask }}
+
+{% for a in arguments %}{{ a.text }}
+
+{% endfor %}
+{% if recommendations %}{{ p.recommendations_intro }}
+
+{% for r in recommendations %}{{ loop.index }}. {{ r.text }}
+{% endfor %}
+{% endif %}
+{% if note %}{{ note }}
+
+{% endif %}
+{{ p.closing }}
+
+{{ p.signoff }}
+{{ writer.name }}
+"""
+
+
+def scaffold(cid: str, parent: Path) -> Path:
+    """Create `parent/cid` with a campaign skeleton; never touches an existing folder."""
+    if not ID_PATTERN.match(cid):
+        raise UsageProblem(f'campaign id "{cid}" must be lower-case letters, digits and hyphens')
+    if not parent.is_dir():
+        raise UsageProblem(
+            f"folder {parent} does not exist; create it first or choose another --dir"
+        )
+    folder = parent / cid
+    if folder.exists():
+        raise UsageProblem(f"{folder} already exists; choose another id or folder")
+    (folder / "en").mkdir(parents=True)
+    (folder / "campaign.toml").write_text(
+        CAMPAIGN_TOML.format(cid=cid, folder=folder), encoding="utf-8"
+    )
+    (folder / "en" / "texts.toml").write_text(TEXTS_TOML, encoding="utf-8")
+    (folder / "en" / "main.j2").write_text(LAYOUT, encoding="utf-8")
+    return folder

@@ -1,0 +1,44 @@
+"""`complainer arguments`: a campaign's arguments and recommendations, with citations and validity."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from complainer.campaigns.model import PLURAL, POINT_KINDS
+from complainer.campaigns.registry import open_registry
+from complainer.cli import options
+from complainer.cli.app import app
+from complainer.letter.locales import resolve_language
+from complainer.letter.request import parse_date
+from complainer.terminal import tables
+
+
+@app.command(
+    epilog="[bold]Examples[/bold]\n\n  complainer arguments\n\n  complainer arguments --campaign kz-petition-2024 --lang ru"
+)
+def arguments(
+    campaign: Annotated[str | None, typer.Option("--campaign", "-c", help="Campaign id.")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", "-l", help="Language of titles and summaries.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Check validity on this date (default: today).")
+    ] = None,
+    campaigns_dir: options.CampaignsDir = None,
+) -> None:
+    """List a campaign's arguments and recommendations: ids, titles, citations, validity."""
+    registry = open_registry(campaigns_dir)
+    chosen = registry.load(campaign or registry.default_id())
+    code = resolve_language(lang, chosen.languages) if lang else "en"
+    day = parse_date(date)
+    out = Console()
+    headers = ["id", "default", "title", "summary", "citations"]
+    for kind in POINT_KINDS:
+        title = PLURAL[kind].capitalize()
+        rows = tables.point_rows(chosen, kind, code, day)
+        if not out.is_terminal:
+            rows = [[kind, *r] for r in rows]
+        tables.print_rows(out, headers, rows, f"{title}: {chosen.id}")

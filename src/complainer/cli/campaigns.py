@@ -1,0 +1,58 @@
+"""`complainer campaigns`: list them; `campaigns show ID`; `campaigns new ID`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from complainer.campaigns.registry import open_registry
+from complainer.campaigns.scaffold import scaffold
+from complainer.cli import options
+from complainer.cli.app import campaigns_app
+from complainer.terminal import console, tables
+
+
+@campaigns_app.callback(invoke_without_command=True)
+def campaigns_list(ctx: typer.Context, campaigns_dir: options.CampaignsDir = None) -> None:
+    """List the campaigns with their status, deadline and days left."""
+    if ctx.invoked_subcommand is not None:
+        return
+    registry = open_registry(campaigns_dir)
+    loaded, broken = registry.load_all()
+    for problem in broken:
+        console.warn(str(problem))
+    rows = tables.campaign_rows(loaded, dt.date.today(), registry.default_id())
+    tables.print_rows(
+        Console(), ["campaign", "status", "deadline", "when", "title"], rows, "Campaigns"
+    )
+
+
+@campaigns_app.command("show")
+def campaigns_show(
+    campaign_id: Annotated[str, typer.Argument(metavar="ID", help="Campaign id.")],
+    campaigns_dir: options.CampaignsDir = None,
+) -> None:
+    """Show a campaign's background, status, recipients, targets and every source URL."""
+    chosen = open_registry(campaigns_dir).load(campaign_id)
+    tables.show_campaign(Console(), chosen, dt.date.today())
+
+
+@campaigns_app.command(
+    "new",
+    epilog="[bold]Example[/bold]\n\n  complainer campaigns new my-campaign --dir ~/campaigns\n\n  complainer check ~/campaigns/my-campaign",
+)
+def campaigns_new(
+    campaign_id: Annotated[
+        str, typer.Argument(metavar="ID", help="New campaign id (lower-case, hyphens).")
+    ],
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to create the campaign folder.")
+    ] = Path("."),
+) -> None:
+    """Create a campaign folder to fill in; `complainer check` says what is left."""
+    folder = scaffold(campaign_id, directory)
+    console.note(f"created {folder}; fill in the TODOs, then run: complainer check {folder}")

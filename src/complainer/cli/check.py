@@ -1,0 +1,44 @@
+"""`complainer check`: check campaign folders and print what is wrong (exit 1 if anything is)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from complainer.cli import options
+from complainer.cli.app import app
+from complainer.errors import EXIT_FAILURE
+from complainer.flows.check import check_folder, folders_to_check
+from complainer.letter.request import parse_date
+
+
+@app.command(
+    epilog="[bold]Examples[/bold]\n\n  complainer check\n\n  complainer check ~/campaigns/my-campaign",
+)
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...", help="Campaign folders (default: every installed campaign)."
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Check as of this date (default: today).")
+    ] = None,
+    campaigns_dir: options.CampaignsDir = None,
+) -> None:
+    """Check campaign folders: every text in every language, every template rendered, one page."""
+    folders = folders_to_check(paths, campaigns_dir)
+    day = parse_date(date)
+    failed = 0
+    for folder in folders:
+        report = check_folder(folder, day)
+        for problem in report.problems:
+            typer.echo(problem)
+        verdict = "ok" if not report.problems else f"{len(report.problems)} problem(s)"
+        typer.echo(f"{report.campaign}: {verdict} ({report.letters} letters rendered)")
+        failed += bool(report.problems)
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)

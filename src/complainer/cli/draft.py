@@ -1,0 +1,154 @@
+"""`complainer draft`: its options, and a call to the draft run (complainer.flows.draft)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from complainer.cli import options
+from complainer.cli.app import app
+from complainer.delivery.sending import SendOptions
+from complainer.flows.draft import Delivery, run
+from complainer.formats.mailto import DEFAULT_LIMIT
+from complainer.letter.request import DraftValues
+
+DRAFT_EXAMPLES = """
+[bold]Examples[/bold]
+
+  complainer draft    [dim]# answer a few questions[/dim]
+
+  complainer draft --name "Anna Schmidt" --country DE --lang en --out letter.eml --no-input
+
+  complainer draft --name "Анна Шмидт" --country Germany --lang ru -a iccpr-19 -a iccpr-26 > letter.txt
+
+  complainer draft --name "Anna Schmidt" --country DE --format json | jq .subject
+"""
+
+
+@app.command(epilog=DRAFT_EXAMPLES)
+def draft(
+    name: Annotated[str | None, typer.Option(help="Your full name, as you sign.")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Where you live: ISO code (DE) or name (Germany).")
+    ] = None,
+    city: Annotated[str | None, typer.Option(help="Your city (optional).")] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", "--organization", help="Your organisation (optional)."),
+    ] = None,
+    email: Annotated[
+        str | None,
+        typer.Option(
+            "--email", "--from", help="Your email address (goes into From:; needed to send)."
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Letter language: code or name (en, ru, русский, kk, қазақша). Default: the recipient's.",
+        ),
+    ] = None,
+    campaign: Annotated[
+        str | None,
+        typer.Option("--campaign", "-c", help="Campaign id (see: complainer campaigns)."),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target", "-t", help="Which letter of the campaign (default: to the authority)."
+        ),
+    ] = None,
+    argument: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--argument",
+            "-a",
+            help="Argument id (repeatable; default: the recommended set). See: complainer arguments.",
+        ),
+    ] = None,
+    recommendation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--recommendation",
+            "-r",
+            help="Recommendation id (repeatable; default: the recommended set).",
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(help="A personal paragraph in your own words.")
+    ] = None,
+    note_file: Annotated[
+        Path | None, typer.Option(help="Read the personal paragraph from a file ('-' = stdin).")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="The letter's date, YYYY-MM-DD (default: today).")
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Phrasing choice (default: derived from your name, country and the date)."
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="Recipient address, for letters without a fixed one (or to override it)."
+        ),
+    ] = None,
+    to_name: Annotated[str | None, typer.Option("--to-name", help="Recipient's name.")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, eml, json or mailto (default: from --out's extension, else text).",
+        ),
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", "-o", help="Write to this file instead of stdout ('-' = stdout)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never ask questions; fail if something is missing.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No notes on stderr (warnings still show).")
+    ] = False,
+    campaigns_dir: options.CampaignsDir = None,
+    open_: options.Open = False,
+    mailto_limit: options.MailtoLimit = DEFAULT_LIMIT,
+    send_now: options.Send = False,
+    smtp_host: options.SmtpHost = None,
+    smtp_port: options.SmtpPort = None,
+    smtp_user: options.SmtpUser = None,
+    tls: options.TlsMode = options.Tls.starttls,
+    cafile: options.CaFile = None,
+    timeout: options.Timeout = 30.0,
+    yes: options.Yes = False,
+    bcc_self: options.BccSelf = False,
+    no_save: options.NoSave = False,
+) -> None:
+    """Write a letter: asks what it needs in a terminal, or takes it all from flags."""
+    values = DraftValues(
+        campaign=campaign, target=target, name=name, country=country, city=city,
+        organisation=organisation, email=email, lang=lang, arguments=argument,
+        recommendations=recommendation, note=note, note_file=note_file, date=date, seed=seed,
+        to=to, to_name=to_name, fmt=fmt, out=out, force=force,
+    )  # fmt: skip
+    send_options = SendOptions(
+        host=smtp_host, port=smtp_port, user=smtp_user, tls=tls, cafile=cafile,
+        timeout=timeout, yes=yes, bcc_self=bcc_self, save=not no_save,
+    )  # fmt: skip
+    delivery = Delivery(
+        open=open_,
+        send=send_options if send_now else None,
+        mailto_limit=mailto_limit,
+        no_input=no_input,
+        quiet=quiet,
+    )
+    run(values, delivery, campaigns_dir)

@@ -1,0 +1,149 @@
+"""Options that several commands share, declared once (Typer annotations): campaign folders and delivery."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from complainer.campaigns.registry import CAMPAIGNS_DIR_ENV
+from complainer.delivery.smtp import Tls as Tls  # re-exported: the default of --tls
+from complainer.formats.mailto import LIMIT_ENV
+
+CampaignsDir = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--campaigns-dir",
+        help=f"Also load campaign folders from PATH (repeatable; or set {CAMPAIGNS_DIR_ENV}).",
+        metavar="PATH",
+    ),
+]
+
+DELIVERY = "Delivery"
+SENDING = "Sending (complainer send)"
+
+Open = Annotated[
+    bool,
+    typer.Option(
+        "--open",
+        help="Open the letter in your mail client: a mailto: link, or an .eml draft when the"
+        " letter is too long for one or the link does not open. Prints nothing unless --format"
+        " or --out asks for it.",
+        rich_help_panel=DELIVERY,
+    ),
+]
+MailtoLimit = Annotated[
+    int,
+    typer.Option(
+        "--mailto-limit",
+        min=1,
+        metavar="N",
+        envvar=LIMIT_ENV,
+        help="Longest mailto: link to open, in characters; a longer letter opens as an .eml draft.",
+        rich_help_panel=DELIVERY,
+    ),
+]
+Send = Annotated[
+    bool,
+    typer.Option(
+        "--send",
+        help="Send the letter now over SMTP (as: complainer send).",
+        rich_help_panel=SENDING,
+    ),
+]
+SmtpHost = Annotated[
+    str | None,
+    typer.Option(
+        "--smtp-host",
+        metavar="HOST",
+        envvar="COMPLAINER_SMTP_HOST",
+        help="Your mail provider's SMTP server.",
+        rich_help_panel=SENDING,
+    ),
+]
+SmtpPort = Annotated[
+    int | None,
+    typer.Option(
+        "--smtp-port",
+        min=1,
+        max=65535,
+        metavar="PORT",
+        envvar="COMPLAINER_SMTP_PORT",
+        help="Default: 587 with STARTTLS, 465 with --tls ssl.",
+        rich_help_panel=SENDING,
+    ),
+]
+SmtpUser = Annotated[
+    str | None,
+    typer.Option(
+        "--smtp-user",
+        metavar="USER",
+        envvar="COMPLAINER_SMTP_USER",
+        help="Login name. The password is read from COMPLAINER_SMTP_PASSWORD or asked for"
+        " (hidden); it is never a flag and never stored.",
+        rich_help_panel=SENDING,
+    ),
+]
+TlsMode = Annotated[
+    Tls,
+    typer.Option(
+        "--tls",
+        case_sensitive=False,
+        envvar="COMPLAINER_SMTP_TLS",
+        help="starttls (port 587) or ssl (implicit TLS, port 465). Never unencrypted.",
+        rich_help_panel=SENDING,
+    ),
+]
+CaFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--cafile",
+        exists=True,
+        dir_okay=False,
+        metavar="PEM",
+        envvar="COMPLAINER_SMTP_CAFILE",
+        help="Trust only the CA certificates in this file (default: the system's).",
+        rich_help_panel=SENDING,
+    ),
+]
+Timeout = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        min=1,
+        metavar="SECONDS",
+        help="Give up on a server that does not answer for this long.",
+        rich_help_panel=SENDING,
+    ),
+]
+Yes = Annotated[
+    bool,
+    typer.Option(
+        "--yes", "-y", help="Send without asking to confirm (for scripts).", rich_help_panel=SENDING
+    ),
+]
+BccSelf = Annotated[
+    bool,
+    typer.Option(
+        "--bcc-self",
+        help="Also deliver a copy to your own --from address (the recipient does not see it).",
+        rich_help_panel=SENDING,
+    ),
+]
+NoSave = Annotated[
+    bool,
+    typer.Option(
+        "--no-save",
+        help="Keep no copy of the sent letter (a letter that fails to send is still kept as a"
+        " draft).",
+        rich_help_panel=SENDING,
+    ),
+]
+
+
+def without(signature: inspect.Signature, *names: str) -> inspect.Signature:
+    """`signature` less the parameters `names` (a command that fixes them, such as `send`)."""
+    kept = [p for p in signature.parameters.values() if p.name not in names]
+    return signature.replace(parameters=kept)

@@ -1,0 +1,174 @@
+"""`complainer send`: preview, confirm, send over SMTP, keep a copy; on failure keep a draft.
+
+The envelope and the headers hold only what the person gave or confirmed: their --from address,
+the recipient shown in the preview, and (with --bcc-self) their own address as an extra envelope
+recipient, never a Bcc: header. The password comes from COMPLAINER_SMTP_PASSWORD or a hidden prompt
+on the terminal; it is never a flag, never stored, never printed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+from rich.text import Text
+
+from complainer.delivery import smtp, store
+from complainer.errors import DeliveryError, UsageProblem
+from complainer.formats.eml import to_eml
+from complainer.letter.compose import Letter
+from complainer.terminal import console
+from complainer.terminal.prompts import confirm
+
+PASSWORD_ENV = "COMPLAINER_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """The sending flags of `draft --send` / `send`; None means "not given"."""
+
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    tls: smtp.Tls = smtp.Tls.starttls
+    cafile: Path | None = None
+    timeout: float = 30.0
+    yes: bool = False
+    bcc_self: bool = False
+    save: bool = True
+
+
+def settings(opts: SendOptions) -> smtp.SmtpSettings:
+    host = (opts.host or "").strip()
+    if not host:
+        raise UsageProblem(
+            "sending needs your mail server: give --smtp-host HOST (or set COMPLAINER_SMTP_HOST)"
+        )
+    return smtp.SmtpSettings(
+        host=host,
+        port=opts.port or smtp.DEFAULT_PORTS[opts.tls],
+        tls=opts.tls,
+        user=(opts.user or "").strip() or None,
+        timeout=opts.timeout,
+        cafile=opts.cafile,
+    )
+
+
+def envelope(letter: Letter, bcc_self: bool) -> tuple[str, list[str]]:
+    sender = letter.writer.email
+    if not sender:
+        raise UsageProblem(
+            "sending needs your email address: give --from EMAIL (it is the letter's From:)"
+        )
+    recipients = [letter.recipient.email]
+    if bcc_self and sender.casefold() != letter.recipient.email.casefold():
+        recipients.append(sender)
+    return sender, recipients
+
+
+def preview(letter: Letter, s: smtp.SmtpSettings, recipients: list[str]) -> None:
+    r, w = letter.recipient, letter.writer
+    rows = [
+        ("From", f"{w.name} <{w.email}>"),
+        ("To", f"{r.name} <{r.email}>" if r.name else r.email),
+    ]
+    if len(recipients) > 1:
+        rows.append(("Copy", f"{recipients[1]} (to you; the recipient does not see it)"))
+    rows.append(("Subject", letter.subject))
+    login = f", login {s.user}" if s.user else ", no login"
+    rows.append(("Server", f"{s.where} ({s.tls.value.upper()}{login})"))
+    console.err.print()
+    for label, value in rows:
+        console.err.print(Text(f"{label + ':':<9}{value}"), soft_wrap=True)
+    console.err.print()
+    console.err.print(Text(letter.body.rstrip("\n")))
+    console.err.print()
+
+
+def env_password(s: smtp.SmtpSettings, can_ask: bool) -> str | None:
+    """The password from the environment; None when there is no login or it is to be asked."""
+    if not s.user:
+        return None
+    password = os.environ.get(PASSWORD_ENV, "")
+    if not password and not can_ask:
+        raise UsageProblem(
+            f"no password for {s.user}: set {PASSWORD_ENV}, or run in a terminal to be asked"
+        )
+    return password or None
+
+
+def _ask_password(s: smtp.SmtpSettings, letter: Letter) -> str:
+    try:
+        password = getpass.getpass(f"Password for {s.user} at {s.host}: ")
+    except EOFError:
+        raise typer.Abort() from None
+    if not password:
+        raise UsageProblem(f"no password given for {s.user}; {_keep_draft(letter)}")
+    return password
+
+
+def _keep_draft(letter: Letter) -> str:
+    """Save the unsent letter as a draft; what to tell the person about it."""
+    try:
+        return f"the letter is saved as a draft: {store.save(letter, to_eml(letter), store.DRAFTS)}"
+    except DeliveryError as exc:
+        return f"and the letter could not be saved as a draft either ({exc})"
+
+
+def send_letter(letter: Letter, opts: SendOptions, no_input: bool, quiet: bool) -> Path | None:
+    """Send `letter`; the path of the copy kept in sent/ (None with --no-save)."""
+    s = settings(opts)
+    sender, recipients = envelope(letter, opts.bcc_self)
+    can_ask = not no_input and sys.stdin.isatty()
+    if not opts.yes and not can_ask:
+        raise UsageProblem(
+            "sending asks you to confirm, and there is no terminal to ask in"
+            " (or --no-input was given); add --yes to send without asking"
+        )
+    password = env_password(s, can_ask)
+    if not (quiet and opts.yes):
+        preview(letter, s, recipients)
+    # ask.confirm, not typer.confirm: the latter leaks the prompt's end to a redirected stdout.
+    if not opts.yes and not confirm(
+        f"Send this letter to {letter.recipient.email} now?", default=False
+    ):
+        console.note(f"not sent; {_keep_draft(letter)}")
+        raise typer.Abort()
+    if s.user and password is None:
+        password = _ask_password(s, letter)
+    data = to_eml(letter, unsent=False)  # exactly these bytes are sent, and kept in sent/
+    try:
+        refused = smtp.send(s, password, sender, recipients, data)
+    except smtp.SmtpFailure as exc:
+        raise DeliveryError(f"{exc}; {_keep_draft(letter)}") from None
+    except KeyboardInterrupt:
+        console.warn(f"interrupted; {_keep_draft(letter)}")
+        raise
+    for address, (code, said) in refused.items():
+        problem = (
+            f"the mail server did not take {address}: {code} {said.decode('utf-8', 'replace')}"
+        )
+        if address == letter.recipient.email:
+            raise DeliveryError(f"{problem}; {_keep_draft(letter)}")
+        console.warn(problem)
+    return _keep_sent(letter, data, opts.save, quiet)
+
+
+def _keep_sent(letter: Letter, data: bytes, save: bool, quiet: bool) -> Path | None:
+    where = f"sent to {letter.recipient.email}"
+    if not save:
+        if not quiet:
+            console.note(f"{where} (no copy kept: --no-save)")
+        return None
+    try:
+        path = store.save(letter, data, store.SENT)
+    except DeliveryError as exc:
+        console.warn(f"{where}, but no copy could be kept: {exc}")
+        return None
+    if not quiet:
+        console.note(f"{where}; a copy is in {path}")
+    return path

@@ -1,0 +1,231 @@
+"""`complainer check`: everything a campaign author can get wrong, found before a writer does.
+
+Loading (campaigns.model) already proves structure and presence. This goes further: phrasing counts,
+texts for ids the campaign does not declare, every phrasing rendered on its own, every layout
+rendered for each language, target and a spread of selections, leftover placeholders, empty
+paragraphs and the one-page length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from complainer.campaigns.model import PLURAL, POINT_KINDS, Campaign, PointKind, load_campaign
+from complainer.campaigns.registry import open_registry
+from complainer.errors import ComplainerError, UsageProblem
+from complainer.letter.compose import Recipient, Request, base_context, compose, renderer_for
+from complainer.letter.writer import Writer
+
+MIN_PHRASINGS = 3
+MIN_SUBJECTS = 2
+ONE_PAGE = 3500
+# The other letters of a campaign (to an MP, a foreign ministry) must also explain the situation to
+# someone outside it, so they get a little more room; still one printed page.
+ONE_PAGE_OTHER_TARGETS = 3800
+# Marks an author leaves in unfinished text (the scaffold writes TODO) or Jinja that leaked through.
+LEFTOVER = re.compile(
+    r"\{\{|\}\}|\{%|%\}|\{#|\bTODO\b|\bFIXME\b|\bXXX\b|lorem ipsum", re.IGNORECASE
+)
+_LIST_MARK_ONLY = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s*$")
+
+SAMPLE_WRITERS = (
+    # The longest plausible details, to measure length; and the fewest, for the {% if %} branches.
+    Writer("Maria-Anna Musterfrau-Beispiel", "DE", "Frankfurt am Main", "Amnesty International Deutschland e.V.", "maria@example.org"),
+    Writer("Jo Li", "KZ"),
+)  # fmt: skip
+SAMPLE_TO = ("office@example.org", "Jane Doe")
+
+
+@dataclass(frozen=True)
+class Report:
+    campaign: str
+    problems: list[str]
+    letters: int
+
+
+def _selections(campaign: Campaign, kind: PointKind) -> list[list[str] | None]:
+    ids = [p.id for p in campaign.points(kind)]
+    spread: list[list[str] | None] = [None, ids, []]
+    spread.extend([pid] for pid in ids)
+    return spread
+
+
+def _check_counts(campaign: Campaign) -> Iterator[str]:
+    declared: dict[str, set[str]] = {
+        "arguments": {p.id for p in campaign.arguments},
+        "recommendations": {p.id for p in campaign.recommendations},
+        "targets": set(campaign.targets),
+        "recipients": set(campaign.recipients),
+        "sources": set(campaign.sources),
+    }
+    for code in campaign.languages:
+        texts = campaign.texts[code]
+        for section, ids in declared.items():
+            table = texts.data.get(section, {})
+            for extra in sorted(set(table) - ids if isinstance(table, dict) else ()):
+                yield f"{texts.origin(section, extra)}: field '{section}.{extra}' has texts for an id campaign.toml does not declare"
+        for tid in campaign.targets:
+            t = texts.target(tid)
+            if len(t.subjects) < MIN_SUBJECTS:
+                yield f"{texts.origin('targets', tid, 'subject')}: field 'targets.{tid}.subject' needs at least {MIN_SUBJECTS} phrasings"
+            for name, options in t.paragraphs.items():
+                if len(options) < MIN_PHRASINGS:
+                    yield f"{texts.origin('targets', tid, 'paragraphs', name)}: field 'targets.{tid}.paragraphs.{name}' needs at least {MIN_PHRASINGS} phrasings"
+        for kind in POINT_KINDS:
+            for p in campaign.points(kind):
+                if len(texts.point(kind, p.id).phrasings) < MIN_PHRASINGS:
+                    yield f"{texts.origin(PLURAL[kind], p.id, 'text')}: field '{PLURAL[kind]}.{p.id}.text' needs at least {MIN_PHRASINGS} phrasings"
+
+
+def _check_texts_leftovers(campaign: Campaign) -> Iterator[str]:
+    """Placeholders in titles and summaries (phrasings are checked after rendering)."""
+    for code in campaign.languages:
+        texts = campaign.texts[code]
+        c = texts.campaign()
+        for key in ("title", "summary", "status_note"):
+            if LEFTOVER.search(c.text(key)):
+                yield f"{texts.origin('campaign', key)}: field 'campaign.{key}' still holds a placeholder"
+        for kind in POINT_KINDS:
+            for p in campaign.points(kind):
+                t = texts.point(kind, p.id)
+                for key, value in (("title", t.title), ("summary", t.summary)):
+                    if LEFTOVER.search(value):
+                        yield f"{texts.origin(PLURAL[kind], p.id, key)}: field '{PLURAL[kind]}.{p.id}.{key}' still holds a placeholder"
+
+
+def _letter_problems(body: str, where: str) -> Iterator[str]:
+    leftover = LEFTOVER.search(body)
+    if leftover:
+        line = next(ln for ln in body.splitlines() if leftover.group(0) in ln)
+        yield f"{where}: placeholder {leftover.group(0)!r} left in the letter: {line.strip()[:80]!r}"
+    for line in body.splitlines():
+        if _LIST_MARK_ONLY.match(line):
+            yield f"{where}: empty list item {line.strip()!r} in the letter"
+            break
+
+
+def _check_rendering(campaign: Campaign, days: Sequence[dt.date]) -> tuple[list[str], int]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    letters = 0
+    longest: dict[tuple[str, str, dt.date], int] = {}
+
+    def note(problem: str) -> None:
+        if problem not in seen:
+            seen.add(problem)
+            problems.append(problem)
+
+    for code in campaign.languages:
+        for tid, target in campaign.targets.items():
+            where = f"{campaign.template_path(code, tid)}"
+            to = SAMPLE_TO if target.recipient is None else (None, None)
+            combos: list[tuple[list[str] | None, list[str] | None]] = [(None, None)]
+            combos += [(a, None) for a in _selections(campaign, "argument")[1:]]
+            combos += [(None, r) for r in _selections(campaign, "recommendation")[1:]]
+            for day in days:
+                # Each phrasing is rendered on its own by _check_phrasings; a few seeds suffice here.
+                for seed in range(3):
+                    for writer in SAMPLE_WRITERS:
+                        for args, recs in combos if seed == 0 else combos[:1]:
+                            request = Request(
+                                language=code, date=day, target=tid, arguments=args,
+                                recommendations=recs, seed=seed, to_email=to[0], to_name=to[1],
+                            )  # fmt: skip
+                            try:
+                                letter = compose(campaign, writer, request)
+                            except ComplainerError as exc:
+                                note(str(exc))
+                                continue
+                            letters += 1
+                            for problem in _letter_problems(letter.body, where):
+                                note(problem)
+                            is_default = args is None and recs is None
+                            if is_default and writer is SAMPLE_WRITERS[0]:
+                                key = (tid, where, day)
+                                longest[key] = max(longest.get(key, 0), len(letter.body))
+    for (tid, where, day), length in longest.items():
+        limit = ONE_PAGE if tid == campaign.default_target else ONE_PAGE_OTHER_TARGETS
+        if length > limit:
+            note(
+                f"{where}: the default letter dated {day.isoformat()} runs to {length} characters, "
+                f"over one page ({limit}); shorten its texts"
+            )
+    return problems, letters
+
+
+def _check_phrasings(campaign: Campaign, days: Sequence[dt.date]) -> Iterator[str]:
+    """Render every phrasing on its own, with the fullest and the sparsest writer."""
+    renderer = renderer_for(campaign.folder)
+    recipients = [
+        Recipient("Jane Doe", "office@example.org", ("1 Main Street", "Astana")),
+        Recipient("", "x@example.org", ()),
+    ]
+    for code in campaign.languages:
+        texts = campaign.texts[code]
+        slots: list[tuple[tuple[str, ...], Sequence[str]]] = []
+        for tid in campaign.targets:
+            t = texts.target(tid)
+            slots.append((("targets", tid, "subject"), t.subjects))
+            slots.extend((("targets", tid, "paragraphs", n), o) for n, o in t.paragraphs.items())
+        for kind in POINT_KINDS:
+            slots.extend(
+                ((PLURAL[kind], p.id, "text"), texts.point(kind, p.id).phrasings)
+                for p in campaign.points(kind)
+            )
+        for writer, recipient in zip(SAMPLE_WRITERS, recipients, strict=True):
+            for day in days:
+                context = base_context(campaign, writer, recipient, code, day)
+                for keys, options in slots:
+                    for i, option in enumerate(options):
+                        where = f"{texts.origin(*keys)}: field '{'.'.join(keys)}' phrasing {i + 1}"
+                        try:
+                            text = renderer.snippet(option, texts.origin(*keys), context)
+                        except ComplainerError as exc:
+                            yield str(exc)
+                            continue
+                        if not text.strip():
+                            yield f"{where} renders empty"
+                        elif LEFTOVER.search(text):
+                            yield f"{where} still holds a placeholder: {text[:60]!r}"
+
+
+def check_days(campaign: Campaign, today: dt.date) -> list[dt.date]:
+    """Today, and the campaign's own time (its deadline) when that is in the past."""
+    days = [today]
+    if campaign.deadline and campaign.deadline < today:
+        days.append(campaign.deadline)
+    return days
+
+
+def check_folder(folder: Path, today: dt.date | None = None) -> Report:
+    try:
+        campaign = load_campaign(folder)
+    except ComplainerError as exc:
+        return Report(folder.name, [str(exc)], 0)
+    problems = list(_check_counts(campaign))
+    problems.extend(_check_texts_leftovers(campaign))
+    days = check_days(campaign, today or dt.date.today())
+    problems.extend(dict.fromkeys(_check_phrasings(campaign, days)))
+    rendered, letters = _check_rendering(campaign, days)
+    problems.extend(rendered)
+    return Report(campaign.id, problems, letters)
+
+
+def folders_to_check(
+    paths: Sequence[Path] | None, campaigns_dirs: Sequence[Path] | None
+) -> list[Path]:
+    """The campaign folders `complainer check` looks at: `paths`, or every installed campaign.
+
+    Raises UsageProblem for a path that is not a campaign folder (no campaign.toml).
+    """
+    if not paths:
+        registry = open_registry(campaigns_dirs)
+        return [registry.folders[cid][0] for cid in registry.ids]
+    for folder in paths:
+        if not (folder / "campaign.toml").is_file():
+            raise UsageProblem(f"{folder} is not a campaign folder (no campaign.toml)")
+    return list(paths)

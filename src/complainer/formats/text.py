@@ -1,0 +1,9 @@
+"""The letter as plain text: exactly the body, as a mail client or a printer gets it."""
+
+from __future__ import annotations
+
+from complainer.letter.compose import Letter
+
+
+def to_text(letter: Letter) -> bytes:
+    return letter.body.encode("utf-8")

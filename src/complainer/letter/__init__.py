@@ -1,0 +1,1 @@
+"""A letter from its parts: the writer's details, the request, dates and country names, the composer."""

@@ -1,0 +1,237 @@
+"""Choices + writer -> letter: which points, which phrasing of each paragraph, dates and names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from complainer.campaigns.model import POINT_KINDS, Campaign, Citation, Point, PointKind, Source
+from complainer.campaigns.sandbox import Renderer
+from complainer.errors import CampaignError, UsageProblem, unknown_choice
+from complainer.letter.locales import long_date
+from complainer.letter.writer import Writer, header_safe
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the writer chose. `None` for arguments/recommendations means the campaign's default set."""
+
+    language: str
+    date: dt.date
+    target: str | None = None
+    arguments: Sequence[str] | None = None
+    recommendations: Sequence[str] | None = None
+    note: str = ""
+    seed: int | None = None
+    to_email: str | None = None
+    to_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    address: tuple[str, ...]
+    source: str | None = (
+        None  # where the campaign's address comes from; None when the writer gave it
+    )
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    point: str
+    citation: Citation
+    source: Source
+
+
+@dataclass(frozen=True)
+class Letter:
+    campaign: str
+    target: str
+    language: str
+    date: dt.date
+    seed: int
+    writer: Writer
+    recipient: Recipient
+    subject: str
+    body: str
+    arguments: tuple[str, ...]
+    recommendations: tuple[str, ...]
+    citations: tuple[CitedSource, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def default_seed(writer: Writer, day: dt.date) -> int:
+    """Stable across runs and machines (unlike hash()), so the same writer gets the same letter."""
+    key = f"{writer.name.casefold()}|{writer.country_code}|{day.isoformat()}"
+    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16)
+
+
+def pick(seed: int, slot: str, count: int) -> int:
+    """The phrasing of `slot` for this seed; each slot is drawn independently of the others."""
+    digest = hashlib.sha256(f"{seed}/{slot}".encode()).hexdigest()
+    return int(digest, 16) % count
+
+
+def select_points(
+    campaign: Campaign, kind: PointKind, wanted: Sequence[str] | None, day: dt.date
+) -> tuple[list[Point], list[str]]:
+    """The points to use (in campaign order) and warnings about those left out."""
+    points = campaign.points(kind)
+    if wanted is None:
+        chosen = [p for p in points if p.default]
+    else:
+        ids = [p.id for p in points]
+        for pid in wanted:
+            if pid not in ids:
+                raise UsageProblem(unknown_choice(kind, pid, ids))
+        chosen = [p for p in points if p.id in set(wanted)]
+    kept: list[Point] = []
+    warnings: list[str] = []
+    for point in chosen:
+        expired = point.expired_citations(day)
+        if expired:
+            c = expired[0]
+            warnings.append(
+                f'left out {kind} "{point.id}": its citation ({c.ref}, {campaign.sources[c.source].title})'
+                f" is {c.validity()}, and the letter is dated {day.isoformat()}"
+            )
+        else:
+            kept.append(point)
+    return kept, warnings
+
+
+def _recipient(campaign: Campaign, target_id: str, request: Request) -> Recipient:
+    target = campaign.targets[target_id]
+    texts = campaign.texts[request.language]
+    if target.recipient is None:
+        if not request.to_email:
+            raise UsageProblem(
+                f'the "{target_id}" letter has no fixed recipient: give --to EMAIL (and --to-name NAME)'
+            )
+        return Recipient(request.to_name or "", request.to_email, ())
+    fixed = campaign.recipients[target.recipient]
+    text = texts.recipient(fixed.id)
+    try:
+        name = header_safe(text.name, "recipient name")
+    except UsageProblem as exc:
+        raise CampaignError(f"{texts.origin('recipients', fixed.id)}: {exc}") from exc
+    if request.to_email:
+        return Recipient(
+            request.to_name or name, request.to_email, text.address if not request.to_name else ()
+        )
+    return Recipient(name, fixed.email, text.address, source=fixed.email_source)
+
+
+@functools.cache
+def renderer_for(folder: Path) -> Renderer:
+    """One Jinja environment per campaign folder, so compiled templates are reused."""
+    return Renderer(folder)
+
+
+def base_context(
+    campaign: Campaign, writer: Writer, recipient: Recipient, lang: str, day: dt.date
+) -> dict[str, Any]:
+    """The variables every phrasing and layout sees (docs/campaign-format.md lists them)."""
+    return {
+        "writer": writer.context(lang),
+        "recipient": {
+            "name": recipient.name,
+            "email": recipient.email,
+            "address": list(recipient.address),
+        },
+        "date": long_date(day, lang),
+        "date_iso": day.isoformat(),
+        "deadline": long_date(campaign.deadline, lang) if campaign.deadline else "",
+        "campaign": {"id": campaign.id, "title": campaign.texts[lang].campaign().text("title")},
+    }
+
+
+def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
+    lang = request.language
+    if lang not in campaign.languages:
+        raise UsageProblem(unknown_choice("language", lang, list(campaign.languages)))
+    target_id = request.target or campaign.default_target
+    if target_id not in campaign.targets:
+        raise UsageProblem(unknown_choice("target", target_id, list(campaign.targets)))
+    target = campaign.targets[target_id]
+    texts = campaign.texts[lang]
+    warnings: list[str] = []
+
+    selected: dict[PointKind, list[Point]] = {}
+    for kind in POINT_KINDS:
+        wanted = request.arguments if kind == "argument" else request.recommendations
+        allowed = target.arguments if kind == "argument" else target.recommendations
+        if not allowed:
+            if wanted:
+                warnings.append(
+                    f'the "{target_id}" letter carries no {kind}s; ignored: {", ".join(wanted)}'
+                )
+            selected[kind] = []
+            continue
+        selected[kind], left_out = select_points(campaign, kind, wanted, request.date)
+        warnings.extend(left_out)
+
+    recipient = _recipient(campaign, target_id, request)
+    seed = request.seed if request.seed is not None else default_seed(writer, request.date)
+    renderer = renderer_for(campaign.folder)
+    base = base_context(campaign, writer, recipient, lang, request.date)
+
+    def phrase(slot: str, options: Sequence[str], *keys: str) -> str:
+        return renderer.snippet(options[pick(seed, slot, len(options))], texts.origin(*keys), base)
+
+    ttext = texts.target(target_id)
+    subject = phrase(f"{target_id}.subject", ttext.subjects, "targets", target_id, "subject")
+    try:
+        subject = header_safe(subject, "subject")
+    except UsageProblem as exc:
+        raise CampaignError(f"{texts.origin('targets', target_id, 'subject')}: {exc}") from exc
+    paragraphs = {
+        name: phrase(f"{target_id}.{name}", options, "targets", target_id, "paragraphs", name)
+        for name, options in ttext.paragraphs.items()
+    }
+
+    def rendered(kind: PointKind) -> list[dict[str, str]]:
+        plural = "arguments" if kind == "argument" else "recommendations"
+        result = []
+        for point in selected[kind]:
+            pt = texts.point(kind, point.id)
+            text = phrase(f"{kind}.{point.id}", pt.phrasings, plural, point.id, "text")
+            result.append({"id": point.id, "title": pt.title, "text": text})
+        return result
+
+    context = {
+        **base,
+        "subject": subject,
+        "p": paragraphs,
+        "arguments": rendered("argument"),
+        "recommendations": rendered("recommendation"),
+        "note": request.note,
+    }
+    body = renderer.layout(f"{lang}/{target_id}.j2", context)
+    cited = tuple(
+        CitedSource(p.id, c, campaign.sources[c.source])
+        for kind in POINT_KINDS
+        for p in selected[kind]
+        for c in p.citations
+    )
+    return Letter(
+        campaign=campaign.id,
+        target=target_id,
+        language=lang,
+        date=request.date,
+        seed=seed,
+        writer=writer,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        arguments=tuple(p.id for p in selected["argument"]),
+        recommendations=tuple(p.id for p in selected["recommendation"]),
+        citations=cited,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,118 @@
+"""Language and country names, and dates, in the letter's language (CLDR data through Babel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+
+from complainer.campaigns.tomlfile import load_toml
+from complainer.errors import UsageProblem
+from complainer.paths import content_root
+
+# Interface languages whose country names are accepted as input (the tool's own and the
+# campaign's languages); a writer types "Germany", "Германия" or "Германия" alike.
+INPUT_LOCALES = ("en", "ru", "kk", "de", "fr", "es")
+# CLDR territory codes that are not countries a writer lives in.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().strip()
+    return re.sub(r"[\s.\-_'’()]+", " ", text).strip()
+
+
+def language_name(code: str, in_lang: str | None = None) -> str:
+    """The name of language `code` in `in_lang` (default: in itself)."""
+    try:
+        name = Locale.parse(code).get_display_name(in_lang or code)
+    except (ValueError, TypeError):
+        return code
+    return name or code
+
+
+@cache
+def _language_aliases() -> dict[str, tuple[str, ...]]:
+    data = load_toml(content_root() / "complainer.toml").get("language_aliases", {})
+    return {k: tuple(v) for k, v in data.items() if isinstance(v, list)}
+
+
+def resolve_language(value: str, available: Sequence[str]) -> str:
+    """A language code from a code or a name ("ru", "русский", "Kazakh", "қазақша")."""
+    wanted = _fold(value)
+    names: dict[str, str] = {}
+    for code in available:
+        names[_fold(code)] = code
+        for alias in _language_aliases().get(code, ()):
+            names[_fold(alias)] = code
+        for in_lang in {*available, "en", code}:
+            names[_fold(language_name(code, in_lang))] = code
+    if wanted in names:
+        return names[wanted]
+    choices = [f"{c} ({language_name(c)})" for c in available]
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
+    hint = f' Did you mean "{names[close[0]]}"?' if close else ""
+    raise UsageProblem(f'unknown language "{value}".{hint} Choose from: {", ".join(choices)}.')
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for loc in INPUT_LOCALES:
+        for code, name in Locale.parse(loc).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+                index.setdefault(_fold(name), code)
+                index[_fold(code)] = code
+    return index
+
+
+def country_codes() -> list[str]:
+    return sorted(set(_country_index().values()))
+
+
+def resolve_country(value: str) -> str:
+    """An ISO 3166 alpha-2 code from a code or a name in English, Russian, Kazakh, …"""
+    wanted = _fold(value)
+    index = _country_index()
+    if wanted in index:
+        return index[wanted]
+    close = difflib.get_close_matches(wanted, [k for k in index if len(k) > 2], n=1, cutoff=0.6)
+    if close:
+        code = index[close[0]]
+        hint = f' Did you mean "{country_name(code, "en")}" ({code})?'
+    else:
+        hint = ""
+    raise UsageProblem(
+        f'unknown country "{value}".{hint} Give an ISO code such as DE or a name such as Germany.'
+    )
+
+
+def suggest_country(value: str) -> str | None:
+    """The closest country code to a mistyped name, if any is close enough."""
+    index = _country_index()
+    close = difflib.get_close_matches(
+        _fold(value), [k for k in index if len(k) > 2], n=1, cutoff=0.6
+    )
+    return index[close[0]] if close else None
+
+
+def country_name(code: str, lang: str) -> str:
+    name = Locale.parse(lang).territories.get(code)
+    return str(name) if name else code
+
+
+def long_date(day: dt.date, lang: str) -> str:
+    """The date as a formal letter in `lang` writes it: 3 August 2024, 3 августа 2024 г., 2024 ж. 3 тамыз."""
+    if lang == "en":
+        # CLDR's English long form is American (August 3, 2024); letters to officials abroad
+        # read better in the international day-month-year order.
+        return f"{day.day} {format_date(day, 'MMMM y', locale='en')}"
+    # CLDR puts a narrow no-break space before «г.»/«ж.»; many fonts and mail clients lack it,
+    # while the ordinary no-break space keeps the same typography everywhere.
+    return format_date(day, format="long", locale=lang).replace("\u202f", "\u00a0")

@@ -1,1 +1,0 @@
-"""Ways to deliver a composed letter: one small module each."""

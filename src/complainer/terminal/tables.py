@@ -1,0 +1,109 @@
+"""Tables of campaigns and their points: Rich tables in a terminal, tab-separated lines when piped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from complainer.campaigns.model import Campaign, PointKind
+
+
+def days_left(campaign: Campaign, today: dt.date) -> str:
+    if campaign.deadline is None:
+        return "no deadline"
+    delta = (campaign.deadline - today).days
+    if delta > 0:
+        return f"{delta} days left"
+    if delta == 0:
+        return "deadline today"
+    return f"{-delta} days past"
+
+
+def status_line(campaign: Campaign) -> str:
+    if campaign.status == "closed" and campaign.outcome:
+        return f"closed ({campaign.outcome.date.isoformat()})"
+    return campaign.status
+
+
+def print_rows(
+    console: Console, headers: Sequence[str], rows: Sequence[Sequence[str]], title: str
+) -> None:
+    if console.is_terminal:
+        table = Table(title=title, show_lines=False, expand=False)
+        for h in headers:
+            table.add_column(h, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    else:
+        # Plain tab-separated lines for scripts; Rich would expand the tabs.
+        console.file.write("".join("\t".join(row) + "\n" for row in rows))
+
+
+def campaign_rows(
+    campaigns: Sequence[Campaign], today: dt.date, default_id: str
+) -> list[list[str]]:
+    rows = []
+    for c in campaigns:
+        deadline = c.deadline.isoformat() if c.deadline else "-"
+        mark = " (default)" if c.id == default_id else ""
+        origin = "" if c.builtin else f" [{c.folder}]"
+        rows.append(
+            [c.id + mark, status_line(c), deadline, days_left(c, today), c.title() + origin]
+        )
+    return rows
+
+
+def point_rows(campaign: Campaign, kind: PointKind, lang: str, day: dt.date) -> list[list[str]]:
+    texts = campaign.lang(lang)
+    rows = []
+    for p in campaign.points(kind):
+        t = texts.point(kind, p.id)
+        cites = "; ".join(
+            f"{campaign.sources[c.source].title}, {c.ref}"
+            + (f" ({c.validity()})" if c.validity() else "")
+            for c in p.citations
+        )
+        valid = "expired" if p.expired_citations(day) else ("yes" if p.default else "no")
+        rows.append([p.id, valid, t.title, t.summary, cites])
+    return rows
+
+
+def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
+    """Background, status, recipients, targets and every source, as plain readable text."""
+    texts = campaign.lang("en")
+    c = texts.campaign()
+    say = console.print
+    say(f"[bold]{escape(c.text('title'))}[/bold]  ({campaign.id})")
+    say(escape(c.text("summary")))
+    deadline = campaign.deadline.isoformat() if campaign.deadline else "none"
+    say(f"Status: {status_line(campaign)}; deadline: {deadline} ({days_left(campaign, today)})")
+    say(escape(c.text("status_note")))
+    if campaign.alternative:
+        say(f"Open alternative: {campaign.alternative}")
+    say(f"Languages: {', '.join(campaign.languages)}")
+    say("")
+    say("[bold]Recipients[/bold]")
+    for r in campaign.recipients.values():
+        rt = texts.recipient(r.id)
+        say(f"  {r.id}: {escape(rt.name)} <{r.email}>")
+        say(
+            f"    address from: {escape(campaign.sources[r.email_source].title)}; {escape(rt.email_note)}"
+        )
+        say(f"    reads: {', '.join(r.reads)}")
+    say("")
+    say("[bold]Targets[/bold] (--target)")
+    for t in campaign.targets.values():
+        tt = texts.target(t.id)
+        to = f"to {t.recipient}" if t.recipient else "recipient given with --to"
+        mark = " (default)" if t.id == campaign.default_target else ""
+        say(f"  {t.id}{mark}: {escape(tt.title)} ({to}) - {escape(tt.summary)}")
+    say("")
+    say("[bold]Sources[/bold]")
+    for s in campaign.sources.values():
+        say(f"  {s.id} ({s.confidence}): {escape(s.title)}")
+        say(f"    {s.url}", soft_wrap=True)
