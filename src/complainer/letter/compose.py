@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,9 @@ class Request:
     seed: int | None = None
     to_email: str | None = None
     to_name: str | None = None
+    # Explicit phrasing choices, slot -> variant index (see `phrasing_slots`), for a batch that
+    # spreads them across its letters; a slot not named here is drawn from the seed by `pick`.
+    phrasings: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,10 @@ def base_context(
     }
 
 
-def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
+def _selection(
+    campaign: Campaign, request: Request
+) -> tuple[str, dict[PointKind, list[Point]], list[str]]:
+    """The target id, the points the letter carries and warnings about those left out."""
     lang = request.language
     if lang not in campaign.languages:
         raise UsageProblem(unknown_choice("language", lang, list(campaign.languages)))
@@ -160,9 +166,7 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     if target_id not in campaign.targets:
         raise UsageProblem(unknown_choice("target", target_id, list(campaign.targets)))
     target = campaign.targets[target_id]
-    texts = campaign.texts[lang]
     warnings: list[str] = []
-
     selected: dict[PointKind, list[Point]] = {}
     for kind in POINT_KINDS:
         wanted = request.arguments if kind == "argument" else request.recommendations
@@ -176,14 +180,43 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
             continue
         selected[kind], left_out = select_points(campaign, kind, wanted, request.date)
         warnings.extend(left_out)
+    return target_id, selected, warnings
+
+
+def phrasing_slots(campaign: Campaign, request: Request) -> dict[str, int]:
+    """The phrasing slots the letter `request` describes uses -> the number of variants of each.
+
+    The names are those `compose` draws with `pick` and takes from `Request.phrasings`:
+    "<target>.subject", "<target>.<paragraph>", "argument.<id>", "recommendation.<id>".
+    Raises UsageProblem as `compose` does.
+    """
+    target_id, selected, _ = _selection(campaign, request)
+    texts = campaign.texts[request.language]
+    ttext = texts.target(target_id)
+    slots = {f"{target_id}.subject": len(ttext.subjects)}
+    slots.update({f"{target_id}.{name}": len(options) for name, options in ttext.paragraphs.items()})
+    for kind in POINT_KINDS:
+        for point in selected[kind]:
+            slots[f"{kind}.{point.id}"] = len(texts.point(kind, point.id).phrasings)
+    return slots
+
+
+def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
+    lang = request.language
+    target_id, selected, warnings = _selection(campaign, request)
+    texts = campaign.texts[lang]
 
     recipient = _recipient(campaign, target_id, request)
     seed = request.seed if request.seed is not None else default_seed(writer, request.date)
     renderer = renderer_for(campaign.folder)
     base = base_context(campaign, writer, recipient, lang, request.date)
 
+    chosen = request.phrasings or {}
+
     def phrase(slot: str, options: Sequence[str], *keys: str) -> str:
-        return renderer.snippet(options[pick(seed, slot, len(options))], texts.origin(*keys), base)
+        index = chosen.get(slot)
+        index = pick(seed, slot, len(options)) if index is None else index % len(options)
+        return renderer.snippet(options[index], texts.origin(*keys), base)
 
     ttext = texts.target(target_id)
     subject = phrase(f"{target_id}.subject", ttext.subjects, "targets", target_id, "subject")
