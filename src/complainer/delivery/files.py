@@ -22,11 +22,13 @@ def check_writable(path: Path, force: bool) -> None:
         raise UsageProblem(f"{path} already exists; use --force to overwrite it")
 
 
-def write_private(path: Path, data: bytes, force: bool = False) -> None:
+def write_private(path: Path, data: bytes, force: bool = False, sync: bool = True) -> None:
     """Write `data` to `path` with mode 0600, all or nothing.
 
     The bytes go to a temporary file beside the target first; without `force` it is then linked
     into place, which fails if the name was taken meanwhile, so an existing file is never replaced.
+    `sync=False` leaves flushing to disk to the caller (a batch syncs once at its end, since an
+    fsync per file would cost more than making the letter).
     """
     check_writable(path, force)
     try:
@@ -37,7 +39,8 @@ def write_private(path: Path, data: bytes, force: bool = False) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
         if force:
             os.replace(tmp, path)

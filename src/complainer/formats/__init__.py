@@ -26,6 +26,11 @@ FORMATS = tuple(_WRITERS)
 _EXTENSIONS = {".eml": "eml", ".json": "json", ".txt": "text"}
 
 
+def extension_for(fmt: str) -> str:
+    """The file extension of format `fmt` (".eml", ".txt"...); ".txt" for one without its own."""
+    return next((ext for ext, name in _EXTENSIONS.items() if name == fmt), ".txt")
+
+
 def format_for(fmt: str | None, out: str | None) -> str:
     """The format name: `fmt` when given, else the extension of `out` decides, else text.
 

@@ -194,7 +194,9 @@ def phrasing_slots(campaign: Campaign, request: Request) -> dict[str, int]:
     texts = campaign.texts[request.language]
     ttext = texts.target(target_id)
     slots = {f"{target_id}.subject": len(ttext.subjects)}
-    slots.update({f"{target_id}.{name}": len(options) for name, options in ttext.paragraphs.items()})
+    slots.update(
+        {f"{target_id}.{name}": len(options) for name, options in ttext.paragraphs.items()}
+    )
     for kind in POINT_KINDS:
         for point in selected[kind]:
             slots[f"{kind}.{point.id}"] = len(texts.point(kind, point.id).phrasings)

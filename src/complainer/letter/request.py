@@ -130,10 +130,10 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
         values.note, values.note_file = read_note(values), None
 
 
-def build_letter(values: DraftValues, campaign: Campaign) -> Letter:
-    """Validate every value (see `normalise`) and compose; raises UsageProblem naming a bad one.
+def build_request(values: DraftValues, campaign: Campaign) -> tuple[Writer, Request]:
+    """Validate every value (see `normalise`): the writer and the request to compose.
 
-    `values` itself is left as given.
+    Raises UsageProblem naming a bad value; `values` itself is left as given.
     """
     require_complete(values)
     values = dataclasses.replace(values)
@@ -156,4 +156,13 @@ def build_letter(values: DraftValues, campaign: Campaign) -> Letter:
         to_email=values.to or None,
         to_name=values.to_name or None,
     )
+    return writer, request
+
+
+def build_letter(values: DraftValues, campaign: Campaign) -> Letter:
+    """Validate every value (see `normalise`) and compose; raises UsageProblem naming a bad one.
+
+    `values` itself is left as given.
+    """
+    writer, request = build_request(values, campaign)
     return compose(campaign, writer, request)

@@ -112,7 +112,6 @@ class PhrasingSpreader:
 
     def _improve(self, chosen: np.ndarray, past: np.ndarray) -> np.ndarray:
         """Change one slot at a time while that lowers the worst (then the total) overlap."""
-        np = self._np
         match = (past == chosen) * self.weights  # past x slots: weight where the letter agrees
         overlap = match.sum(axis=1)
         score = (overlap.max(), overlap.sum())
@@ -141,6 +140,7 @@ class SimilaritySummary:
     median: float
     maximum: float
     closest: tuple[Hashable, Hashable] | None
+    floor: float = 0.0  # below this, the search finds no neighbour: figures read "below <floor>"
 
     def describe(self) -> str:
         if self.letters < 2:
@@ -149,9 +149,15 @@ class SimilaritySummary:
         if self.closest is not None and self.maximum > 0:
             pair = f" (rows {self.closest[0]} and {self.closest[1]})"
         verdict = "" if self.maximum < COPY_THRESHOLD else "; some letters are near-copies"
+
+        def figure(value: float) -> str:
+            return f"{value:.2f}" if value >= self.floor else f"below {self.floor:.2f}"
+
+        if self.maximum < self.floor:
+            pair = ""
         return (
             f"similarity to the nearest other letter (word 5-grams, Jaccard): median"
-            f" {self.median:.2f}, max {self.maximum:.2f}{pair}{verdict}"
+            f" {figure(self.median)}, max {figure(self.maximum)}{pair}{verdict}"
         )
 
 
@@ -182,6 +188,7 @@ class SimilarityIndex:
         self._num_perm = num_perm
         self._scheme = first.scheme
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.floor = threshold
         # Ring buffers over the window: slot i holds the letter keys[i].
         self._keys: list[Hashable | None] = [None] * window
         self._slot: dict[Hashable, int] = {}
@@ -244,7 +251,7 @@ class SimilarityIndex:
             if key is not None:
                 self._retire(slot)
         median = _histogram_median(self._bins, self.count)
-        return SimilaritySummary(self.count, median, self.maximum, self.closest)
+        return SimilaritySummary(self.count, median, self.maximum, self.closest, self.floor)
 
 
 def _identity(value: Any) -> Any:
