@@ -229,12 +229,22 @@ def _signers(source: str, spool: bool) -> Iterator[tuple[str, int | None]]:
 
 
 def _rows(path: str, display: str) -> Iterator[Row]:
+    """The rows, with the header checked before this returns (before anything is written)."""
     stream: IO[str] = open_text(path)
     try:
-        yield from read_rows(stream, display)
-    finally:
-        if path != "-":
-            stream.close()
+        rows = read_rows(stream, display)
+    except BaseException:
+        stream.close()
+        raise
+
+    def streamed() -> Iterator[Row]:
+        try:
+            yield from rows
+        finally:
+            if path != "-":
+                stream.close()
+
+    return streamed()
 
 
 def run(opts: BatchOptions, campaigns_dirs: Sequence[Path] | None) -> int:
@@ -311,6 +321,7 @@ def _make(
     lines: int | None,
 ) -> int:
     maker = Maker(campaign, seed)
+    rows = _rows(path, opts.signers)
     mbox: MboxWriter | None = None
     mbox_kept = False
     if opts.out_dir is not None:
@@ -328,7 +339,7 @@ def _make(
     extension = formats.extension_for(opts.fmt) if opts.out_dir is not None else ""
     try:
         with RowProgress("batch", lines, opts.quiet) as progress:
-            for row in _rows(path, opts.signers):
+            for row in rows:
                 progress.advance()
                 made = _validated(row, maker, flags, campaign)
                 if isinstance(made, Outcome):

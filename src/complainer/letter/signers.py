@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import itertools
 import json
 import re
 import sys
@@ -113,6 +114,13 @@ def is_json_lines(source: str, first_line: str) -> bool:
 
 
 def read_rows(stream: IO[str], source: str) -> Iterator[Row]:
+    """See `_read_rows`; the header is read and checked now, before the first row is asked for."""
+    rows = _read_rows(stream, source)
+    first = next(rows, None)
+    return itertools.chain([] if first is None else [first], rows)
+
+
+def _read_rows(stream: IO[str], source: str) -> Iterator[Row]:
     """The rows of `stream`, one at a time (constant memory).
 
     Raises UsageProblem before the first row for a CSV header naming unknown or repeated columns,

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 SHINGLE = 5
 COPY_THRESHOLD = 0.5  # the goal: no letter this close to another
-WINDOW = 2000
+WINDOW = 1000
 _WORD = re.compile(r"\w+")
 _MASK = 0xFFFFFFFF
 
@@ -82,7 +82,7 @@ class PhrasingSpreader:
         slots: Mapping[str, tuple[int, float]],
         seed: int,
         window: int = 256,
-        candidates: int = 32,
+        candidates: int = 48,
     ) -> None:
         import numpy as np  # numpy comes with datasketch; only a batch needs either
 
@@ -110,25 +110,24 @@ class PhrasingSpreader:
         self.made += 1
         return {name: int(v) for name, v in zip(self.names, chosen, strict=True)}
 
-    def _improve(self, chosen: np.ndarray, past: np.ndarray) -> np.ndarray:
+    def _improve(self, chosen: np.ndarray, past: np.ndarray, moves: int = 8) -> np.ndarray:
         """Change one slot at a time while that lowers the worst (then the total) overlap."""
-        match = (past == chosen) * self.weights  # past x slots: weight where the letter agrees
-        overlap = match.sum(axis=1)
-        score = (overlap.max(), overlap.sum())
-        for _ in range(2):
-            improved = False
-            for s in range(len(self.names)):
-                for v in range(int(self.counts[s])):
-                    if v == chosen[s]:
-                        continue
-                    trial = overlap - match[:, s] + (past[:, s] == v) * self.weights[s]
-                    trial_score = (trial.max(), trial.sum())
-                    if trial_score < score:
-                        chosen[s], score, overlap = v, trial_score, trial
-                        match[:, s] = (past[:, s] == v) * self.weights[s]
-                        improved = True
-            if not improved:
+        np = self._np
+        variants = np.arange(int(self.counts.max()))
+        usable = variants[None, :] < self.counts[:, None]  # slots x variants
+        # past x slots x variants: the weight a past letter shares if this slot takes that variant
+        shared = (past[:, :, None] == variants[None, None, :]) * self.weights[None, :, None]
+        for _ in range(moves):
+            match = (past == chosen) * self.weights
+            overlap = match.sum(axis=1)
+            trial = overlap[:, None, None] - match[:, :, None] + shared  # past x slots x variants
+            worst = np.where(usable, trial.max(axis=0), np.inf)
+            total = trial.sum(axis=0)
+            score = worst * 1e6 + total
+            s, v = np.unravel_index(int(np.argmin(score)), score.shape)
+            if score[s, v] >= overlap.max() * 1e6 + overlap.sum():
                 break
+            chosen[s] = v
         return chosen
 
 
@@ -174,7 +173,7 @@ class SimilarityIndex:
     def __init__(
         self,
         window: int = WINDOW,
-        threshold: float = 0.3,
+        threshold: float = 0.4,
         num_perm: int = 64,
         exact: int = 3,
     ) -> None:
