@@ -137,7 +137,9 @@ def test_a_hundred_default_letters_are_no_copies_of_each_other(tmp_path: Path) -
 
 
 def test_send_resumes_after_sigkill_and_sends_every_row_exactly_once(
-    server: Server, tmp_path: Path, clean_env: dict[str, str]
+    server: Server,  # noqa: F811  (the fixture from test_send)
+    tmp_path: Path,
+    clean_env: dict[str, str],
 ) -> None:
     rows = 6
     signers_csv(tmp_path / "signers.csv", rows)
