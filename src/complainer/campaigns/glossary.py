@@ -80,7 +80,7 @@ def _read(path: Path, language: str, base: Glossary) -> Glossary:
                 reject=reject,
                 why=f.text("why", default="-"),
                 targets=tuple(f.strings("targets", default=[])),
-                where=f"{path}: field '{f.where}'",
+                where=f"{path.parent.name}/{path.name} {f.where}",
             )
         )
     known, explain, token = set(base.known), dict(base.explain), base.token

@@ -58,6 +58,7 @@ class Report:
     campaign: str
     problems: list[str]
     letters: int
+    samples: int = 0  # sample letters written (--samples)
 
 
 def _selections(campaign: Campaign, kind: PointKind) -> list[list[str] | None]:
@@ -238,9 +239,13 @@ def check_folder(
     whole = list(covering_letters(campaign, days))
     problems.extend(abbreviation_problems(whole, glossaries, corpus))
     letters += len(whole)
+    written = 0
     if samples is not None:
-        write_samples(campaign, date_rules.sample_days(bounds, campaign, day), samples, force)
-    return Report(campaign.id, list(dict.fromkeys(problems)), letters)
+        files = write_samples(
+            campaign, date_rules.sample_days(bounds, campaign, day), samples, force
+        )
+        written = len(files) - 1  # the index is not a letter
+    return Report(campaign.id, list(dict.fromkeys(problems)), letters, written)
 
 
 def folders_to_check(

@@ -60,6 +60,9 @@ def render_corpus(campaign: Campaign, days: Sequence[dt.date]) -> Iterator[Rende
     for code in campaign.languages:
         texts = campaign.texts[code]
         slots: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
+        # A point is left out of letters dated when a citation of it is not valid, so its
+        # phrasings are not rendered on those days.
+        expired: dict[tuple[str, ...], set[dt.date]] = {}
         for tid in campaign.targets:
             t = texts.target(tid)
             slots.append((("targets", tid, "subject"), t.subjects, (tid,)))
@@ -76,6 +79,7 @@ def render_corpus(campaign: Campaign, days: Sequence[dt.date]) -> Iterator[Rende
                 pt = texts.point(kind, p.id)
                 point_keys = (PLURAL[kind], p.id)
                 slots.append(((*point_keys, "text"), pt.phrasings, targets))
+                expired[(*point_keys, "text")] = {d for d in days if p.expired_citations(d)}
                 yield from _labels(
                     code, texts.origin(*point_keys), point_keys, (pt.title, pt.summary)
                 )
@@ -83,6 +87,8 @@ def render_corpus(campaign: Campaign, days: Sequence[dt.date]) -> Iterator[Rende
             date_text = long_date(day, code)
             context = base_context(campaign, SAMPLE_WRITER, recipients[0], code, day)
             for keys, options, targets in slots:
+                if day in expired.get(keys, ()):
+                    continue
                 for i, option in enumerate(options):
                     try:
                         text = renderer.snippet(option, texts.origin(*keys), context)

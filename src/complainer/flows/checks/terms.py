@@ -63,6 +63,8 @@ def abbreviation_problems(
             short = m.group(0)
             if short in glossary.known or (lang, short) in seen:
                 continue
+            if any(p.fullmatch(short) for t in glossary.terms for p in t.reject):
+                continue  # the glossary rejects it outright; term_problems reports it
             long = glossary.explain.get(short)
             if long is not None and long.search(body, 0, m.start()):
                 continue
