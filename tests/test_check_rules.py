@@ -386,3 +386,15 @@ def test_samples_into_a_missing_parent_folder_is_refused(
 ) -> None:
     result = run("check", str(tiny), "--samples", str(tmp_path / "no" / "such"))
     assert_clean_error(result, 2, "does not exist")
+
+
+def test_campaigns_show_lists_claims_with_source_and_confidence(run: Runner) -> None:
+    result = run("campaigns", "show", "kz-propaganda-law-2025")
+    assert result.returncode == 0
+    out = " ".join(stdout_of(result).split())
+    assert "Claims" in out
+    assert "petition-caused-law (unverified)" in out and "not to be stated in a letter" in out
+    assert (
+        "op1-complaints (verified)" in out and "https://adilet.zan.kz/rus/docs/Z090000130_" in out
+    )
+    assert "treaties-prevail (verified; true until 2026-06-30)" in out

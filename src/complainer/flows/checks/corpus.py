@@ -79,7 +79,9 @@ def render_corpus(campaign: Campaign, days: Sequence[dt.date]) -> Iterator[Rende
                 pt = texts.point(kind, p.id)
                 point_keys = (PLURAL[kind], p.id)
                 slots.append(((*point_keys, "text"), pt.phrasings, targets))
-                expired[(point_keys[0], point_keys[1], "text")] = {d for d in days if p.expired_citations(d)}
+                expired[(point_keys[0], point_keys[1], "text")] = {
+                    d for d in days if p.expired_citations(d)
+                }
                 yield from _labels(
                     code, texts.origin(*point_keys), point_keys, (pt.title, pt.summary)
                 )
