@@ -398,3 +398,13 @@ def test_campaigns_show_lists_claims_with_source_and_confidence(run: Runner) -> 
         "op1-complaints (verified)" in out and "https://adilet.zan.kz/rus/docs/Z090000130_" in out
     )
     assert "treaties-prevail (verified; true until 2026-06-30)" in out
+
+
+def test_a_text_that_cites_a_boundary_day_is_not_taken_for_a_gate(tiny: Path) -> None:
+    edit(tiny / "en" / "texts.toml", "Free speech matters.", "Signed on 30 June 2026 ({{ date }}).")
+    edit(
+        tiny / "ru" / "texts.toml",
+        "Свобода слова важна.",
+        "Подписан в июне 2026 года ({{ date }}).",
+    )
+    assert problems(tiny) == []
