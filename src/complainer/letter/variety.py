@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import statistics
 from array import array
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,8 +54,8 @@ def jaccard(a: set[int], b: Collection[int]) -> float:
     return common / (union - common)
 
 
-def slot_weights(campaign: Campaign, request: Request) -> dict[str, tuple[int, float]]:
-    """Slot -> (variants, mean length in words) for the phrasings the `request` letter uses."""
+def slot_options(campaign: Campaign, request: Request) -> dict[str, Sequence[str]]:
+    """Slot -> its phrasings (template source) for the phrasings the `request` letter uses."""
     texts = campaign.texts[request.language]
     target_id = request.target or campaign.default_target
     ttext = texts.target(target_id)
@@ -65,69 +64,105 @@ def slot_weights(campaign: Campaign, request: Request) -> dict[str, tuple[int, f
     for kind in POINT_KINDS:
         for point in campaign.points(kind):
             options[f"{kind}.{point.id}"] = texts.point(kind, point.id).phrasings
-    return {
-        slot: (count, max(1.0, statistics.fmean(len(o.split()) for o in options[slot])))
-        for slot, count in phrasing_slots(campaign, request).items()
-    }
+    return {slot: options[slot] for slot in phrasing_slots(campaign, request)}
+
+
+def shared_shingles(options: Mapping[str, Sequence[str]]) -> dict[str, list[list[int]]]:
+    """Slot -> matrix m with m[a][b] = the word 5-grams variants a and b of that slot share.
+
+    m[a][a] is variant a's own count: two letters that both use it share that many 5-grams
+    of the slot. Measured on the template source (placeholders count as words), which is
+    close enough to rank choices; the batch's reported figures are measured on the letters.
+    """
+    result = {}
+    for slot, texts in options.items():
+        sets = [shingles(text) for text in texts]
+        result[slot] = [[len(a & b) for b in sets] for a in sets]
+    return result
 
 
 class PhrasingSpreader:
     """Variant choices for one kind of letter (same campaign, language, target and points).
 
-    Deterministic for a given `seed` and sequence of calls, so a re-run makes the same letters.
+    Farthest-point selection over a pool of candidate choices: every letter's choice shares as
+    few 5-grams as possible with every letter already chosen in its block and the block before
+    (`block` letters each), where two letters share, slot by slot, `overlap[slot][a][b]`
+    (see `shared_shingles`). Greedy farthest-point order guarantees that the k-th letter of a
+    block is at least as far from all earlier ones as any later pick, so the closest pair of a
+    block is as far apart as the pool allows. The work is done once per block with numpy
+    (about 0.1 ms a letter); memory is fixed (the pool and two blocks), whatever the batch size.
+
+    Deterministic for a given `seed`, so a re-run makes the same letters.
     """
 
     def __init__(
         self,
-        slots: Mapping[str, tuple[int, float]],
+        overlap: Mapping[str, Sequence[Sequence[int]]],
         seed: int,
-        window: int = 256,
-        candidates: int = 48,
+        block: int = 256,
+        pool: int = 2048,
     ) -> None:
         import numpy as np  # numpy comes with datasketch; only a batch needs either
 
         self._np = np
-        self.names = sorted(slots)
-        self.counts = np.array([slots[s][0] for s in self.names], dtype=np.int64)
-        self.weights = np.array([slots[s][1] for s in self.names], dtype=np.float64)
+        self.names = sorted(overlap)
+        self.counts = np.array([len(overlap[s]) for s in self.names], dtype=np.int64)
+        width = int(self.counts.max()) if self.names else 1
+        # table[s, a, b]: 5-grams shared in slot s by a letter with variant a and one with b
+        self.table = np.zeros((len(self.names), width, width), dtype=np.float64)
+        for i, slot in enumerate(self.names):
+            m = np.asarray(overlap[slot], dtype=np.float64)
+            self.table[i, : m.shape[0], : m.shape[1]] = m
         self.rng = np.random.default_rng(seed)
-        self.history: np.ndarray = np.zeros((window, len(self.names)), dtype=np.int8)
-        self.window, self.made, self.candidates = window, 0, candidates
+        space = int(np.prod(self.counts, dtype=np.float64)) if self.names else 1
+        self.block, self.pool = block, min(pool, max(space, 1))
+        self.previous: np.ndarray = np.zeros((0, len(self.names)), dtype=np.int64)
+        self.queue: list[dict[str, int]] = []
 
     def next(self) -> dict[str, int]:
         """The next letter's choices: slot -> variant index."""
-        np = self._np
-        draws = (self.rng.random((self.candidates, len(self.names))) * self.counts).astype(np.int8)
-        filled = min(self.made, self.window)
-        chosen = draws[0]
-        if filled:
-            past = self.history[:filled]
-            overlap = (draws[:, None, :] == past[None, :, :]) @ self.weights  # candidates x past
-            # Smallest worst-case overlap first; then the smallest total, to keep spreading.
-            best = int(np.lexsort((overlap.sum(axis=1), overlap.max(axis=1)))[0])
-            chosen = self._improve(draws[best].copy(), past)
-        self.history[self.made % self.window] = chosen
-        self.made += 1
-        return {name: int(v) for name, v in zip(self.names, chosen, strict=True)}
+        if not self.queue:
+            chosen = self._plan()
+            self.previous = chosen
+            self.queue = [
+                {n: int(v) for n, v in zip(self.names, row, strict=True)} for row in chosen[::-1]
+            ]
+        return self.queue.pop()
 
-    def _improve(self, chosen: np.ndarray, past: np.ndarray, moves: int = 8) -> np.ndarray:
-        """Change one slot at a time while that lowers the worst (then the total) overlap."""
-        np = self._np
-        variants = np.arange(int(self.counts.max()))
-        usable = variants[None, :] < self.counts[:, None]  # slots x variants
-        # past x slots x variants: the weight a past letter shares if this slot takes that variant
-        shared = (past[:, :, None] == variants[None, None, :]) * self.weights[None, :, None]
-        for _ in range(moves):
-            match = (past == chosen) * self.weights
-            overlap = match.sum(axis=1)
-            trial = overlap[:, None, None] - match[:, :, None] + shared  # past x slots x variants
-            worst = np.where(usable, trial.max(axis=0), np.inf)
-            total = trial.sum(axis=0)
-            score = worst * 1e6 + total
-            s, v = np.unravel_index(int(np.argmin(score)), score.shape)
-            if score[s, v] >= overlap.max() * 1e6 + overlap.sum():
-                break
-            chosen[s] = v
+    def _onehot(self, choices: np.ndarray) -> np.ndarray:
+        """choices (k x slots) -> k x (slots * width) indicator rows."""
+        import numpy as np
+        width = self.table.shape[2]
+        rows: np.ndarray = np.zeros((len(choices), len(self.names) * width), dtype=np.float32)
+        columns = np.arange(len(self.names)) * width + choices
+        rows[np.arange(len(choices))[:, None], columns] = 1.0
+        return rows
+
+    def _plan(self) -> np.ndarray:
+        """The next block's choices, in farthest-point order."""
+        import numpy as np
+        n = len(self.names)
+        if not n:
+            empty: np.ndarray = np.zeros((self.block, 0), dtype=np.int64)
+            return empty
+        if self.pool == int(np.prod(self.counts, dtype=np.float64)):
+            grids = np.meshgrid(*[np.arange(c) for c in self.counts], indexing="ij")
+            pool = np.stack([g.ravel() for g in grids], axis=1)
+        else:
+            pool = (self.rng.random((self.pool, n)) * self.counts).astype(np.int64)
+        # per_slot[i, s * width + b]: what candidate i shares in slot s with a letter using b,
+        # so a candidate's overlap with a letter is one dot product with its indicator row.
+        per_slot = self.table[np.arange(n)[None, :], pool].reshape(len(pool), -1)
+        per_slot = per_slot.astype(np.float32)
+        worst = np.zeros(len(pool), dtype=np.float32)
+        if len(self.previous):
+            worst = (per_slot @ self._onehot(self.previous).T).max(axis=1)
+        chosen: np.ndarray = np.zeros((self.block, n), dtype=np.int64)
+        for k in range(self.block):
+            first = k == 0 and not len(self.previous)
+            pick = int(self.rng.integers(len(pool))) if first else int(np.argmin(worst))
+            chosen[k] = pool[pick]
+            np.maximum(worst, per_slot @ self._onehot(pool[pick : pick + 1])[0], out=worst)
         return chosen
 
 
@@ -202,7 +237,7 @@ class SimilarityIndex:
 
     def add(self, key: Hashable, text: str) -> float:
         """Index the letter `key`; its similarity to the nearest earlier letter in the window."""
-        np = self._np
+        import numpy as np
         grams = shingles(text)
         mh = self._minhash(
             num_perm=self._num_perm,
