@@ -132,6 +132,7 @@ class PhrasingSpreader:
     def _onehot(self, choices: np.ndarray) -> np.ndarray:
         """choices (k x slots) -> k x (slots * width) indicator rows."""
         import numpy as np
+
         width = self.table.shape[2]
         rows: np.ndarray = np.zeros((len(choices), len(self.names) * width), dtype=np.float32)
         columns = np.arange(len(self.names)) * width + choices
@@ -141,6 +142,7 @@ class PhrasingSpreader:
     def _plan(self) -> np.ndarray:
         """The next block's choices, in farthest-point order."""
         import numpy as np
+
         n = len(self.names)
         if not n:
             empty: np.ndarray = np.zeros((self.block, 0), dtype=np.int64)
@@ -238,6 +240,7 @@ class SimilarityIndex:
     def add(self, key: Hashable, text: str) -> float:
         """Index the letter `key`; its similarity to the nearest earlier letter in the window."""
         import numpy as np
+
         grams = shingles(text)
         mh = self._minhash(
             num_perm=self._num_perm,
