@@ -7,7 +7,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -28,8 +28,10 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s.\-_'’()]+", " ", text).strip()
 
 
+@lru_cache(maxsize=1024)
 def language_name(code: str, in_lang: str | None = None) -> str:
-    """The name of language `code` in `in_lang` (default: in itself)."""
+    """The name of language `code` in `in_lang` (default: in itself). Cached: a batch asks for
+    the same few names for every letter, and Babel's lookup costs more than composing one."""
     try:
         name = Locale.parse(code).get_display_name(in_lang or code)
     except (ValueError, TypeError):
@@ -45,6 +47,8 @@ def _language_aliases() -> dict[str, tuple[str, ...]]:
 
 def resolve_language(value: str, available: Sequence[str]) -> str:
     """A language code from a code or a name ("ru", "русский", "Kazakh", "қазақша")."""
+    if value in available:  # the usual case, and every row of a batch: no names to build
+        return value
     wanted = _fold(value)
     names: dict[str, str] = {}
     for code in available:
