@@ -148,6 +148,7 @@ def without(signature: inspect.Signature, *names: str) -> inspect.Signature:
     kept = [p for p in signature.parameters.values() if p.name not in names]
     return signature.replace(parameters=kept)
 
+
 LETTER_PDF = "Formal letter, PDF and signature"
 
 Address = Annotated[

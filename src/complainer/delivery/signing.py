@@ -101,7 +101,7 @@ def load_signer(path: Path, password: bytes, now: dt.datetime | None = None) -> 
     signer = signers.SimpleSigner(
         signing_cert=asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)),
         signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-        cert_registry=SimpleCertificateStore.from_certs(chain),
+        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
     )
     return Signer(path, cert.subject.rfc4514_string(), signer)
 

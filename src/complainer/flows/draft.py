@@ -20,8 +20,8 @@ from complainer.delivery.signing import Signer, open_signer, sign_pdf
 from complainer.errors import UsageProblem
 from complainer.flows import wizard
 from complainer.formats.eml import Attachment, to_eml
-from complainer.formats.pdf import attachment_name as pdf_attachment_name
 from complainer.formats.mailto import DEFAULT_LIMIT
+from complainer.formats.pdf import attachment_name as pdf_attachment_name
 from complainer.letter.compose import Letter
 from complainer.letter.request import DraftValues, build_letter, require_complete
 from complainer.terminal import console

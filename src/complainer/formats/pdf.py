@@ -33,8 +33,10 @@ FAMILY = "DejaVuSans"
 
 # Millimetres (A4 is 210 x 297) and points.
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 22.0, 15.0, 15.0, 15.0
-FONT_SIZE = 9.0
-LINE = 3.9  # line height
+# A letter is set in the first of these sizes (points) that fits it on one page; a letter that
+# does not fit in the smallest is set in the first, on numbered pages.
+FONT_SIZES = (9.5, 9.0, 8.5)
+LINE_PER_POINT = 0.43  # line height in mm per point of font size
 PARAGRAPH_GAP = 1.8  # between paragraphs inside a block, and per line of a block's space_after
 SIGNATURE_HEIGHT = 15.0  # the room left above the printed name for a signature
 SIGNATURE_MAX_WIDTH = 60.0
@@ -58,7 +60,7 @@ def missing_glyphs(text: str) -> list[str]:
     return sorted({ch for ch in text if ch not in "\n\r\t" and ord(ch) not in cmap})
 
 
-def _new_pdf(letter: Letter, numbered: bool) -> FPDF:
+def _new_pdf(letter: Letter, numbered: bool, size: float) -> FPDF:
     from fpdf import FPDF
 
     label = letter.page.page_label
@@ -68,9 +70,9 @@ def _new_pdf(letter: Letter, numbered: bool) -> FPDF:
             if not numbered:
                 return
             self.set_y(-MARGIN_BOTTOM + 5)
-            self.set_font(FAMILY, "", FONT_SIZE - 2)
+            self.set_font(FAMILY, "", size - 1.5)
             text = label.format(page=self.page_no(), pages="{nb}")
-            self.cell(0, LINE, text, align="C")
+            self.cell(0, size * LINE_PER_POINT, text, align="C")
 
     pdf = _Letter(orientation="portrait", unit="mm", format="A4")
     pdf.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
@@ -93,7 +95,10 @@ def _signature(pdf: FPDF, letter: Letter) -> None:
     if letter.signature_image is not None:
         try:
             info = pdf.image(
-                io.BytesIO(letter.signature_image), x=pdf.l_margin, y=top + 1, h=SIGNATURE_HEIGHT - 2
+                io.BytesIO(letter.signature_image),
+                x=pdf.l_margin,
+                y=top + 1,
+                h=SIGNATURE_HEIGHT - 2,
             )
         except Exception as exc:  # Pillow's and fpdf2's many kinds of "not an image"
             raise UsageProblem(f"the signature image cannot be read as an image: {exc}") from None
@@ -108,8 +113,9 @@ def _signature(pdf: FPDF, letter: Letter) -> None:
     pdf.set_y(top + SIGNATURE_HEIGHT)
 
 
-def _layout(letter: Letter, numbered: bool) -> FPDF:
-    pdf = _new_pdf(letter, numbered)
+def _layout(letter: Letter, numbered: bool, size: float) -> FPDF:
+    pdf = _new_pdf(letter, numbered, size)
+    line = size * LINE_PER_POINT
     full = pdf.w - pdf.l_margin - pdf.r_margin
     names = [b.name for b in letter.blocks]
     for i, block in enumerate(letter.blocks):
@@ -117,22 +123,22 @@ def _layout(letter: Letter, numbered: bool) -> FPDF:
         if names[i + 1 : i + 2] == [SIGNATURE_BLOCK] and "\n\n" not in block.text:
             # A sign-off ("Yours faithfully,") stays on the page of the signature below it.
             lines = len(block.text.splitlines()) + len(letter.blocks[i + 1].text.splitlines())
-            if pdf.will_page_break(SIGNATURE_HEIGHT + LINE * lines):
+            if pdf.will_page_break(SIGNATURE_HEIGHT + line * lines):
                 pdf.add_page()
         x = pdf.l_margin + (full / 2 if style.column == "right" else 0)
         width = full / 2 if style.column == "right" else full
-        pdf.set_font(FAMILY, "B" if style.bold else "", FONT_SIZE)
+        pdf.set_font(FAMILY, "B" if style.bold else "", size)
         paragraphs = [p for p in block.text.split("\n\n") if p.strip()]
         if block.name == SIGNATURE_BLOCK:
             # The signature and the printed name stay on one page.
-            if pdf.will_page_break(SIGNATURE_HEIGHT + LINE * len(block.text.splitlines())):
+            if pdf.will_page_break(SIGNATURE_HEIGHT + line * len(block.text.splitlines())):
                 pdf.add_page()
             _signature(pdf, letter)
         for n, paragraph in enumerate(paragraphs):
             if n:
                 pdf.ln(PARAGRAPH_GAP)
             pdf.set_x(x)
-            pdf.multi_cell(width, LINE, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, line, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(PARAGRAPH_GAP * (style.space_after + 1) if style.space_after else 0)
     return pdf
 
@@ -151,7 +157,8 @@ def to_pdf(letter: Letter) -> bytes:
             f"the PDF font cannot draw {shown}; write these in Latin or Cyrillic letters,"
             " or choose another format"
         )
-    pdf = _layout(letter, numbered=False)
-    if pdf.pages_count > 1:
-        pdf = _layout(letter, numbered=True)
-    return bytes(pdf.output())
+    for size in FONT_SIZES:
+        pdf = _layout(letter, numbered=False, size=size)
+        if pdf.pages_count == 1:
+            return bytes(pdf.output())
+    return bytes(_layout(letter, numbered=True, size=FONT_SIZES[0]).output())

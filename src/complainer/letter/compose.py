@@ -93,7 +93,9 @@ class Letter:
 SIGNATURE_BLOCK = "signature"  # the block with the printed name; the signature goes above it
 
 
-def split_blocks(body: str, blocks: Sequence[tuple[str, str]], writer_name: str) -> tuple[Block, ...]:
+def split_blocks(
+    body: str, blocks: Sequence[tuple[str, str]], writer_name: str
+) -> tuple[Block, ...]:
     """The layout's blocks; for a layout without blocks, the whole letter, and the printed name
     (its last line, when that is the writer's name) as the signature block."""
     if blocks:
@@ -102,6 +104,7 @@ def split_blocks(body: str, blocks: Sequence[tuple[str, str]], writer_name: str)
     if head and last.strip() == writer_name:
         return (Block("letter", head.rstrip("\n")), Block(SIGNATURE_BLOCK, last.strip()))
     return (Block("letter", body.rstrip("\n")),)
+
 
 def default_seed(writer: Writer, day: dt.date) -> int:
     """Stable across runs and machines (unlike hash()), so the same writer gets the same letter."""
