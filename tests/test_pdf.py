@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import email
 import io
+import re
 import shutil
 import subprocess
 from email import policy
@@ -392,3 +393,18 @@ def test_attach_pdf_needs_an_email(run: Runner) -> None:
 def test_pdf_is_not_written_to_a_terminal_but_to_a_pipe(run: Runner) -> None:
     result = run("draft", *BASE, *ADDRESS, "--format", "pdf")
     assert result.returncode == 0 and result.stdout.startswith(b"%PDF-")
+
+
+def test_check_finds_a_formal_appeal_without_a_sender_block(run: Runner, tmp_path: Path) -> None:
+    source = open_registry(None).folders["kz-propaganda-law-2025"][0]
+    folder = tmp_path / "kz-propaganda-law-2025"
+    shutil.copytree(source, folder)
+    assert run("check", str(folder)).returncode == 0
+    layout = folder / "ru" / "ministry.j2"
+    # The same letter with no layout blocks at all.
+    text = re.sub(r"\{% (?:block \w+|endblock) %\}", "", layout.read_text("utf-8"))
+    layout.write_text(text, "utf-8")
+    result = run("check", str(folder))
+    assert result.returncode != 0
+    out = result.stdout.decode() + stderr_of(result)
+    assert "needs a {% block sender %}" in out

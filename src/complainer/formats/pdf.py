@@ -149,6 +149,11 @@ def to_pdf(letter: Letter) -> bytes:
     Raises UsageProblem when the letter has a character the font cannot draw (rather than print
     an empty box in an official letter) or the signature image cannot be decoded.
     """
+    return paged_pdf(letter)[0]
+
+
+def paged_pdf(letter: Letter) -> tuple[bytes, int]:
+    """The PDF bytes of `letter` and its number of pages (see `to_pdf`)."""
     text = "\n".join(b.text for b in letter.blocks) or letter.body
     unknown = missing_glyphs(text)
     if unknown:
@@ -160,5 +165,6 @@ def to_pdf(letter: Letter) -> bytes:
     for size in FONT_SIZES:
         pdf = _layout(letter, numbered=False, size=size)
         if pdf.pages_count == 1:
-            return bytes(pdf.output())
-    return bytes(_layout(letter, numbered=True, size=FONT_SIZES[0]).output())
+            return bytes(pdf.output()), 1
+    pdf = _layout(letter, numbered=True, size=FONT_SIZES[0])
+    return bytes(pdf.output()), pdf.pages_count

@@ -189,6 +189,8 @@ def base_context(
         "date_iso": day.isoformat(),
         "deadline": long_date(campaign.deadline, lang) if campaign.deadline else "",
         "campaign": {"id": campaign.id, "title": campaign.texts[lang].campaign().text("title")},
+        # Whether the letter is a formal appeal that has what the law asks (compose sets it).
+        "appeal": {"formal": False, "complete": True, "missing": []},
     }
 
 
