@@ -421,5 +421,6 @@ def test_send_with_the_pdf_attached(run: Runner, server: Server, tmp_path: Path)
     saved_eml = email.message_from_bytes(
         (tmp_path / "same.eml").read_bytes(), policy=policy.default
     )
-    assert list(saved_eml.iter_parts())[1].get_content() == pdf.get_content()
-    assert list(saved_eml.iter_parts())[0].get_content() == text.get_content()
+    saved_text, saved_pdf = list(saved_eml.iter_parts())
+    assert saved_pdf.get_content() == pdf.get_content()
+    assert saved_text.get_content() == text.get_content()

@@ -16,6 +16,7 @@ content, so an attached PDF equals the one saved with --out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from pathlib import Path
@@ -52,11 +53,16 @@ def attachment_name(letter: Letter) -> str:
     return f"{name or 'letter'}.pdf"
 
 
-def missing_glyphs(text: str) -> list[str]:
-    """The characters of `text` that the shipped font cannot draw (line breaks aside)."""
+@functools.cache
+def _font_codepoints() -> frozenset[int]:
     from fontTools.ttLib import TTFont  # fpdf2's own dependency
 
-    cmap = TTFont(str(FONT_FILES[""]), lazy=True).getBestCmap()
+    return frozenset(TTFont(str(FONT_FILES[""]), lazy=True).getBestCmap())
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """The characters of `text` that the shipped font cannot draw (line breaks aside)."""
+    cmap = _font_codepoints()
     return sorted({ch for ch in text if ch not in "\n\r\t" and ord(ch) not in cmap})
 
 
