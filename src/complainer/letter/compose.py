@@ -161,7 +161,7 @@ def _recipient(campaign: Campaign, target_id: str, request: Request) -> Recipien
     fixed = campaign.recipients[target.recipient]
     text = texts.recipient(fixed.id)
     try:
-        name = header_safe(text.name, "recipient name")
+        name = _header_safe(text.name, "recipient name")
     except UsageProblem as exc:
         raise CampaignError(f"{texts.origin('recipients', fixed.id)}: {exc}") from exc
     if request.to_email:
@@ -175,6 +175,49 @@ def _recipient(campaign: Campaign, target_id: str, request: Request) -> Recipien
 def renderer_for(folder: Path) -> Renderer:
     """One Jinja environment per campaign folder, so compiled templates are reused."""
     return Renderer(folder)
+
+
+# The campaign's recipient name and subjects are checked for every letter, and a batch has
+# thousands of letters with the same few: check each text once (a refusal is not cached).
+_header_safe = functools.lru_cache(maxsize=1024)(header_safe)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_used(renderer: Renderer, source: str) -> frozenset[str] | None:
+    """The context variables a phrasing reads; None when its output may vary between renders
+    with the same context (a random filter or lipsum), so it must not be reused."""
+    from jinja2 import TemplateError, meta
+
+    if "random" in source or "lipsum" in source:
+        return None
+    try:
+        return frozenset(meta.find_undeclared_variables(renderer.env.parse(source)))
+    except TemplateError:
+        return None  # rendering reports the error, naming the file
+
+
+_RENDERED: dict[tuple[Any, ...], str] = {}
+_RENDERED_MOST = 4096
+
+
+def _snippet(renderer: Renderer, source: str, origin: Path, context: Mapping[str, Any]) -> str:
+    """`renderer.snippet`, reusing the text when the variables the phrasing reads are the same
+    as for an earlier letter: most phrasings do not name the writer, so a batch renders each
+    of them once per language and date instead of once per letter."""
+    names = _names_used(renderer, source)
+    if names is None:
+        return renderer.snippet(source, origin, context)
+    try:
+        key = (id(renderer), source, repr(sorted((n, context.get(n)) for n in names)))
+    except TypeError:
+        return renderer.snippet(source, origin, context)
+    text = _RENDERED.get(key)
+    if text is None:
+        text = renderer.snippet(source, origin, context)
+        if len(_RENDERED) >= _RENDERED_MOST:
+            _RENDERED.clear()  # bounded: a batch of many languages or dates starts again
+        _RENDERED[key] = text
+    return text
 
 
 def base_context(
@@ -283,12 +326,12 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     def phrase(slot: str, options: Sequence[str], *keys: str) -> str:
         index = chosen.get(slot)
         index = pick(seed, slot, len(options)) if index is None else index % len(options)
-        return renderer.snippet(options[index], texts.origin(*keys), base)
+        return _snippet(renderer, options[index], texts.origin(*keys), base)
 
     ttext = texts.target(target_id)
     subject = phrase(f"{target_id}.subject", ttext.subjects, "targets", target_id, "subject")
     try:
-        subject = header_safe(subject, "subject")
+        subject = _header_safe(subject, "subject")
     except UsageProblem as exc:
         raise CampaignError(f"{texts.origin('targets', target_id, 'subject')}: {exc}") from exc
     paragraphs = {
