@@ -91,6 +91,11 @@ class Letter:
     signature_image: bytes | None = None
     formal_appeal: bool = False  # the target is a formal appeal to a state body
     missing: tuple[str, ...] = field(default=())  # what the formal appeal lacks
+    # The phrasing variant used in each slot (see `phrasing_slots`), in the order composed.
+    # With `spread` (a batch chose them, Request.phrasings) `seed` does not reproduce the letter;
+    # these choices do.
+    phrasings: tuple[tuple[str, int], ...] = field(default=())
+    spread: bool = False
 
 
 SIGNATURE_BLOCK = "signature"  # the block with the printed name; the signature goes above it
@@ -322,10 +327,12 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     }
 
     chosen = request.phrasings or {}
+    used: list[tuple[str, int]] = []
 
     def phrase(slot: str, options: Sequence[str], *keys: str) -> str:
         index = chosen.get(slot)
         index = pick(seed, slot, len(options)) if index is None else index % len(options)
+        used.append((slot, index))
         return _snippet(renderer, options[index], texts.origin(*keys), base)
 
     ttext = texts.target(target_id)
@@ -389,6 +396,8 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         recommendations=tuple(p.id for p in selected["recommendation"]),
         citations=cited,
         warnings=tuple(warnings),
+        phrasings=tuple(used),
+        spread=bool(request.phrasings),
         blocks=split_blocks(body, blocks, writer.name),
         page=texts.page(),
         signature_image=request.signature_image,
