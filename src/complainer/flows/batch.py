@@ -156,11 +156,21 @@ class Maker:
         self.campaign, self.seed = campaign, seed
         self.spreaders: OrderedDict[tuple[str, ...], PhrasingSpreader] = OrderedDict()
         self.similarity = SimilarityIndex()
+        # What a row asks for (language, target, points, date) -> its kind of letter; rows
+        # mostly ask for the same few, and working out the points costs as much as a phrasing.
+        self._kinds: dict[tuple[object, ...], tuple[str, ...]] = {}
 
     def letter(self, values: DraftValues) -> Letter:
         writer, request = build_request(values, self.campaign)
-        slots = phrasing_slots(self.campaign, request)
-        key = (request.language, request.target or "", *sorted(slots))
+        asked = (request.language, request.target, _ids(request.arguments),
+                 _ids(request.recommendations), request.date)  # fmt: skip
+        key = self._kinds.get(asked)
+        if key is None:
+            slots = phrasing_slots(self.campaign, request)
+            key = (request.language, request.target or "", *sorted(slots))
+            if len(self._kinds) >= _SPREADERS:
+                self._kinds.clear()
+            self._kinds[asked] = key
         spreader = self.spreaders.get(key)
         if spreader is None:
             group_seed = int(hashlib.sha256(f"{self.seed}|{key}".encode()).hexdigest()[:8], 16)
@@ -173,6 +183,10 @@ class Maker:
             self.spreaders.move_to_end(key)
         request = dataclasses.replace(request, phrasings=spreader.next())
         return compose(self.campaign, writer, request)
+
+
+def _ids(ids: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if ids is None else tuple(ids)
 
 
 def _default_seed(campaign: Campaign, source: str) -> int:
