@@ -1,115 +1,105 @@
-"""The letter as an RFC 5322 message (.eml draft): what a mail client opens or an SMTP server takes."""
+"""The letter as an RFC 5322 message (.eml draft): what a mail client opens or an SMTP server takes.
+
+The header fields come from `formats.headers` (the one header builder) and the finished bytes are
+read back by `formats.readback` before they are returned, so a message that would say anything other
+than what complainer meant is refused (MessageMismatch, exit 1) before it is written or sent.
+"""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-from email import charset as email_charset
-from email import policy
-from email.header import Header
-from email.headerregistry import Address
-from email.message import EmailMessage, Message
-from email.utils import format_datetime, formataddr, make_msgid
+import quopri
+from email.utils import format_datetime, make_msgid
 
+from complainer.formats import headers
+from complainer.formats.headers import HeaderField
+from complainer.formats.readback import verify_text
 from complainer.letter.compose import Letter
 
-# Python's modern folder (policy.default/SMTP) turns the space at a fold between two RFC 2047
-# encoded words into folding white space, which RFC 2047 (6.2) tells readers to drop: a Russian
-# subject arrives as "30декабря". The classic Header encoder keeps spaces inside the encoded
-# words, so ASCII-address messages are built with it. Messages with a non-ASCII address need
-# RFC 6532 UTF-8 headers, which have no encoded words at all, so the modern API is safe there.
-_CRLF_CLASSIC = policy.compat32.clone(linesep="\r\n")
+# The header fields a message may carry, in order; README "Email drafts" documents them.
+DOCUMENTED_FIELDS = (
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "Content-Language",
+    "X-Unsent",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+)
 
 
-def _needs_smtputf8(*emails: str) -> bool:
-    return any(not e.isascii() for e in emails if e)
-
-
-def header_date(day: dt.date, now: dt.datetime | None = None) -> dt.datetime:
-    """Now, for a letter dated today; noon local time on the letter's date otherwise."""
-    now = now or dt.datetime.now().astimezone()
-    if day == now.date():
-        return now
-    return dt.datetime.combine(day, dt.time(12, 0)).astimezone()
-
-
-def _message_id(letter: Letter) -> str:
-    domain = letter.writer.email.rpartition("@")[2] if letter.writer.email.isascii() else ""
+def message_id(letter: Letter) -> str:
+    """A new RFC 5322 msg-id on the writer's (ASCII) domain, else on complainer.invalid."""
+    domain = ""
+    if letter.writer.email:
+        domain = headers.ascii_domain_form(letter.writer.email).rpartition("@")[2]
     # An explicit domain keeps make_msgid from looking up this host's name (no network use).
-    return make_msgid(domain=domain or "complainer.invalid")
+    return make_msgid(domain=domain if domain.isascii() and domain else "complainer.invalid")
 
 
-def _text(value: str) -> str | Header:
-    return value if value.isascii() else Header(value, "utf-8")
+def letter_fields(
+    letter: Letter, unsent: bool = True, now: dt.datetime | None = None
+) -> list[HeaderField]:
+    """The message header fields of `letter`, before the MIME ones (which depend on the body).
 
-
-def _mailbox(name: str, email: str) -> str | Header:
-    if name.isascii():
-        return formataddr((name, email))  # quotes a name with commas or other specials
-    # Header splits a long name into encoded words of at most 75 characters (RFC 2047).
-    header = Header(name, "utf-8")
-    header.append(f" <{email}>", "us-ascii")
-    return header
-
-
-def _set(msg: Message, name: str, value: str | Header) -> None:
-    # The classic API takes Header objects, though typeshed declares str only.
-    msg[name] = value  # type: ignore[assignment]
-
-
-def _classic(letter: Letter, unsent: bool, now: dt.datetime | None) -> Message:
-    cs = email_charset.Charset("utf-8")
-    # Quoted-printable keeps a mostly-Latin letter readable in the raw file; base64 is shorter
-    # for Cyrillic.
-    latin = sum(ch.isascii() for ch in letter.body) > 0.8 * len(letter.body)
-    cs.body_encoding = email_charset.QP if latin else email_charset.BASE64
-    msg = Message()
+    `Date:` is when the message is made (sent, for `send`), never the letter's own date, which is in
+    its body (RFC 5322 section 3.6.1: the date the message was ready to be delivered). `X-Unsent: 1`
+    marks a draft that Outlook and Thunderbird open ready to send.
+    """
+    fields = []
     if letter.writer.email:
-        _set(msg, "From", _mailbox(letter.writer.name, letter.writer.email))
-    _set(msg, "To", _mailbox(letter.recipient.name, letter.recipient.email))
-    _set(msg, "Subject", _text(letter.subject))
-    msg["Date"] = format_datetime(header_date(letter.date, now))
-    msg["Message-ID"] = _message_id(letter)
-    msg["Content-Language"] = letter.language
+        fields.append(
+            headers.address("From", headers.mailbox(letter.writer.name, letter.writer.email))
+        )
+    recipient = headers.mailbox(letter.recipient.name, letter.recipient.email)
+    fields += [
+        headers.address("To", recipient),
+        headers.unstructured("Subject", letter.subject),
+        headers.raw("Date", format_datetime(now or dt.datetime.now().astimezone())),
+        headers.raw("Message-ID", message_id(letter)),
+        headers.raw("Content-Language", letter.language),
+    ]
     if unsent:
-        # Outlook and Thunderbird open a message with this header as a draft ready to send.
-        msg["X-Unsent"] = "1"
-    msg.set_payload(letter.body, cs)  # adds MIME-Version, Content-Type, -Transfer-Encoding
-    return msg
+        fields.append(headers.raw("X-Unsent", "1"))
+    return fields
 
 
-def _address(name: str, email: str) -> Address:
-    local, _, domain = email.rpartition("@")
-    return Address(display_name=name, username=local, domain=domain)
+def text_body(text: str) -> tuple[str, bytes]:
+    """(Content-Transfer-Encoding, encoded body with CRLF line ends) for UTF-8 `text`.
 
-
-def _utf8(letter: Letter, unsent: bool, now: dt.datetime | None) -> EmailMessage:
-    msg = EmailMessage(policy=policy.SMTPUTF8)
-    if letter.writer.email:
-        msg["From"] = _address(letter.writer.name, letter.writer.email)
-    msg["To"] = _address(letter.recipient.name, letter.recipient.email)
-    msg["Subject"] = letter.subject
-    msg["Date"] = format_datetime(header_date(letter.date, now))
-    msg["Message-ID"] = _message_id(letter)
-    if unsent:
-        msg["X-Unsent"] = "1"
-    msg.set_content(letter.body, charset="utf-8")
-    # After set_content, which replaces every Content-* header.
-    msg["Content-Language"] = letter.language
-    return msg
-
-
-def build_message(letter: Letter, unsent: bool = True, now: dt.datetime | None = None) -> Message:
-    if _needs_smtputf8(letter.recipient.email, letter.writer.email):
-        return _utf8(letter, unsent, now)
-    return _classic(letter, unsent, now)
-
-
-def message_bytes(msg: Message) -> bytes:
-    """The message with CRLF line ends, as RFC 5322 and mail clients expect."""
-    if isinstance(msg, EmailMessage):
-        return msg.as_bytes()
-    return msg.as_bytes(policy=_CRLF_CLASSIC)
+    Quoted-printable keeps a mostly-Latin letter readable in the raw file; base64 is shorter for
+    Cyrillic. Either keeps every body line within 76 characters (RFC 2045 section 6.7, 6.8).
+    """
+    data = text.encode("utf-8")
+    latin = sum(ch.isascii() for ch in text) > 0.8 * len(text) if text else True
+    if latin:
+        encoded = quopri.encodestring(data.replace(b"\r\n", b"\n"))
+        return "quoted-printable", encoded.replace(b"\n", b"\r\n")
+    return "base64", base64.encodebytes(data).replace(b"\n", b"\r\n")
 
 
 def to_eml(letter: Letter, unsent: bool = True, now: dt.datetime | None = None) -> bytes:
-    return message_bytes(build_message(letter, unsent=unsent, now=now))
+    """The whole message as bytes with CRLF line ends, read back and verified (see module doc).
+
+    Raises readback.MessageMismatch if it would not read back exactly.
+    """
+    encoding, body = text_body(letter.body)
+    fields = [
+        *letter_fields(letter, unsent, now),
+        headers.raw("MIME-Version", "1.0"),
+        headers.raw("Content-Type", 'text/plain; charset="utf-8"'),
+        headers.raw("Content-Transfer-Encoding", encoding),
+    ]
+    data = headers.header_block(fields) + b"\r\n" + body
+    verify_text(data, fields, letter.body)
+    return data
+
+
+def needs_smtputf8(letter: Letter) -> bool:
+    """True when the message must go out with SMTPUTF8 (a non-ASCII local part, RFC 6531)."""
+    emails = [letter.recipient.email, letter.writer.email]
+    return any(not e.rpartition("@")[0].isascii() for e in emails if e)
