@@ -150,6 +150,11 @@ def send_letter(letter: Letter, opts: SendOptions, no_input: bool, quiet: bool) 
     except KeyboardInterrupt:
         console.warn(f"interrupted; {_keep_draft(letter)}")
         raise
+    except Exception as exc:
+        # Not the exception's text, which could quote the password; the letter is kept.
+        raise DeliveryError(
+            f"sending failed unexpectedly ({type(exc).__name__}); {_keep_draft(letter)}"
+        ) from None
     for address, (code, said) in refused.items():
         problem = (
             f"the mail server did not take {address}: {code} {said.decode('utf-8', 'replace')}"
