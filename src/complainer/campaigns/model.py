@@ -284,6 +284,8 @@ def _points(root: Fields, kind: PointKind, sources: Mapping[str, Source]) -> tup
 def _email(f: Fields) -> str:
     """A recipient address, validated as the writer's are (RFC 5321/5322 syntax, no DNS look-up)."""
     value = f.text("email")
+    if "=?" in value:  # read as an RFC 2047 encoded word by mail parsers (see letter.writer)
+        raise f.fail("email", 'contains "=?", which mail software reads as encoding')
     from email_validator import EmailNotValidError, validate_email  # slow to import: only here
 
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\
 # stay allowed, as do ZWJ (emoji sequences such as 🏳️‍🌈), ZWNJ (Persian) and the soft hyphen.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MAX_FIELD = 200
+_SPACE_RUNS = re.compile(r" {2,}")
 MAX_NOTE = 4000
 
 
@@ -65,6 +67,9 @@ def header_safe(value: str, what: str) -> str:
     """
     value = value.strip()
     refuse_dangerous(value, what)
+    # Runs of spaces become one: readers of a display name do that anyway (CPython's
+    # policy.default among them), so the header would otherwise not read back as written.
+    value = _SPACE_RUNS.sub(" ", value)
     if len(value) > MAX_FIELD:
         raise UsageProblem(f"{what} is longer than {MAX_FIELD} characters")
     return value
@@ -88,6 +93,10 @@ def clean_email(value: str, what: str = "email address") -> str:
         raw = raw[len("mailto:") :]
     raw = raw.strip().strip(";,").strip().strip("<>").strip()
     header_safe(raw, what)
+    if "=?" in raw:
+        # An addr-spec cannot be encoded, and parsers (CPython's policy.default among them) read
+        # "=?...?=" in it as an RFC 2047 encoded word: refused, though RFC 5321 would allow it.
+        raise UsageProblem(f'{what} "{raw}" contains "=?", which mail software reads as encoding')
     from email_validator import EmailNotValidError, validate_email  # slow to import: only here
 
     try:
