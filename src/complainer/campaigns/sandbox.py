@@ -9,9 +9,9 @@ bounds each of those, and `Renderer` bounds every render in time and output size
   MAX_INT_BITS bits, before computing them; so do filters and method calls (`center`, `indent`,
   `batch`, `format`, `str.format` widths) through their numeric arguments (MAX_ARGUMENT);
 - `range` is at most MAX_RANGE long, `lipsum` at most MAX_LIPSUM paragraphs;
-- a render stops after RENDER_SECONDS (every sandbox hook and every output chunk checks the
-  clock, and on the main thread a SIGALRM timer also stops loops that call no hook) and after
-  MAX_OUTPUT characters of output;
+- a render stops after RENDER_SECONDS of CPU time (every sandbox hook and every output chunk
+  checks it, and on the main thread a SIGVTALRM timer also stops loops that call no hook) and
+  after MAX_OUTPUT characters of output;
 - recursion, overflow and any other failure inside a template become one CampaignError naming
   the file, not an "unexpected" error.
 """
@@ -159,8 +159,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         self.filters = {name: self._limited(f) for name, f in self.filters.items()}
 
     def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise LimitExceeded(f"rendering took longer than {RENDER_SECONDS:g} seconds")
+        if time.process_time() > self.deadline:
+            raise LimitExceeded(f"rendering took more than {RENDER_SECONDS:g} seconds of CPU time")
 
     def _limited(self, function: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(function)  # keeps jinja_pass_arg, which says what to pass first
@@ -242,8 +242,9 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
 @contextlib.contextmanager
 def _alarm(env: LimitedSandbox) -> Iterator[None]:
-    """RENDER_SECONDS from now: `env` refuses to go on, and SIGALRM interrupts loops that never ask."""
-    env.deadline = time.monotonic() + RENDER_SECONDS
+    """RENDER_SECONDS of CPU time from now: `env` refuses to go on, and SIGVTALRM interrupts loops
+    that never ask. CPU time, not wall-clock time, so that a busy machine does not fail a letter."""
+    env.deadline = time.process_time() + RENDER_SECONDS
     use_signal = (
         hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     )
@@ -251,17 +252,17 @@ def _alarm(env: LimitedSandbox) -> Iterator[None]:
     if use_signal:
 
         def expired(signum: int, frame: FrameType | None) -> None:
-            raise LimitExceeded(f"rendering took longer than {RENDER_SECONDS:g} seconds")
+            raise LimitExceeded(f"rendering took more than {RENDER_SECONDS:g} seconds of CPU time")
 
-        previous = signal.signal(signal.SIGALRM, expired)
-        signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS + 0.5)
+        previous = signal.signal(signal.SIGVTALRM, expired)
+        signal.setitimer(signal.ITIMER_VIRTUAL, RENDER_SECONDS + 0.5)
     try:
         yield
     finally:
         env.deadline = math.inf
         if use_signal:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+            signal.signal(signal.SIGVTALRM, previous if previous is not None else signal.SIG_DFL)
 
 
 class Renderer:

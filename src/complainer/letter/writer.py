@@ -18,7 +18,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\
 # stay allowed, as do ZWJ (emoji sequences such as 🏳️‍🌈), ZWNJ (Persian) and the soft hyphen.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MAX_FIELD = 200
-_SPACE_RUNS = re.compile(r" {2,}")
+_SPACE_RUNS = re.compile(r"\s*[ \t]\s*")
 MAX_NOTE = 4000
 
 
@@ -67,8 +67,9 @@ def header_safe(value: str, what: str) -> str:
     """
     value = value.strip()
     refuse_dangerous(value, what)
-    # Runs of spaces become one: readers of a display name do that anyway (CPython's
-    # policy.default among them), so the header would otherwise not read back as written.
+    # A run of white space holding a space or tab becomes one space: readers of a display name
+    # do that anyway (CPython's policy.default strips all white space after a space), so the
+    # header would otherwise not read back as written. A lone no-break space stays.
     value = _SPACE_RUNS.sub(" ", value)
     if len(value) > MAX_FIELD:
         raise UsageProblem(f"{what} is longer than {MAX_FIELD} characters")
