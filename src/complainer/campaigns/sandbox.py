@@ -280,10 +280,14 @@ class Renderer:
         self._snippets: dict[str, Any] = {}
 
     def _render(self, template: Any, context: Mapping[str, Any]) -> str:
+        return self._render_chunks(template.generate(context))
+
+    def _render_chunks(self, generated: Iterator[str]) -> str:
+        """Join the output of a render, within the time and output limits."""
         chunks: list[str] = []
         total = 0
         with _alarm(self.env):
-            for chunk in template.generate(context):
+            for chunk in generated:
                 total += len(chunk)
                 if total > MAX_OUTPUT:
                     raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
@@ -307,8 +311,26 @@ class Renderer:
 
     def layout(self, name: str, context: Mapping[str, Any]) -> str:
         """Render `<lang>/<target>.j2` and tidy the result."""
+        return self.layout_blocks(name, context)[0]
+
+    def layout_blocks(
+        self, name: str, context: Mapping[str, Any]
+    ) -> tuple[str, list[tuple[str, str]]]:
+        """The tidied letter, and each `{% block NAME %}` of the layout rendered on its own.
+
+        Blocks come in the order the layout defines them; a layout without blocks gives none.
+        The PDF sets each block as `[page.blocks.NAME]` says (docs/campaign-format.md).
+        """
         try:
-            return tidy(self._render(self.env.get_template(name), context))
+            template = self.env.get_template(name)
+            text = tidy(self._render(template, context))
+            blocks: list[tuple[str, str]] = []
+            if template.blocks:
+                ctx = template.new_context(dict(context))
+                for block, render in template.blocks.items():
+                    rendered = self._render_chunks(render(ctx))
+                    blocks.append((block, tidy(rendered).strip("\n")))
+            return text, blocks
         except TemplateSyntaxError as exc:
             raise CampaignError(f"{self.folder / name}:{exc.lineno}: {_describe(exc)}") from None
         except CampaignError:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import quopri
+import secrets
+from dataclasses import dataclass
 from email.utils import format_datetime, make_msgid
+from urllib.parse import quote
 
 from complainer.formats import headers
 from complainer.formats.headers import HeaderField
-from complainer.formats.readback import verify_text
+from complainer.formats.readback import MessageMismatch, verify_attachment, verify_text
 from complainer.letter.compose import Letter
 
 # The header fields a message may carry, in order; README "Email drafts" documents them.
@@ -30,6 +33,16 @@ DOCUMENTED_FIELDS = (
     "Content-Type",
     "Content-Transfer-Encoding",
 )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with the letter: its name (any script), its bytes and its MIME type."""
+
+    filename: str
+    data: bytes
+    maintype: str = "application"
+    subtype: str = "pdf"
 
 
 def message_id(letter: Letter) -> str:
@@ -82,21 +95,87 @@ def text_body(text: str) -> tuple[str, bytes]:
     return "base64", base64.encodebytes(data).replace(b"\n", b"\r\n")
 
 
-def to_eml(letter: Letter, unsent: bool = True, now: dt.datetime | None = None) -> bytes:
-    """The whole message as bytes with CRLF line ends, read back and verified (see module doc).
-
-    Raises readback.MessageMismatch if it would not read back exactly.
-    """
+def _text_part_fields(letter: Letter) -> tuple[list[HeaderField], bytes]:
     encoding, body = text_body(letter.body)
+    return [
+        headers.raw("Content-Type", 'text/plain; charset="utf-8"'),
+        headers.raw("Content-Transfer-Encoding", encoding),
+    ], body
+
+
+def disposition(filename: str) -> str:
+    """`attachment; filename=...`: quoted when plain ASCII, else RFC 2231 UTF-8 (filename*=)."""
+    plain = filename.isascii() and filename.isprintable() and not set(filename) & set('"\\')
+    if plain:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename*=utf-8''{quote(filename, safe='')}"
+
+
+def _with_attachment(
+    letter: Letter, unsent: bool, now: dt.datetime | None, attachment: Attachment
+) -> bytes:
+    """multipart/mixed (RFC 2046 section 5.1.3): the letter in its language, then the file."""
+    # "=_" never occurs in quoted-printable or base64 text, so the boundary cannot occur in a part.
+    boundary = f"=_complainer_{secrets.token_hex(12)}"
     fields = [
         *letter_fields(letter, unsent, now),
         headers.raw("MIME-Version", "1.0"),
-        headers.raw("Content-Type", 'text/plain; charset="utf-8"'),
-        headers.raw("Content-Transfer-Encoding", encoding),
+        headers.raw("Content-Type", f'multipart/mixed; boundary="{boundary}"'),
     ]
-    data = headers.header_block(fields) + b"\r\n" + body
-    verify_text(data, fields, letter.body)
+    text_fields, text = _text_part_fields(letter)
+    text_fields.append(headers.raw("Content-Language", letter.language))
+    file_fields = [
+        headers.raw("Content-Type", f"{attachment.maintype}/{attachment.subtype}"),
+        headers.raw("Content-Transfer-Encoding", "base64"),
+        headers.raw("Content-Disposition", disposition(attachment.filename)),
+    ]
+    encoded = base64.encodebytes(attachment.data).replace(b"\n", b"\r\n")
+    delimiter = f"--{boundary}\r\n".encode("ascii")
+    data = b"".join(
+        [
+            headers.header_block(fields),
+            b"\r\n",
+            delimiter,
+            headers.header_block(text_fields),
+            b"\r\n",
+            text,
+            b"\r\n",  # RFC 2046 section 5.1.1: this CRLF belongs to the delimiter, not the part
+            delimiter,
+            headers.header_block(file_fields),
+            b"\r\n",
+            encoded,
+            f"\r\n--{boundary}--\r\n".encode("ascii"),
+        ]
+    )
+    verify_attachment(data, fields, letter.body, attachment.filename, attachment.data)
     return data
+
+
+def to_eml(
+    letter: Letter,
+    unsent: bool = True,
+    now: dt.datetime | None = None,
+    attachment: Attachment | None = None,
+) -> bytes:
+    """The whole message as bytes with CRLF line ends, read back and verified (see module doc).
+
+    With `attachment`, multipart/mixed: the text letter, then the file. Raises
+    readback.MessageMismatch if the message would not read back exactly.
+    """
+    try:
+        if attachment is not None:
+            return _with_attachment(letter, unsent, now, attachment)
+        text_fields, body = _text_part_fields(letter)
+        fields = [
+            *letter_fields(letter, unsent, now),
+            headers.raw("MIME-Version", "1.0"),
+            *text_fields,
+        ]
+        data = headers.header_block(fields) + b"\r\n" + body
+        verify_text(data, fields, letter.body)
+        return data
+    except ValueError as exc:  # a header line that cannot be written within 998 octets
+        raise MessageMismatch(f"the email message cannot be written: {exc}") from None
 
 
 def needs_smtputf8(letter: Letter) -> bool:

@@ -127,3 +127,34 @@ def verify_text(data: bytes, fields: Sequence[HeaderField], body: str) -> None:
         raise _fail("the body differs (policy.default)")
     if classic_text is None or classic_text.replace("\r\n", "\n") != body:
         raise _fail("the body differs (policy.compat32)")
+
+
+def verify_attachment(
+    data: bytes, fields: Sequence[HeaderField], body: str, filename: str, content: bytes
+) -> None:
+    """`verify_headers`, and multipart/mixed with exactly two parts: the text `body`, then a file
+    named `filename` holding `content`, read the same by both policies."""
+    modern, classic = verify_headers(data, fields)
+    try:
+        parts: list[Any] = list(modern.iter_parts())  # type: ignore[attr-defined]
+        classic_parts: Any = classic.get_payload()
+        if len(parts) != 2 or not isinstance(classic_parts, list) or len(classic_parts) != 2:
+            raise _fail("the message does not have exactly two parts")
+        text, file = parts
+        if text.get_content().replace("\r\n", "\n") != body:
+            raise _fail("the letter part differs (policy.default)")
+        if file.get_content() != content or file.get_filename() != filename:
+            raise _fail("the attached file differs (policy.default)")
+        classic_text = classic_parts[0].get_payload(decode=True)
+        if classic_text.decode("utf-8").replace("\r\n", "\n") != body:
+            raise _fail("the letter part differs (policy.compat32)")
+        classic_file = classic_parts[1]
+        if (
+            classic_file.get_payload(decode=True) != content
+            or classic_file.get_filename() != filename
+        ):
+            raise _fail("the attached file differs (policy.compat32)")
+    except MessageMismatch:
+        raise
+    except (ValueError, LookupError, UnicodeError, AttributeError, TypeError) as exc:
+        raise _fail(f"the parts do not decode: {type(exc).__name__}") from None
