@@ -222,7 +222,8 @@ def test_check_says_how_many_more_phrasings_a_batch_needs(tmp_path: Path) -> Non
     assert not few.problems, few.problems
     [advice] = few.advice
     found = re.search(
-        r"as similar as (0\.\d+).*at least (\d+) more phrasing\(s\) of each of its 9 slots", advice
+        r"as similar as (0\.\d+).*at least (\d+) more phrasing\(s\) of each of the 8 slots a letter prints",
+        advice,
     )
     assert found, advice
     assert float(found[1]) >= COPY_THRESHOLD - 0.05

@@ -52,12 +52,7 @@ from complainer.formats.eml import to_eml
 from complainer.letter.compose import Letter, compose, phrasing_slots
 from complainer.letter.request import DraftValues, build_request, normalise
 from complainer.letter.signers import Row, column_field, open_text, read_rows
-from complainer.letter.variety import (
-    PhrasingSpreader,
-    SimilarityIndex,
-    shared_shingles,
-    slot_options,
-)
+from complainer.letter.variety import PhrasingSpreader, SimilarityIndex, letter_overlap
 from complainer.terminal import console
 from complainer.terminal.progress import RowProgress
 from complainer.terminal.prompts import confirm
@@ -174,8 +169,7 @@ class Maker:
         spreader = self.spreaders.get(key)
         if spreader is None:
             group_seed = int(hashlib.sha256(f"{self.seed}|{key}".encode()).hexdigest()[:8], 16)
-            overlap = shared_shingles(slot_options(self.campaign, request))
-            spreader = PhrasingSpreader(overlap, group_seed)
+            spreader = PhrasingSpreader(letter_overlap(self.campaign, writer, request), group_seed)
             self.spreaders[key] = spreader
             if len(self.spreaders) > _SPREADERS:
                 self.spreaders.popitem(last=False)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from complainer.campaigns.model import POINT_KINDS, Campaign
 from complainer.letter.compose import Request, phrasing_slots
+from complainer.letter.writer import Writer
 
 if TYPE_CHECKING:
     import numpy as np
@@ -79,6 +80,31 @@ def shared_shingles(options: Mapping[str, Sequence[str]]) -> dict[str, list[list
         sets = [shingles(text) for text in texts]
         result[slot] = [[len(a & b) for b in sets] for a in sets]
     return result
+
+
+def letter_overlap(
+    campaign: Campaign, writer: Writer, request: Request
+) -> dict[str, list[list[int]]]:
+    """`shared_shingles` of each slot's phrasings as the `request` letter shows them to `writer`.
+
+    A slot the layout does not print (a paragraph for a case this letter is not, such as the
+    closing for an appeal that lacks an address) shares nothing: spreading its choices would
+    vary nothing a reader or a copy filter sees. Raises what `compose` raises.
+    """
+    from complainer.letter.compose import base_context, compose, renderer_for
+
+    options = slot_options(campaign, request)
+    sample = compose(campaign, writer, request)
+    context = base_context(campaign, writer, sample.recipient, request.language, request.date)
+    renderer = renderer_for(campaign.folder)
+    origin = campaign.folder / request.language
+    shown = dict(sample.phrasings)
+    rendered: dict[str, list[str]] = {}
+    for slot, texts in options.items():
+        variants = [renderer.snippet(text, origin, context) for text in texts]
+        visible = slot in shown and variants[shown[slot] % len(variants)] in sample.body
+        rendered[slot] = variants if visible else [""] * len(variants)
+    return shared_shingles(rendered)
 
 
 class PhrasingSpreader:

@@ -25,9 +25,8 @@ from complainer.letter.variety import (
     COPY_THRESHOLD,
     PhrasingSpreader,
     jaccard,
-    shared_shingles,
+    letter_overlap,
     shingles,
-    slot_options,
 )
 from complainer.letter.writer import Writer
 
@@ -84,6 +83,9 @@ def _with_extra(
     result = {}
     for slot, m in overlap.items():
         k = len(m)
+        if not any(m[i][i] for i in range(k)):
+            result[slot] = [list(row) for row in m]  # not printed: more phrasings change nothing
+            continue
         mean = round(statistics.fmean(m[i][i] for i in range(k))) if k else 0
         grown = [list(row) + [0] * extra for row in m]
         for j in range(extra):
@@ -99,9 +101,11 @@ def batch_variety(campaign: Campaign, lang: str, day: dt.date, seed: int = 1) ->
     Raises ComplainerError if the campaign's default letter cannot be composed.
     """
     request = Request(language=lang, date=day)
-    options = slot_options(campaign, request)
-    overlap = shared_shingles(options)
-    spreader = PhrasingSpreader(overlap, seed)
+    # What two letters share is what their phrasings share plus what every pair shares outside
+    # them (fixed text, the joins): the latter from the real batch, as the mean over sampled
+    # pairs of |A & B| minus the former.
+    overlap = letter_overlap(campaign, _WRITERS[0], request)
+    spreader = PhrasingSpreader(overlap, seed)  # as `batch` plans
     choices = [spreader.next() for _ in range(BATCH)]
     sets = [
         shingles(compose(campaign, _WRITERS[i % len(_WRITERS)],
@@ -112,9 +116,7 @@ def batch_variety(campaign: Campaign, lang: str, day: dt.date, seed: int = 1) ->
     maximum, median = max(nearest), statistics.median(nearest)
     goal = COPY_THRESHOLD - MARGIN
     if maximum < goal or statistics.fmean(len(s) for s in sets) < SHORTEST:
-        return BatchVariety(lang, maximum, median, 0, len(options))
-    # What letters share outside the phrasings' own 5-grams (fixed text, joins, the date), from
-    # the real batch: the mean of |A & B| minus what the phrasings predict, over sampled pairs.
+        return BatchVariety(lang, maximum, median, 0, _shown(overlap))
     table = PhrasingSpreader(overlap, seed)
     vectors = [[c[name] for name in table.names] for c in choices]
     residuals = []
@@ -128,8 +130,13 @@ def batch_variety(campaign: Campaign, lang: str, day: dt.date, seed: int = 1) ->
     size = statistics.fmean(len(s) for s in sets)
     for extra in range(1, MOST_EXTRA + 1):
         if _predicted_maximum(_with_extra(overlap, extra), outside, size, seed) < goal:
-            return BatchVariety(lang, maximum, median, extra, len(options))
-    return BatchVariety(lang, maximum, median, None, len(options))
+            return BatchVariety(lang, maximum, median, extra, _shown(overlap))
+    return BatchVariety(lang, maximum, median, None, _shown(overlap))
+
+
+def _shown(overlap: Mapping[str, Sequence[Sequence[int]]]) -> int:
+    """The slots a letter prints (a slot it does not print shares nothing, even with itself)."""
+    return sum(1 for m in overlap.values() if any(m[i][i] for i in range(len(m))))
 
 
 def variety_problems(campaign: Campaign, day: dt.date) -> Iterator[str]:
@@ -142,14 +149,15 @@ def variety_problems(campaign: Campaign, day: dt.date) -> Iterator[str]:
         if not found.extra_per_slot and found.extra_per_slot is not None:
             continue
         if found.extra_per_slot is None:
-            need = f"more than {MOST_EXTRA} more phrasings of each of its {found.slots} slots"
+            need = f"more than {MOST_EXTRA} more phrasings of each of the {found.slots} slots a letter prints"
         else:
             need = (
-                f"at least {found.extra_per_slot} more phrasing(s) of each of its"
-                f" {found.slots} slots ({found.extra_per_slot * found.slots} in all), each"
+                f"at least {found.extra_per_slot} more phrasing(s) of each of the"
+                f" {found.slots} slots a letter prints ({found.extra_per_slot * found.slots} in"
+                " all), each"
                 " sharing no five-word run with the others"
             )
-        where = campaign.texts[lang].origin("targets", campaign.default_target)
+        where = campaign.texts[lang].origin("targets", campaign.default_target, "subject")
         yield (
             f"{where}: a batch of {BATCH} default letters in {lang} has letters as similar as"
             f" {found.maximum:.2f} to their nearest neighbour (word 5-grams, Jaccard; median"
