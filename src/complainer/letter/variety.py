@@ -4,14 +4,18 @@ Similarity is the Jaccard index of two letters' sets of word 5-grams ("shingles"
 letter-writing platforms use to turn away copies (a pair at 0.5 or more counts as a copy).
 
 `PhrasingSpreader` chooses each new letter's phrasing variants to be as unlike the letters already
-made as the campaign allows: it draws candidate choices and keeps the one whose largest weighted
-overlap with the recent letters (weight = a slot's length in words) is smallest. Independent seeds
-leave that to chance, and with a few hundred letters some pairs always share most slots.
+made as the campaign allows (farthest-point selection: the fewest 5-grams shared with any letter
+of its block and the block before, counted slot by slot from what two variants of a slot share,
+`letter_overlap`). Independent seeds leave that to chance, and with a few hundred letters some
+pairs always share most slots. What no choice can avoid is what the campaign makes every letter
+share: text with one phrasing, and too few combinations of the long slots (4 arguments with 3
+phrasings each make 81 argument sections, so of 100 letters two carry the same one).
 
 `SimilarityIndex` finds each letter's nearest neighbour in the batch with MinHash and LSH
-(datasketch), then measures the candidates exactly. Both keep only the last `window` letters,
-so memory stays flat on a batch of any length; the price is that a letter is compared with the
-`window` letters around it, not with all of them (for a batch up to `window` letters, all pairs).
+(datasketch), then measures the candidates exactly. It keeps only the last `window` letters (the
+spreader two blocks), so memory stays flat on a batch of any length; the price is that a letter is
+compared with the `window` letters around it, not with all of them (for a batch up to `window`
+letters, all pairs).
 """
 
 from __future__ import annotations
