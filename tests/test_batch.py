@@ -110,6 +110,23 @@ def test_good_rows_become_files_that_parse_back_and_bad_rows_are_reported(
     assert "4 kept" in stderr_of(again)
 
 
+def test_a_postal_address_column_gives_the_letter_its_lines(tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text(
+        'name,country,address\nAnna,DE,"Musterstraße 1\n10115 Berlin"\nBen,DE,Hauptweg 2; 20095 Hamburg\n',
+        encoding="utf-8",
+    )
+    lines = '{"name": "Cleo", "country": "DE", "address": ["Ring 3", "50667 Köln"]}\n'
+    (tmp_path / "s.jsonl").write_text(lines, encoding="utf-8")
+    for source in ("s.csv", "s.jsonl"):
+        options = BatchOptions(str(tmp_path / source), DraftValues(lang="en", date=LETTER_DATE),
+                               out_dir=tmp_path / source.replace(".", "-"), fmt="text", quiet=True)  # fmt: skip
+        assert run(options, None) == 0
+    texts = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("s-*/*.txt")}
+    assert "Musterstraße 1\n10115 Berlin" in texts["0001-anna.txt"]
+    assert "Hauptweg 2\n20095 Hamburg" in texts["0002-ben.txt"]
+    assert "Ring 3\n50667 Köln" in texts["0001-cleo.txt"]
+
+
 def test_unknown_columns_are_an_error_naming_them(run: Runner, tmp_path: Path) -> None:
     (tmp_path / "s.csv").write_text("name,country,shoe_size,Phone\nAnna,DE,38,1\n")
     result = run("batch", "s.csv", "--out-dir", "out")

@@ -37,8 +37,8 @@ def batch(
         typer.Argument(
             metavar="SIGNERS",
             help="CSV with a header row, or JSON Lines, one signer a row ('-' = stdin). Columns:"
-            " name, country, city, organisation, email, lang, target, to, to_name, note,"
-            " arguments, recommendations, date.",
+            " name, country, city, organisation, email, address (lines separated by ';'), lang,"
+            " target, to, to_name, note, arguments, recommendations, date.",
         ),
     ],
     out_dir: Annotated[

@@ -47,6 +47,10 @@ _COLUMNS = {
     "address": "address",
 }
 LIST_FIELDS = ("arguments", "recommendations")
+# Fields of several lines (the postal address): a JSON list, or one cell with its lines separated
+# by line breaks (a quoted CSV cell) or by ";".
+LINE_FIELDS = ("address",)
+_LINE_SPLIT = re.compile(r"\r\n|[\r\n;]")
 _LIST_SPLIT = re.compile(r"[;,\s]+")
 _FIELDS = {f.name for f in dataclasses.fields(DraftValues)}
 
@@ -78,8 +82,9 @@ class Row:
             field = column_field(column)
             if field is None or value is None:
                 continue
-            if field in LIST_FIELDS:
-                items = value if isinstance(value, list) else _LIST_SPLIT.split(str(value))
+            if field in LIST_FIELDS or field in LINE_FIELDS:
+                split = _LIST_SPLIT if field in LIST_FIELDS else _LINE_SPLIT
+                items = value if isinstance(value, list) else split.split(str(value))
                 ids = [str(i).strip() for i in items if str(i).strip()]
                 if ids:
                     given[field] = ids
@@ -216,7 +221,7 @@ def _json_row(number: int, line: str) -> Row:
         )
     cells: dict[str, Any] = {}
     for key, value in obj.items():
-        if isinstance(value, list) and column_field(key) in LIST_FIELDS:
+        if isinstance(value, list) and column_field(key) in (*LIST_FIELDS, *LINE_FIELDS):
             cells[key] = [str(v) for v in value]
         elif isinstance(value, (dict, list)):
             return Row(number, {}, (key, "must be text"))
