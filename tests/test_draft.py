@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import json
 import os
+import re
 import stat
 from email import policy
 from pathlib import Path
@@ -373,3 +374,28 @@ def test_a_letter_over_one_page_is_warned_about() -> None:
         full = build_letter(base, campaign)
         assert len(full.body) > one_page(campaign, full.target)
         assert [w for w in full.warnings if f"{len(full.body)} characters" in w], full.warnings
+
+
+def _commands(group: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], object]]:
+    """(command path, click command) for every command under `group`, the group itself first."""
+    found: list[tuple[tuple[str, ...], object]] = [(path, group)]
+    for name, sub in getattr(group, "commands", {}).items():
+        found += _commands(sub, (*path, name))
+    return found
+
+
+def test_help_shows_every_bracketed_word_it_was_given() -> None:
+    """Rich markup swallows an unescaped [word] (it printed "pip install 'complainer'" for
+    'complainer[sign]'): every bracketed word in any option's help must reach the screen."""
+    import typer.main
+    from typer.testing import CliRunner
+
+    from complainer.cli import app
+
+    runner = CliRunner()
+    for path, command in _commands(typer.main.get_command(app)):
+        shown = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "400"}).output
+        for param in getattr(command, "params", []):
+            given = (getattr(param, "help", None) or "").replace("\\[", "[")
+            for word in re.findall(r"\[[^\]\s]+\]", given):
+                assert word in shown, f"{' '.join(path)} --help loses {word} from {param.name}"

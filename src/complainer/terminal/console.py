@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from rich.console import Console
 from rich.markup import escape
 
+from complainer.letter.characters import is_dangerous
+
 # Questions, previews, notes and errors; stdout carries only the letter (or JSON/.eml bytes).
 err = Console(stderr=True, highlight=False, soft_wrap=False)
-
-# Bidi embeddings, overrides and isolates, which would reorder the rest of the line.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def printable(message: str) -> str:
@@ -24,7 +21,7 @@ def printable(message: str) -> str:
     """
     out = []
     for ch in message:
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in _BIDI:
+        if is_dangerous(ch):
             out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
         else:
             out.append(ch)
