@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 
 from complainer.errors import UsageProblem
-from complainer.letter.locales import country_name, resolve_country
+from complainer.letter.countries import resolve_country
+from complainer.letter.locales import country_name
 
 # RFC 2047 encoded words. Python 3.11.7 still decodes one into a real header line when it
 # carries a line break (CVE-2024-6923), so none may reach a header, broken or not.

@@ -5,18 +5,23 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from complainer.i18n import _
+
 # Questions, previews, notes and errors; stdout carries only the letter (or JSON/.eml bytes).
 err = Console(stderr=True, highlight=False, soft_wrap=False)
 
 
 def note(message: str) -> None:
-    err.print(f"[bold]Note:[/bold] {escape(message)}", soft_wrap=True)
+    err.print(f"[bold]{escape(_('Note:'))}[/bold] {escape(message)}", soft_wrap=True)
 
 
 def warn(message: str) -> None:
-    err.print(f"[bold yellow]Warning:[/bold yellow] {escape(message)}", soft_wrap=True)
+    err.print(
+        f"[bold yellow]{escape(_('Warning:'))}[/bold yellow] {escape(message)}", soft_wrap=True
+    )
 
 
 def error(message: str) -> None:
-    # One plain line, readable without colour and by scripts that grep stderr.
+    # One plain line, readable without colour and by scripts that grep stderr: the prefix stays
+    # the same in every interface language.
     err.print(f"[bold red]complainer: error:[/bold red] {escape(message)}", soft_wrap=True)
