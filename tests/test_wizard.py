@@ -215,8 +215,11 @@ def test_complete_run_saves_an_eml(tmp_path: Path, env: dict[str, str], run: Run
     answer(child, "Toggle: ", "")
     answer(child, "Toggle: ", "")
     answer(child, "Note: ", "I write as a teacher.")
+    answer(child, "…: ", "")  # an empty line ends the note
     preview = answer(child, "Choice [s]: ", "s")
     assert "Preview" in preview and "Subject:" in preview and "address from:" in preview
+    # The letter is in Kazakh (the Ministry's language); the writer reads it in English too.
+    assert "Reading copy in English" in preview and "it is not sent" in preview
     answer(child, "Save to [", "")
     code, rest = finish(child)
     assert code == 0, rest
@@ -253,13 +256,14 @@ def test_toggling_arguments_changes_the_letter(
     answer(child, "Email (Enter skips): ", "")
     answer(child, "City (optional, Enter skips): ", "")
     listing = answer(child, "Organisation (optional, Enter skips): ", "")
-    listing = answer(child, "Toggle: ", "4")
+    listing = answer(child, "Toggle: ", "? 4")
     # The default set is ticked; the argument whose citation expired is shown, unticked, as outdated.
     assert re.search(r"\[x\] 1\. Alpha title", listing)
     assert re.search(r"\[x\] 2\. Beta title", listing)
     assert re.search(r"\[ \] 3\. Gamma title", listing)
     assert re.search(r"\[ \] 4\. Delta title \(outdated\)", listing)
-    assert "valid until 2026-06-30" in listing
+    details = answer(child, "Toggle: ", "4")
+    assert "valid until 2026-06-30" in details and "Alpha summary" not in details
     refused = answer(child, "Toggle: ", "1 3")
     assert "4 is outdated" in refused and "cannot be chosen" in refused
     listing = answer(child, "Toggle: ", "")
@@ -311,15 +315,19 @@ def test_invalid_email_is_asked_again(
     assert msg["To"].addresses[0].addr_spec == "office@example.org"
 
 
-def test_country_typo_gets_a_suggestion(
+def test_country_typo_offers_candidates_and_enter_accepts_none(
     tmp_path: Path, env: dict[str, str], test_campaign: list[str]
 ) -> None:
     child = spawn(tmp_path, env, *test_campaign, "--name", "Anna Schmidt")
-    answer(child, "Country: ", "Germny")
-    answer(child, "Did you mean Germany (DE)? (Y/n): ", "n")  # not what was meant: asked again
-    answer(child, "Country: ", "Frnace")
-    answer(child, "Did you mean France (FR)? (Y/n): ", "")  # Enter accepts
-    answer(child, "Email (Enter skips): ", "")
+    offered = answer(child, "Country: ", "Germny")
+    offered = answer(child, "Number (Enter: none of these): ", "")  # Enter takes no guess
+    assert "1. Germany (DE)" in offered
+    asked = answer(child, "Country: ", "Frnace")
+    assert "type the country again" in asked
+    offered = answer(child, "Number (Enter: none of these): ", "1")
+    assert "1. France (FR)" in offered
+    shown = answer(child, "Email (Enter skips): ", "")
+    assert "Your country: France (FR)" in shown
     answer(child, "City (optional, Enter skips): ", "Lyon")
     answer(child, "Organisation (optional, Enter skips): ", "")
     answer(child, "Toggle: ", "")
@@ -333,12 +341,30 @@ def test_country_typo_gets_a_suggestion(
     assert files_under(tmp_path / "home") == set()
 
 
+@pytest.mark.parametrize(
+    ("typed", "country"),
+    [("USA", "United States (US)"), ("UK", "United Kingdom (GB)"), ("England", "United Kingdom (GB)"),
+     ("Holland", "Netherlands (NL)"), ("Russian Federation", "Russia (RU)")],
+)  # fmt: skip
+def test_common_country_names_resolve_and_are_shown(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str], typed: str, country: str
+) -> None:
+    child = spawn(tmp_path, env, *test_campaign, "--name", "Anna Schmidt")
+    answer(child, "Country: ", typed)
+    shown = answer(child, "Email (Enter skips): ", "")
+    assert f"Your country: {country}" in shown
+    assert "Did you mean" not in shown
+    child.sendintr()
+    finish(child)
+
+
 def test_writers_in_kazakhstan_get_the_appeal_rules(
     tmp_path: Path, env: dict[str, str], test_campaign: list[str]
 ) -> None:
     child = spawn(tmp_path, env, *test_campaign, "--name", "Айгерим")
     answer(child, "Country: ", "Казахстан")
     shown = answer(child, "Email (Enter skips): ", "")
+    assert "Your country: Kazakhstan (KZ)" in shown
     assert "postal address" in shown and "anonymous appeals are not considered" in shown
     child.sendintr()
     code, _ = finish(child)
@@ -418,7 +444,8 @@ def test_note_written_in_the_editor(
         "-r", "one",
     )  # fmt: skip
     answer(child, "Name: ", "Anna Schmidt")
-    answer(child, "Note: ", "e")
+    offered = answer(child, "Note: ", "e")
+    assert '"e" to write it in your editor' in offered
     preview = answer(child, "Choice [s]: ", "q")
     assert "Written in my editor." in preview
     code, _ = finish(child)

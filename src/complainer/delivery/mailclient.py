@@ -53,9 +53,9 @@ def open_letter(letter: Letter, limit: int, quiet: bool = False, explain: bool =
             if not quiet:
                 console.note(
                     _(
-                        "opened a new message to {address} in your mail client; check it, then "
-                        "send it from there"
-                    ).format(address=letter.recipient.email)
+                        "opened a new message to {address} in your mail client (with "
+                        "{launcher}); check it, then send it from there"
+                    ).format(address=letter.recipient.email, launcher=opened.launcher)
                 )
             return Handoff(opened=True)
         if explain:
@@ -64,7 +64,7 @@ def open_letter(letter: Letter, limit: int, quiet: bool = False, explain: bool =
             )
         why = _("the mailto: link did not open")
     draft = store.save(letter, to_eml(letter), store.DRAFTS)
-    if not quiet and explain:
+    if not quiet:
         console.note(
             _("{why}, so it is saved as an email draft: {path}").format(why=why, path=draft)
         )
@@ -73,9 +73,10 @@ def open_letter(letter: Letter, limit: int, quiet: bool = False, explain: bool =
         if not quiet:
             console.note(
                 _(
-                    "opened the draft in your mail client; it is marked unsent: check it, then "
-                    "send it (if it shows as a received message, use Edit as New or Send Again)"
-                )
+                    "opened the draft in your mail client (with {launcher}); it is marked unsent: "
+                    "check it, then send it (if it shows as a received message, use Edit as New "
+                    "or Send Again)"
+                ).format(launcher=opened.launcher)
             )
         return Handoff(opened=True, draft=draft)
     text = store.save(letter, to_text(letter), store.DRAFTS, suffix=".txt", beside=draft)
@@ -89,7 +90,7 @@ def nothing_opened(letter: Letter, handoff: Handoff) -> str:
     """The one line --open ends with when no mail client opened: why, where the letter is, and
     what to do instead."""
     return _(
-        "could not open a mail client ({problem}). The letter is saved in {draft} and as text in "
+        "could not open a mail client: {problem}. The letter is saved in {draft} and as text in "
         "{text}: open the draft with your mail client, or paste the text into your webmail "
         "(complainer draft without --open walks you through it)"
     ).format(problem=handoff.problem, draft=handoff.draft, text=handoff.text)

@@ -20,7 +20,7 @@ WAIT_SECONDS = 5.0
 _XDG_STATUS = {
     1: N_("the launcher was called wrongly"),
     2: N_("the file to open was not found"),
-    3: N_("no program is set up to open it (no default mail client)"),
+    3: N_("no default mail client is set up to open it"),
     4: N_("the program that should open it failed"),
 }
 

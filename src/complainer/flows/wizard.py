@@ -226,7 +226,11 @@ def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
         values.country = questions.country()
     else:
         # Given as a flag: still say which country it was taken to be.
-        say(_("Country: {country}").format(country=questions.country_label(values.country or "")))
+        say(
+            _("Your country: {country}").format(
+                country=questions.country_label(values.country or "")
+            )
+        )
     if values.country == "KZ":
         questions.kazakhstan_note()
     if values.target is None:

@@ -16,7 +16,8 @@ from functools import cache
 
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import UsageProblem
-from complainer.i18n import _
+from complainer.i18n import _, language
+from complainer.letter.locales import country_name
 from complainer.paths import content_root
 
 # Languages whose country names are accepted as input: the interface's and a few that

@@ -70,7 +70,7 @@ def country() -> str:
         if code is None:
             say(_("Please type the country again, or its two-letter code."))
             continue
-        say(_("Country: {country}").format(country=country_label(code)), style="bold")
+        say(_("Your country: {country}").format(country=country_label(code)), style="bold")
         return code
 
 
