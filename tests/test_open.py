@@ -196,7 +196,9 @@ def test_nothing_opens_says_where_the_letter_is(run: Runner, no_desktop: Desktop
                  env=no_desktop.env)  # fmt: skip
     # README, exit codes: a delivery that failed is 1, with one line that says what to do.
     eml, txt = no_desktop.drafts()
-    line = assert_clean_error(result, 1, "could not open a mail client", str(eml), str(txt), "webmail")
+    line = assert_clean_error(
+        result, 1, "could not open a mail client", str(eml), str(txt), "webmail"
+    )
     # The launcher's failure in words, not its exit status.
     assert "exited with status" not in stderr_of(result)
     assert "no default mail client is set up" in line or "could not open it" in line

@@ -70,9 +70,7 @@ def envelope(letter: Letter, bcc_self: bool) -> tuple[str, list[str]]:
     return sender, recipients
 
 
-def preview(
-    letter: Letter, s: smtp.SmtpSettings, recipients: list[str], body: bool = True
-) -> None:
+def preview(letter: Letter, s: smtp.SmtpSettings, recipients: list[str], body: bool = True) -> None:
     """Who, what and through which server; with `body`, the letter too (for a person to confirm)."""
     r, w = letter.recipient, letter.writer
     rows = [

@@ -97,7 +97,10 @@ def resolve_country(value: str) -> str:
         raise UsageProblem(
             _(
                 'unknown country "{value}"; did you mean {choices}? Give the code or the full name.'
-            ).format(value=value, choices=", ".join(maybe))
+            ).format(
+                value=value,
+                choices=", ".join(f"{country_name(c, language())} ({c})" for c in maybe),
+            )
         )
     raise UsageProblem(
         _(
