@@ -17,7 +17,7 @@ from functools import cache
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import UsageProblem
 from complainer.i18n import _, language
-from complainer.letter.locales import country_name
+from complainer.letter.locales import country_name, country_overrides
 from complainer.paths import content_root
 
 # Languages whose country names are accepted as input: the interface's and a few that
@@ -57,6 +57,10 @@ def _index() -> dict[str, str]:
         # ISO alpha-3 codes (USA, DEU); numeric codes and codes split in several are left out.
         if len(old) == 3 and old.isalpha() and len(new) == 1 and fold(new[0]) in index:
             index.setdefault(fold(old), new[0])
+    # The spellings letters use (templates/countries.toml) are what a writer types most.
+    for spelled in country_overrides().values():
+        for code, name in spelled.items():
+            index[fold(name)] = code
     for code, names in _aliases().items():
         for name in names:
             index[fold(name)] = code

@@ -13,7 +13,7 @@ from babel import Locale
 from babel.dates import format_date
 
 from complainer.campaigns.tomlfile import load_toml
-from complainer.errors import UsageProblem
+from complainer.errors import CampaignError, UsageProblem
 from complainer.i18n import _
 from complainer.paths import content_root
 
@@ -72,7 +72,33 @@ def resolve_language(value: str, available: Sequence[str]) -> str:
     )
 
 
+@cache
+def country_overrides() -> dict[str, dict[str, str]]:
+    """Country names used instead of CLDR's: {language: {ISO 3166 alpha-2 code: name}}.
+
+    Read from `templates/countries.toml` (data, so a spelling is fixed without code). Raises
+    CampaignError, naming the file and the key, when an entry is not a code mapped to a name.
+    """
+    path = content_root() / "countries.toml"
+    data = load_toml(path) if path.is_file() else {}
+    result: dict[str, dict[str, str]] = {}
+    for lang, table in data.items():
+        if not isinstance(table, dict):
+            raise CampaignError(f"{path}: field '{lang}' must be a table of country names")
+        for code, name in table.items():
+            if not (len(code) == 2 and code.isalpha() and code.isupper()):
+                raise CampaignError(f"{path}: field '{lang}.{code}' is not an ISO 3166 code")
+            if not isinstance(name, str) or not name.strip():
+                raise CampaignError(f"{path}: field '{lang}.{code}' must be a non-empty name")
+        result[lang] = {str(k): str(v) for k, v in table.items()}
+    return result
+
+
 def country_name(code: str, lang: str) -> str:
+    """The country's name in `lang`: templates/countries.toml first, else CLDR, else the code."""
+    override = country_overrides().get(lang, {}).get(code)
+    if override:
+        return override
     name = Locale.parse(lang).territories.get(code)
     return str(name) if name else code
 
