@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from typer._click import exceptions as click_exceptions
+from typer._click import utils as click_utils
 
 from complainer import __version__, i18n
 from complainer.cli import helptext
@@ -125,6 +126,14 @@ def usage_message(exc: click_exceptions.ClickException) -> str:
     return exc.format_message().replace("\n", " ") + hint
 
 
+def _stdout_is_devnull() -> bool:
+    try:
+        here, null = os.fstat(sys.__stdout__.fileno()), os.stat(os.devnull)  # type: ignore[union-attr]
+    except (OSError, AttributeError, ValueError):
+        return False
+    return (here.st_dev, here.st_ino) == (null.st_dev, null.st_ino)
+
+
 def _quiet_stdout() -> None:
     """A reader such as `head` closed the pipe: send what is left to /dev/null, so that the
     interpreter's last flush does not complain either."""
@@ -138,8 +147,18 @@ def main() -> None:
     A closed stdout (`complainer campaigns | head -1`) ends every command the same way: quietly,
     with exit code EXIT_BROKEN_PIPE.
     """
+    was_devnull = _stdout_is_devnull()
     try:
-        result = helptext.command_for(app).main(standalone_mode=False, prog_name="complainer")
+        try:
+            result = helptext.command_for(app).main(standalone_mode=False, prog_name="complainer")
+        except SystemExit as exc:
+            # Typer (wrapping stdout) and Rich's help (pointing stdout at /dev/null) each end a
+            # broken pipe with exit 1 themselves; make it the same as everywhere else.
+            if isinstance(sys.stdout, click_utils.PacifyFlushWrapper) or (
+                _stdout_is_devnull() and not was_devnull
+            ):
+                raise BrokenPipeError from exc
+            raise
     except BrokenPipeError:
         _quiet_stdout()
         sys.exit(EXIT_BROKEN_PIPE)

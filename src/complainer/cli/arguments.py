@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from complainer import i18n
 from complainer.campaigns.model import POINT_KINDS
@@ -16,7 +15,7 @@ from complainer.i18n import _
 from complainer.letter.compose import PLURAL_NAMES
 from complainer.letter.locales import resolve_language
 from complainer.letter.request import parse_date
-from complainer.terminal import tables
+from complainer.terminal import console, tables
 
 
 @app.command(
@@ -41,7 +40,7 @@ def arguments(
     chosen = registry.load(campaign or registry.default_id())
     code = resolve_language(lang, chosen.languages) if lang else i18n.language()
     day = parse_date(date)
-    out = Console()
+    out = console.product()
     headers = ["id", _("default"), _("title"), _("summary"), _("citations")]
     for kind in POINT_KINDS:
         title = _(PLURAL_NAMES[kind]).capitalize()

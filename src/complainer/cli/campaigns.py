@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from complainer.campaigns.registry import open_registry
 from complainer.campaigns.scaffold import scaffold
@@ -30,7 +29,7 @@ def campaigns_list(
         console.warn(str(problem))
     rows = tables.campaign_rows(loaded, dt.date.today(), registry.default_id())
     headers = [_("campaign"), _("status"), _("deadline"), _("when"), _("title")]
-    tables.print_rows(Console(), headers, rows, _("Campaigns"))
+    tables.print_rows(console.product(), headers, rows, _("Campaigns"))
 
 
 @campaigns_app.command("show")
@@ -41,7 +40,7 @@ def campaigns_show(
 ) -> None:
     """Show a campaign's background, status, recipients, targets and every source URL."""
     chosen = open_registry(campaigns_dir).load(campaign_id)
-    tables.show_campaign(Console(), chosen, dt.date.today())
+    tables.show_campaign(console.product(), chosen, dt.date.today())
 
 
 @campaigns_app.command(

@@ -110,7 +110,16 @@ def tidy(command: click_core.Command, narrow: bool) -> None:
 
 
 class StackedFormatter(formatting.HelpFormatter):
-    """Click's formatter with definition lists stacked: the term, then its text indented below."""
+    """Click's formatter with definition lists stacked: the term, then its text indented below.
+
+    Click never wraps narrower than 50 columns; this one wraps to the terminal's width.
+    """
+
+    def __init__(
+        self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None
+    ) -> None:
+        super().__init__(indent_increment, width, max_width)
+        self.width = max(shutil.get_terminal_size().columns - 1, 30)
 
     def write_dl(
         self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2

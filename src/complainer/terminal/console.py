@@ -7,6 +7,21 @@ from rich.markup import escape
 
 from complainer.i18n import _
 
+
+class ProductConsole(Console):
+    """A console on stdout (tables, listings) that lets a closed pipe surface as BrokenPipeError,
+    which the entry point ends quietly with one exit code (Rich alone would exit 1 itself)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def product() -> Console:
+    """The console for what a command produces on stdout."""
+    return ProductConsole()
+
+
 # Questions, previews, notes and errors; stdout carries only the letter (or JSON/.eml bytes).
 err = Console(stderr=True, highlight=False, soft_wrap=False)
 
