@@ -44,13 +44,23 @@ def clipboard() -> Callable[[str], None] | None:
         import pyperclip
     except ImportError:  # pragma: no cover - a declared dependency
         return None
-    try:
-        # pyperclip picks the tool lazily and fails only when used; probe it with a harmless copy.
-        pyperclip.copy("")
-    except pyperclip.PyperclipException:
+    # pyperclip finds the system's tool without touching the clipboard; where there is none it
+    # hands back a stand-in that raises when called.
+    copy, _paste = pyperclip.determine_clipboard()
+    if type(copy).__name__ == "ClipboardUnavailable":
         return None
-    copy: Callable[[str], None] = pyperclip.copy
-    return copy
+
+    def put(text: str) -> None:
+        try:
+            copy(text)
+        except pyperclip.PyperclipException as exc:
+            raise ClipboardFailed(str(exc)) from exc
+
+    return put
+
+
+class ClipboardFailed(Exception):
+    """The clipboard tool is there but did not take the text."""
 
 
 def fallback_file(letter: Letter) -> Path:
@@ -80,13 +90,20 @@ def copy_into_webmail(letter: Letter) -> bool:
         console.err.print(Text(field.value))
         console.err.print(Rule(style="none"))
         if copy is not None:
-            copy(field.value)
+            try:
+                copy(field.value)
+            except ClipboardFailed:
+                copy = None
+                say(
+                    _("The clipboard did not take it; all three parts are in {path}.").format(
+                        path=fallback_file(letter)
+                    )
+                )
+        if copy is not None:
             say(_("{label} is on the clipboard: paste it into the message.").format(label=label))
         else:
             say(_("Copy this into the message's field: {label}.").format(label=label))
         ask(_("Enter when done"))
-    if copy is not None:
-        copy("")  # the letter holds personal details; do not leave it on the clipboard
     say()
     say(_("Check the message in your webmail, then send it from there."))
     return True
