@@ -30,15 +30,18 @@ from complainer.flows.checks.samples import write_samples
 from complainer.flows.checks.sources import citation_problems, claim_problems
 from complainer.flows.checks.terms import abbreviation_problems, term_problems
 from complainer.flows.checks.variants import variant_problems
-from complainer.letter.compose import Recipient, Request, base_context, compose, renderer_for
+from complainer.letter.compose import (
+    Recipient,
+    Request,
+    base_context,
+    compose,
+    one_page,
+    renderer_for,
+)
 from complainer.letter.writer import Writer
 
 MIN_PHRASINGS = 3
 MIN_SUBJECTS = 2
-ONE_PAGE = 3500
-# The other letters of a campaign (to an MP, a foreign ministry) must also explain the situation to
-# someone outside it, so they get a little more room; still one printed page.
-ONE_PAGE_OTHER_TARGETS = 3800
 # Marks an author leaves in unfinished text (the scaffold writes TODO) or Jinja that leaked through.
 LEFTOVER = re.compile(
     r"\{\{|\}\}|\{%|%\}|\{#|\bTODO\b|\bFIXME\b|\bXXX\b|lorem ipsum", re.IGNORECASE
@@ -162,7 +165,7 @@ def _check_rendering(campaign: Campaign, days: Sequence[dt.date]) -> tuple[list[
                                 key = (tid, where, day)
                                 longest[key] = max(longest.get(key, 0), len(letter.body))
     for (tid, where, day), length in longest.items():
-        limit = ONE_PAGE if tid == campaign.default_target else ONE_PAGE_OTHER_TARGETS
+        limit = one_page(campaign, tid)
         if length > limit:
             note(
                 f"{where}: the default letter dated {day.isoformat()} runs to {length} characters, "

@@ -214,6 +214,18 @@ def base_context(
     }
 
 
+# About one printed A4 page of letter text, in characters (11 pt, with the address block). The
+# letter to the campaign's main recipient gets the tighter limit; the other letters (to an MP, a
+# foreign ministry) must also explain the situation to an outsider, so they get a little more.
+ONE_PAGE = 3500
+ONE_PAGE_OTHER_TARGETS = 3800
+
+
+def one_page(campaign: Campaign, target_id: str) -> int:
+    """The most characters a letter to `target_id` may have and still fit on one page."""
+    return ONE_PAGE if target_id == campaign.default_target else ONE_PAGE_OTHER_TARGETS
+
+
 def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     lang = request.language
     if lang not in campaign.languages:
@@ -292,6 +304,14 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
                 "campaign {campaign} is not finished: its {language} texts for the {target} letter "
                 "still hold TODO; run: complainer check {folder}"
             ).format(campaign=campaign.id, language=lang, target=target_id, folder=campaign.folder)
+        )
+    if len(body) > one_page(campaign, target_id):
+        # Officials read short letters; a writer who picked every argument should know.
+        warnings.append(
+            _(
+                "the letter runs to {length} characters, more than one printed page (about "
+                "{page}); fewer arguments or a shorter note keep it to one"
+            ).format(length=len(body), page=one_page(campaign, target_id))
         )
     cited = tuple(
         CitedSource(p.id, c, campaign.sources[c.source])

@@ -104,11 +104,15 @@ def country_name(code: str, lang: str) -> str:
 
 
 def long_date(day: dt.date, lang: str) -> str:
-    """The date as a formal letter in `lang` writes it: 3 August 2024, 3 августа 2024 г., 2024 ж. 3 тамыз."""
+    """The date as a formal letter in `lang` writes it: 3 August 2024, 3 августа 2024 г., 2024 жылғы 3 тамыз."""
     if lang == "en":
         # CLDR's English long form is American (August 3, 2024); letters to officials abroad
         # read better in the international day-month-year order.
         return f"{day.day} {format_date(day, 'MMMM y', locale='en')}"
+    if lang == "kk":
+        # Kazakh official documents write the date requisite «2024 жылғы 3 тамыз», not CLDR's
+        # abbreviated «2024 ж. 3 тамыз» (Kazakh editor's review, item 27).
+        return f"{day.year} жылғы {day.day} {format_date(day, 'MMMM', locale='kk')}"
     # CLDR puts a narrow no-break space before «г.»/«ж.»; many fonts and mail clients lack it,
     # while the ordinary no-break space keeps the same typography everywhere.
     return format_date(day, format="long", locale=lang).replace("\u202f", "\u00a0")
