@@ -393,3 +393,34 @@ def test_a_letter_over_one_page_is_warned_about() -> None:
         full = build_letter(base, campaign)
         assert len(full.body) > one_page(campaign, full.target)
         assert [w for w in full.warnings if f"{len(full.body)} characters" in w], full.warnings
+
+
+def test_with_translation_appends_the_same_letter_marked(run: Runner) -> None:
+    kk = run("draft", *PETITION, *ANNA, "--lang", "kk")
+    en = run("draft", *PETITION, *ANNA, "--lang", "en")
+    both = run("draft", *PETITION, *ANNA, "--lang", "kk", "--with-translation", "en")
+    assert both.returncode == 0, stderr_of(both)
+    text = stdout_of(both)
+    original, _, rest = text.partition("-" * 40)
+    assert original.rstrip() == stdout_of(kk).rstrip()
+    mark, _, translation = rest.partition("-" * 40)
+    assert "Translation into English" in mark and "Аударма" in mark
+    assert translation.strip() == stdout_of(en).strip()
+
+
+@pytest.mark.parametrize(
+    ("to_name", "kind", "greeted"),
+    [
+        ("Federal Foreign Office", None, False),
+        ("Auswärtiges Amt", "institution", False),
+        ("Jane Doe", None, True),
+    ],
+)
+def test_institutions_get_a_generic_greeting(
+    run: Runner, to_name: str, kind: str | None, greeted: bool
+) -> None:
+    extra = ["--to-kind", kind] if kind else []
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "-t", "foreign-ministry",
+                 "--to", "office@example.org", "--to-name", to_name, *extra)  # fmt: skip
+    assert result.returncode == 0, stderr_of(result)
+    assert (f"Dear {to_name}," in stdout_of(result)) == greeted
