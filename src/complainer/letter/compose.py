@@ -33,6 +33,10 @@ PLURAL_NAMES: dict[PointKind, str] = {
 UNFINISHED = re.compile(r"\bTODO\b")
 
 
+class EmptyLetter(UsageProblem):
+    """The choices leave a letter that carries points with none: refused, never sent empty."""
+
+
 @dataclass(frozen=True)
 class Request:
     """What the writer chose. `None` for arguments/recommendations means the campaign's default set."""
@@ -254,7 +258,7 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         warnings.extend(left_out)
 
     if (target.arguments or target.recommendations) and not any(selected.values()):
-        raise UsageProblem(
+        raise EmptyLetter(
             _(
                 "the letter would make no point: choose at least one argument or recommendation "
                 "(see: complainer arguments)"
