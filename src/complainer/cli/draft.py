@@ -24,6 +24,8 @@ DRAFT_EXAMPLES = """
   complainer draft --name "Анна Шмидт" --country Germany --lang ru -a iccpr-19 -a iccpr-26 > letter.txt
 
   complainer draft --name "Anna Schmidt" --country DE --format json | jq .subject
+
+  complainer draft --name "Anna Schmidt" --country DE --address "Musterstraße 1" --address "10115 Berlin" --lang ru --signature-image sig.png --out letter.pdf --no-input
 """
 
 
@@ -123,7 +125,7 @@ def draft(
         typer.Option(
             "--format",
             "-f",
-            metavar="text|eml|json|mailto",
+            metavar="text|eml|json|mailto|pdf",
             help="Output format (default: from --out's extension, else text); it must agree"
             " with --out's extension.",
         ),
@@ -153,6 +155,11 @@ def draft(
     yes: options.Yes = False,
     bcc_self: options.BccSelf = False,
     no_save: options.NoSave = False,
+    address: options.Address = None,
+    iin: options.Iin = None,
+    signature_image: options.SignatureImage = None,
+    sign_p12: options.SignP12 = None,
+    attach_pdf: options.AttachPdf = False,
 ) -> None:
     """Write a letter: asks what it needs in a terminal, or takes it all from flags."""
     values = DraftValues(
@@ -160,7 +167,8 @@ def draft(
         organisation=organisation, email=email, lang=lang, arguments=argument,
         recommendations=recommendation, note=note, note_file=note_file, date=date, seed=seed,
         to=to, to_name=to_name, to_kind=to_kind, fmt=fmt, out=out, force=force,
-        with_translation=with_translation,
+        with_translation=with_translation, address=address, iin=iin,
+        signature_image=signature_image,
     )  # fmt: skip
     send_options = SendOptions(
         host=smtp_host, port=smtp_port, user=smtp_user, tls=tls, cafile=cafile,
@@ -172,5 +180,7 @@ def draft(
         mailto_limit=mailto_limit,
         no_input=no_input,
         quiet=quiet,
+        attach_pdf=attach_pdf,
+        sign_p12=sign_p12,
     )
     run(values, delivery, campaigns_dir)

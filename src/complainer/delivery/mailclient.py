@@ -11,7 +11,7 @@ from pathlib import Path
 
 from complainer.delivery import store
 from complainer.delivery.opener import open_target
-from complainer.formats.eml import to_eml
+from complainer.formats.eml import Attachment, to_eml
 from complainer.formats.mailto import mailto_url
 from complainer.formats.text import to_text
 from complainer.i18n import _
@@ -39,14 +39,23 @@ def too_long(url: str, limit: int) -> str:
     ).format(length=len(url), limit=limit)
 
 
-def open_letter(letter: Letter, limit: int, quiet: bool = False, explain: bool = True) -> Handoff:
-    """Open a mailto: link, else an .eml draft; when neither opens, keep the letter as files.
+def open_letter(
+    letter: Letter,
+    limit: int,
+    quiet: bool = False,
+    attachment: Attachment | None = None,
+    explain: bool = True,
+) -> Handoff:
+    """Open `letter` in the mail client: a mailto: link, else an .eml draft (always a draft with
+    `attachment`); when neither opens, keep the letter as files.
 
     With `explain` (the wizard), every failure is told as it happens and the fields to paste are
     shown; without it (--open), nothing is said about a failure: the caller reports it once.
     """
     url = mailto_url(letter)
     why = too_long(url, limit)
+    if attachment is not None:
+        why = "a mailto: link cannot carry an attachment (the PDF)"
     if not why:
         opened = open_target(url)
         if opened.ok:
@@ -63,7 +72,7 @@ def open_letter(letter: Letter, limit: int, quiet: bool = False, explain: bool =
                 _("could not open the mailto: link: {problem}").format(problem=opened.problem)
             )
         why = _("the mailto: link did not open")
-    draft = store.save(letter, to_eml(letter), store.DRAFTS)
+    draft = store.save(letter, to_eml(letter, attachment=attachment), store.DRAFTS)
     if not quiet:
         console.note(
             _("{why}, so it is saved as an email draft: {path}").format(why=why, path=draft)

@@ -12,11 +12,20 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from complainer.campaigns.model import POINT_KINDS, Campaign, Citation, Point, PointKind, Source
+from complainer.campaigns.model import (
+    POINT_KINDS,
+    Campaign,
+    Citation,
+    PageLayout,
+    Point,
+    PointKind,
+    Source,
+)
 from complainer.campaigns.sandbox import Renderer
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
 from complainer.i18n import N_, _
+from complainer.letter.formal import appeal_warning, missing_requirements
 from complainer.letter.locales import long_date
 from complainer.letter.writer import Writer, header_safe
 from complainer.paths import content_root
@@ -52,9 +61,19 @@ class Request:
     to_name: str | None = None
     # "person" or "institution" for a recipient given by name; None: decided from the name.
     to_kind: str | None = None
+    signed: bool = False  # goes out signed: an image, a certificate, or a PDF signed by hand
+    signature_image: bytes | None = None  # PNG or JPEG, checked (letter.formal)
 
 
 RECIPIENT_KINDS = ("person", "institution")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One named part of the letter's layout (`{% block %}`), as the PDF sets it."""
+
+    name: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,27 @@ class Letter:
     citations: tuple[CitedSource, ...]
     warnings: tuple[str, ...] = field(default=())
     translation: str | None = None  # the language of a translation appended to the body
+    blocks: tuple[Block, ...] = field(default=())  # the body in layout blocks, in order
+    page: PageLayout = field(default_factory=PageLayout)
+    signature_image: bytes | None = None
+    formal_appeal: bool = False  # the target is a formal appeal to a state body
+    missing: tuple[str, ...] = field(default=())  # what the formal appeal lacks
+
+
+SIGNATURE_BLOCK = "signature"  # the block with the printed name; the signature goes above it
+
+
+def split_blocks(
+    body: str, blocks: Sequence[tuple[str, str]], writer_name: str
+) -> tuple[Block, ...]:
+    """The layout's blocks; for a layout without blocks, the whole letter, and the printed name
+    (its last line, when that is the writer's name) as the signature block."""
+    if blocks:
+        return tuple(Block(name, text) for name, text in blocks)
+    head, _, last = body.rstrip("\n").rpartition("\n")
+    if head and last.strip() == writer_name:
+        return (Block("letter", head.rstrip("\n")), Block(SIGNATURE_BLOCK, last.strip()))
+    return (Block("letter", body.rstrip("\n")),)
 
 
 def default_seed(writer: Writer, day: dt.date) -> int:
@@ -215,6 +255,8 @@ def base_context(
         "date_iso": day.isoformat(),
         "deadline": long_date(campaign.deadline, lang) if campaign.deadline else "",
         "campaign": {"id": campaign.id, "title": campaign.texts[lang].campaign().text("title")},
+        # Whether the letter is a formal appeal that has what the law asks (compose sets it).
+        "appeal": {"formal": False, "complete": True, "missing": []},
     }
 
 
@@ -268,6 +310,16 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     seed = request.seed if request.seed is not None else default_seed(writer, request.date)
     renderer = renderer_for(campaign.folder)
     base = base_context(campaign, writer, recipient, lang, request.date)
+    missing: tuple[str, ...] = ()
+    if target.appeal is not None:
+        missing = missing_requirements(target.appeal, writer.name, writer.address, request.signed)
+        if missing:
+            warnings.append(appeal_warning(target.appeal, missing))
+    base["appeal"] = {
+        "formal": target.appeal is not None,
+        "complete": not missing,
+        "missing": list(missing),
+    }
 
     def phrase(slot: str, options: Sequence[str], *keys: str) -> str:
         return renderer.snippet(options[pick(seed, slot, len(options))], texts.origin(*keys), base)
@@ -300,6 +352,13 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         "recommendations": rendered("recommendation"),
         "note": request.note,
     }
+    layout = f"{lang}/{target_id}.j2"
+    body, blocks = renderer.layout_blocks(layout, context)
+    if blocks and "".join("".join(b for _, b in blocks).split()) != "".join(body.split()):
+        raise CampaignError(
+            f"{campaign.folder / layout}: text outside {{% block %}} tags, which the PDF would"
+            " leave out; put every line of the letter inside a block"
+        )
     body = renderer.layout(f"{lang}/{target_id}.j2", context)
     if UNFINISHED.search(subject) or UNFINISHED.search(body):
         # A campaign scaffold's placeholders; `complainer check` lists them.
@@ -337,4 +396,9 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         recommendations=tuple(p.id for p in selected["recommendation"]),
         citations=cited,
         warnings=tuple(warnings),
+        blocks=split_blocks(body, blocks, writer.name),
+        page=texts.page(),
+        signature_image=request.signature_image,
+        formal_appeal=target.appeal is not None,
+        missing=missing,
     )

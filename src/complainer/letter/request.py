@@ -15,6 +15,7 @@ from complainer.errors import UsageProblem, unknown_choice
 from complainer.i18n import _
 from complainer.letter.compose import KIND_NAMES, RECIPIENT_KINDS, Letter, Request, compose
 from complainer.letter.countries import resolve_country
+from complainer.letter.formal import clean_address, clean_iin, read_signature_image
 from complainer.letter.locales import language_name, resolve_language
 from complainer.letter.writer import Writer, clean_email, clean_name, clean_note, header_safe
 from complainer.paths import content_root
@@ -46,6 +47,9 @@ class DraftValues:
     out: str | None = None
     force: bool = False
     with_translation: str | None = None
+    address: list[str] | None = None  # postal address lines
+    iin: str | None = None
+    signature_image: Path | None = None
 
 
 REQUIRED = {"name": "--name", "country": "--country"}
@@ -169,6 +173,12 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
         if kind not in RECIPIENT_KINDS:
             raise UsageProblem(unknown_choice("--to-kind", values.to_kind, list(RECIPIENT_KINDS)))
         values.to_kind = kind
+    if values.address is not None:
+        values.address = list(clean_address(values.address))
+    if values.iin:
+        values.iin = clean_iin(values.iin)
+    if values.signature_image is not None:
+        read_signature_image(values.signature_image)
     if values.lang:
         values.lang = resolve_language(values.lang, campaign.languages)
     if values.with_translation:
@@ -191,10 +201,11 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
         values.note, values.note_file = read_note(values), None
 
 
-def build_letter(values: DraftValues, campaign: Campaign) -> Letter:
+def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) -> Letter:
     """Validate every value (see `normalise`) and compose; raises UsageProblem naming a bad one.
 
-    `values` itself is left as given.
+    `signed`: the letter goes out signed (a signature image, a certificate, or a PDF to sign by
+    hand); a formal appeal without it is warned about. `values` itself is left as given.
     """
     require_complete(values)
     values = dataclasses.replace(values)
@@ -205,7 +216,10 @@ def build_letter(values: DraftValues, campaign: Campaign) -> Letter:
         city=values.city,
         organisation=values.organisation,
         email=values.email,
+        address=values.address or (),
+        iin=values.iin,
     )
+    image = values.signature_image
     request = Request(
         language=values.lang or default_language(campaign, values.target),
         date=parse_date(values.date),
@@ -217,6 +231,8 @@ def build_letter(values: DraftValues, campaign: Campaign) -> Letter:
         to_email=values.to or None,
         to_name=values.to_name or None,
         to_kind=values.to_kind,
+        signed=signed or image is not None,
+        signature_image=read_signature_image(image) if image is not None else None,
     )
     letter = compose(campaign, writer, request)
     if values.with_translation and values.with_translation != letter.language:
