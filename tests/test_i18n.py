@@ -121,13 +121,15 @@ def test_the_letter_language_stays_separate(run: Runner) -> None:
 # The questions of the whole wizard in each interface language, and words only that language has.
 QUESTIONS = {
     "en": {"name": "Name: ", "country": "Country: ", "letter": "Letter (number or id)",
-           "lang": "Language (number, code or name)", "email": "Email (Enter skips): ",
+           "lang": "Language (number, code or name)", "address": "Address line 1: ",
+           "email": "Email (Enter skips): ",
            "city": "City (optional, Enter skips): ", "org": "Organisation (optional, Enter skips): ",
            "toggle": "Toggle: ", "note": "Note: ", "choice": "Choice [s]: ", "save": "Save to [",
            "shown": ["Your country: Germany (DE)", "Arguments: the points", "Preview",
                      "Reading copy in English"]},
     "ru": {"name": "Имя: ", "country": "Страна: ", "letter": "Письмо (номер или id)",
-           "lang": "Язык (номер, код или название)", "email": "Эл. почта (Enter — пропустить): ",
+           "lang": "Язык (номер, код или название)", "address": "Строка адреса 1: ",
+           "email": "Эл. почта (Enter — пропустить): ",
            "city": "Город (необязательно, Enter — пропустить): ",
            "org": "Организация (необязательно, Enter — пропустить): ",
            "toggle": "Отметить: ", "note": "Приписка: ", "choice": "Выбор [s]: ",
@@ -135,7 +137,8 @@ QUESTIONS = {
            "shown": ["Ваша страна: Германия (DE)", "Доводы: что говорится в письме", "Просмотр",
                      "Копия для чтения (русский"]},
     "kk": {"name": "Аты-жөні: ", "country": "Ел: ", "letter": "Хат (нөмірі немесе id)",
-           "lang": "Тіл (нөмірі, коды немесе атауы)", "email": "Эл. пошта (Enter — өткізу): ",
+           "lang": "Тіл (нөмірі, коды немесе атауы)", "address": "Мекенжайдың 1-жолы: ",
+           "email": "Эл. пошта (Enter — өткізу): ",
            "city": "Қала (міндетті емес, Enter — өткізу): ",
            "org": "Ұйым (міндетті емес, Enter — өткізу): ",
            "toggle": "Белгілеу: ", "note": "Жазба: ", "choice": "Таңдау [s]: ",
@@ -158,6 +161,7 @@ def test_the_whole_wizard_speaks_the_interface_language(
     shown += answer(child, q["country"], "Germany")
     shown += answer(child, q["letter"], "")
     shown += answer(child, q["lang"], letter_lang)
+    shown += answer(child, q["address"], "")  # the Ministry's letter is a formal appeal
     shown += answer(child, q["email"], "")
     shown += answer(child, q["city"], "")
     shown += answer(child, q["org"], "")
@@ -179,6 +183,7 @@ def test_language_changed_from_the_preview(tmp_path: Path, clean_env: dict[str, 
                   "--city", "", "--organisation", "", "--note", "", "-t", "ministry")  # fmt: skip
     answer(child, "Name: ", "Anna Schmidt")
     answer(child, "Language (number, code or name)", "")  # the Ministry's: Kazakh
+    answer(child, "Address line 1: ", "")
     answer(child, "Toggle: ", "")
     answer(child, "Toggle: ", "")
     preview = answer(child, "Choice [s]: ", "l")
