@@ -1,4 +1,4 @@
-"""Reading TOML on every supported Python."""
+"""Reading TOML on every supported Python, within bounds (campaign files are untrusted)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,30 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 from complainer.errors import CampaignError
 
+MAX_TOML_BYTES = 1_000_000
+
 
 def load_toml(path: Path) -> dict[str, Any]:
+    """The table in `path`; CampaignError naming the file if it is not valid, too big or too deep.
+
+    A table nested thousands deep makes the TOML parser recurse past Python's limit; that is reported
+    as a broken file like any other, so one bad campaign does not break the others.
+    """
     try:
         with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
-    except tomllib.TOMLDecodeError as exc:
-        raise CampaignError(f"{path}: not valid TOML ({exc})") from exc
+            raw = fh.read(MAX_TOML_BYTES + 1)
     except OSError as exc:
         raise CampaignError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if len(raw) > MAX_TOML_BYTES:
+        raise CampaignError(f"{path}: is larger than {MAX_TOML_BYTES:,} bytes")
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CampaignError(f"{path}: not valid TOML (not UTF-8 text)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignError(f"{path}: not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise CampaignError(
+            f"{path}: not valid TOML (tables or arrays nested too deeply)"
+        ) from None
+    return data

@@ -6,6 +6,7 @@ The commands register themselves on `app` from their own modules (see complainer
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sys
@@ -21,7 +22,9 @@ from complainer.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_CANCELLED,
     EXIT_FAILURE,
+    EXIT_USAGE,
     ComplainerError,
+    StdoutFailed,
     UsageProblem,
     unknown_choice,
 )
@@ -141,16 +144,42 @@ def _quiet_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def _undecodable_argument(argv: list[str]) -> str | None:
+    """Why an argument is not text: Python keeps bytes that are not UTF-8 as lone surrogates."""
+    for number, arg in enumerate(argv, 1):
+        for position, ch in enumerate(arg, 1):
+            if "\udc80" <= ch <= "\udcff":
+                return (
+                    f"argument {number} is not UTF-8 text (byte 0x{ord(ch) - 0xDC00:02x} at"
+                    f" character {position}); complainer takes UTF-8 text and file names"
+                )
+    return None
+
+
+def _stdout_failed(exc: OSError) -> None:
+    """stdout cannot be written (a full disk, /dev/full): say so once, and exit 1."""
+    # Point stdout at /dev/null so that the interpreter's final flush does not fail again.
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    console.error(f"cannot write to standard output: {exc.strerror or exc}")
+    sys.exit(EXIT_FAILURE)
+
+
 def main() -> None:
     """The console entry point: every failure becomes one line on stderr and an exit code.
 
     A closed stdout (`complainer campaigns | head -1`) ends every command the same way: quietly,
     with exit code EXIT_BROKEN_PIPE.
     """
+    problem = _undecodable_argument(sys.argv[1:])
+    if problem:
+        console.error(problem)
+        sys.exit(EXIT_USAGE)
     was_devnull = _stdout_is_devnull()
     try:
         try:
             result = helptext.command_for(app).main(standalone_mode=False, prog_name="complainer")
+            sys.stdout.flush()
         except SystemExit as exc:
             # Typer (wrapping stdout) and Rich's help (pointing stdout at /dev/null) each end a
             # broken pipe with exit 1 themselves; make it the same as everywhere else.
@@ -177,6 +206,21 @@ def main() -> None:
     except KeyboardInterrupt:
         console.err.print(_("Cancelled."))
         sys.exit(EXIT_CANCELLED)
+    except StdoutFailed as exc:
+        _stdout_failed(exc.cause)
+    except OSError as exc:
+        # Files are written through delivery.files, which reports its own errors; a full disk or
+        # an I/O error that gets here came from printing to stdout (`> /dev/full`).
+        if exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG):
+            _stdout_failed(exc)
+        if os.environ.get("COMPLAINER_DEBUG"):
+            raise
+        console.error(
+            _(
+                "unexpected {kind}: {problem} (set COMPLAINER_DEBUG=1 for details, and please report it)"
+            ).format(kind=type(exc).__name__, problem=exc)
+        )
+        sys.exit(EXIT_FAILURE)
     except Exception as exc:
         if os.environ.get("COMPLAINER_DEBUG"):
             raise

@@ -17,7 +17,7 @@ from complainer.campaigns.registry import open_registry
 from complainer.delivery import mailclient, sending
 from complainer.delivery.files import check_writable, write_private
 from complainer.delivery.signing import Signer, open_signer, sign_pdf
-from complainer.errors import DeliveryError, UsageProblem
+from complainer.errors import DeliveryError, StdoutFailed, UsageProblem
 from complainer.flows import wizard
 from complainer.formats.eml import Attachment, to_eml
 from complainer.formats.mailto import DEFAULT_LIMIT
@@ -190,8 +190,13 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
     else:
         data = formats.render(letter, fmt_name)
     if out_path is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise StdoutFailed(exc) from None
     else:
         write_private(out_path, data, force=values.force)
         if not delivery.quiet:

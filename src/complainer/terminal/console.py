@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from rich.console import Console
 from rich.markup import escape
 
@@ -25,18 +27,41 @@ def product() -> Console:
 # Questions, previews, notes and errors; stdout carries only the letter (or JSON/.eml bytes).
 err = Console(stderr=True, highlight=False, soft_wrap=False)
 
+# Bidi embeddings, overrides and isolates, which would reorder the rest of the line.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(message: str) -> str:
+    """`message` as one printable line: what could break the line or drive the terminal is escaped.
+
+    Control characters (C0, C1, DEL; ESC starts terminal escape sequences), line and paragraph
+    separators, bidi controls and lone surrogates (argument bytes that were not UTF-8) become
+    Python-style escapes (\\n, \\x1b, \\u2028, \\udcff), so an error that echoes input is still one
+    line that says exactly what was given.
+    """
+    out = []
+    for ch in message:
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in _BIDI:
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
 
 def note(message: str) -> None:
-    err.print(f"[bold]{escape(_('Note:'))}[/bold] {escape(message)}", soft_wrap=True)
+    err.print(f"[bold]{escape(_('Note:'))}[/bold] {escape(printable(message))}", soft_wrap=True)
 
 
 def warn(message: str) -> None:
     err.print(
-        f"[bold yellow]{escape(_('Warning:'))}[/bold yellow] {escape(message)}", soft_wrap=True
+        f"[bold yellow]{escape(_('Warning:'))}[/bold yellow] {escape(printable(message))}",
+        soft_wrap=True,
     )
 
 
 def error(message: str) -> None:
     # One plain line, readable without colour and by scripts that grep stderr: the prefix stays
     # the same in every interface language.
-    err.print(f"[bold red]complainer: error:[/bold red] {escape(message)}", soft_wrap=True)
+    err.print(
+        f"[bold red]complainer: error:[/bold red] {escape(printable(message))}", soft_wrap=True
+    )
