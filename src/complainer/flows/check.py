@@ -37,6 +37,7 @@ from complainer.flows.checks.sources import (
 from complainer.flows.checks.terms import abbreviation_problems, term_problems
 from complainer.flows.checks.variants import variant_problems
 from complainer.letter.compose import (
+    EmptyLetter,
     Recipient,
     Request,
     base_context,
@@ -184,6 +185,8 @@ def _check_rendering(campaign: Campaign, days: Sequence[dt.date]) -> tuple[list[
                             )  # fmt: skip
                             try:
                                 letter = compose(campaign, writer, request)
+                            except EmptyLetter:
+                                continue  # refused by design (no point chosen), not a fault
                             except ComplainerError as exc:
                                 note(str(exc))
                                 continue

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from complainer.errors import UsageProblem
 from complainer.letter.characters import refuse_dangerous
+from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin
-from complainer.letter.locales import country_name, resolve_country
+from complainer.letter.locales import country_name
 
 # Characters people paste along with an address: zero-width spaces, BOMs, bidi marks. An
 # override (U+202D, U+202E) is refused rather than dropped: it shows the address as another one.
