@@ -236,6 +236,12 @@ def test_address_lines() -> None:
     for bad in (["a\x1b[31m"], ["x" * 200], [str(n) for n in range(9)]):
         with pytest.raises(UsageProblem):
             clean_address(bad)
+    # Refused as every other field refuses it: the character and where are named.
+    with pytest.raises(UsageProblem, match=r"line 2 of the postal address contains U\+202E"):
+        clean_address(["Musterstraße 1", "10115 \u202eBerlin"])
+    # Text that names and addresses are written in is accepted (ZWNJ in Persian, soft hyphen).
+    persian = "خیابان\u200cآزادی"
+    assert clean_address([persian, "Muster\u00adstraße 1"]) == (persian, "Muster\u00adstraße 1")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 from complainer.campaigns.model import Campaign, load_campaign
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
+from complainer.i18n import _
 from complainer.paths import builtin_campaigns_dir, content_root
 
 CAMPAIGNS_DIR_ENV = "COMPLAINER_CAMPAIGNS_DIR"
@@ -27,7 +28,7 @@ class Registry:
 
     def load(self, cid: str) -> Campaign:
         if cid not in self.folders:
-            raise UsageProblem(unknown_choice("campaign", cid, self.ids))
+            raise UsageProblem(unknown_choice(_("campaign"), cid, self.ids))
         folder, builtin = self.folders[cid]
         return load_campaign(folder, builtin=builtin)
 

@@ -7,17 +7,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from complainer.campaigns.registry import open_registry
 from complainer.campaigns.scaffold import scaffold
 from complainer.cli import options
-from complainer.cli.app import campaigns_app
+from complainer.cli.app import UiLang, campaigns_app
+from complainer.i18n import _
 from complainer.terminal import console, tables
 
 
 @campaigns_app.callback(invoke_without_command=True)
-def campaigns_list(ctx: typer.Context, campaigns_dir: options.CampaignsDir = None) -> None:
+def campaigns_list(
+    ctx: typer.Context, campaigns_dir: options.CampaignsDir = None, ui_lang: UiLang = None
+) -> None:
     """List the campaigns with their status, deadline and days left."""
     if ctx.invoked_subcommand is not None:
         return
@@ -26,19 +28,19 @@ def campaigns_list(ctx: typer.Context, campaigns_dir: options.CampaignsDir = Non
     for problem in broken:
         console.warn(str(problem))
     rows = tables.campaign_rows(loaded, dt.date.today(), registry.default_id())
-    tables.print_rows(
-        Console(), ["campaign", "status", "deadline", "when", "title"], rows, "Campaigns"
-    )
+    headers = [_("campaign"), _("status"), _("deadline"), _("when"), _("title")]
+    tables.print_rows(console.product(), headers, rows, _("Campaigns"))
 
 
 @campaigns_app.command("show")
 def campaigns_show(
     campaign_id: Annotated[str, typer.Argument(metavar="ID", help="Campaign id.")],
     campaigns_dir: options.CampaignsDir = None,
+    ui_lang: UiLang = None,
 ) -> None:
     """Show a campaign's background, status, recipients, targets and every source URL."""
     chosen = open_registry(campaigns_dir).load(campaign_id)
-    tables.show_campaign(Console(), chosen, dt.date.today())
+    tables.show_campaign(console.product(), chosen, dt.date.today())
 
 
 @campaigns_app.command(
@@ -55,4 +57,8 @@ def campaigns_new(
 ) -> None:
     """Create a campaign folder to fill in; `complainer check` says what is left."""
     folder = scaffold(campaign_id, directory)
-    console.note(f"created {folder}; fill in the TODOs, then run: complainer check {folder}")
+    console.note(
+        _("created {folder}; fill in the TODOs, then run: complainer check {folder}").format(
+            folder=folder
+        )
+    )

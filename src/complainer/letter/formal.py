@@ -10,12 +10,12 @@ and names what is missing.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from complainer.campaigns.model import FormalAppeal
 from complainer.errors import UsageProblem
+from complainer.letter.characters import refuse_dangerous
 
 MAX_ADDRESS_LINES = 6
 MAX_ADDRESS_LINE = 120
@@ -74,7 +74,7 @@ def clean_address(lines: Sequence[str]) -> tuple[str, ...]:
     """The postal address as lines: stripped, blank lines dropped, no control characters.
 
     A line given with commas stays one line (people write "Musterstraße 1, 10115 Berlin").
-    Raises UsageProblem for a control character, a line over MAX_ADDRESS_LINE characters or more
+    Raises UsageProblem for a character `characters.refuse_dangerous` refuses, a line over MAX_ADDRESS_LINE characters or more
     than MAX_ADDRESS_LINES lines.
     """
     result: list[str] = []
@@ -83,8 +83,8 @@ def clean_address(lines: Sequence[str]) -> tuple[str, ...]:
             line = " ".join(line.split())
             if not line:
                 continue
-            if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in line):
-                raise UsageProblem("the postal address contains a control character; remove it")
+            # The same rule as every other field: ZWJ, ZWNJ and the like are text.
+            refuse_dangerous(line, f"line {len(result) + 1} of the postal address")
             if len(line) > MAX_ADDRESS_LINE:
                 raise UsageProblem(
                     f"a line of the postal address is longer than {MAX_ADDRESS_LINE} characters"

@@ -14,13 +14,8 @@ from babel.dates import format_date
 
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem
+from complainer.i18n import _
 from complainer.paths import content_root
-
-# Interface languages whose country names are accepted as input (the tool's own and the
-# campaign's languages); a writer types "Germany", "Германия" or "Германия" alike.
-INPUT_LOCALES = ("en", "ru", "kk", "de", "fr", "es")
-# CLDR territory codes that are not countries a writer lives in.
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 
 
 def _fold(text: str) -> str:
@@ -45,11 +40,17 @@ def _language_aliases() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in data.items() if isinstance(v, list)}
 
 
+def _language_subtag(value: str) -> str:
+    """The language of a BCP 47 tag or a POSIX locale name: "ru-RU", "kk-Cyrl-KZ", "ru_RU.UTF-8" -> "ru"."""
+    return re.split(r"[-_.@]", value.strip(), maxsplit=1)[0]
+
+
 def resolve_language(value: str, available: Sequence[str]) -> str:
-    """A language code from a code or a name ("ru", "русский", "Kazakh", "қазақша")."""
+    """A language code from a code, a language tag or a name ("ru", "ru-RU", "kk-Cyrl-KZ",
+    "русский", "Kazakh", "қазақша", "qazaqsha"); UsageProblem naming the choices if none fits.
+    """
     if value in available:  # the usual case, and every row of a batch: no names to build
         return value
-    wanted = _fold(value)
     names: dict[str, str] = {}
     for code in available:
         names[_fold(code)] = code
@@ -57,12 +58,22 @@ def resolve_language(value: str, available: Sequence[str]) -> str:
             names[_fold(alias)] = code
         for in_lang in {*available, "en", code}:
             names[_fold(language_name(code, in_lang))] = code
-    if wanted in names:
-        return names[wanted]
+    for wanted in (_fold(value), _fold(_language_subtag(value))):
+        if wanted in names:
+            return names[wanted]
     choices = [f"{c} ({language_name(c)})" for c in available]
-    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
-    hint = f' Did you mean "{names[close[0]]}"?' if close else ""
-    raise UsageProblem(f'unknown language "{value}".{hint} Choose from: {", ".join(choices)}.')
+    close = difflib.get_close_matches(_fold(value), list(names), n=1, cutoff=0.6)
+    if close:
+        raise UsageProblem(
+            _('unknown language "{value}". Did you mean "{guess}"? Choose from: {choices}.').format(
+                value=value, guess=names[close[0]], choices=", ".join(choices)
+            )
+        )
+    raise UsageProblem(
+        _('unknown language "{value}". Choose from: {choices}.').format(
+            value=value, choices=", ".join(choices)
+        )
+    )
 
 
 @cache
@@ -85,51 +96,6 @@ def country_overrides() -> dict[str, dict[str, str]]:
                 raise CampaignError(f"{path}: field '{lang}.{code}' must be a non-empty name")
         result[lang] = {str(k): str(v) for k, v in table.items()}
     return result
-
-
-@cache
-def _country_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for loc in INPUT_LOCALES:
-        for code, name in Locale.parse(loc).territories.items():
-            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
-                index.setdefault(_fold(name), code)
-                index[_fold(code)] = code
-    # The standard spellings are what a writer types most; CLDR's stay accepted too.
-    for names in country_overrides().values():
-        for code, name in names.items():
-            index[_fold(name)] = code
-    return index
-
-
-def country_codes() -> list[str]:
-    return sorted(set(_country_index().values()))
-
-
-def resolve_country(value: str) -> str:
-    """An ISO 3166 alpha-2 code from a code or a name in English, Russian, Kazakh, …"""
-    wanted = _fold(value)
-    index = _country_index()
-    if wanted in index:
-        return index[wanted]
-    close = difflib.get_close_matches(wanted, [k for k in index if len(k) > 2], n=1, cutoff=0.6)
-    if close:
-        code = index[close[0]]
-        hint = f' Did you mean "{country_name(code, "en")}" ({code})?'
-    else:
-        hint = ""
-    raise UsageProblem(
-        f'unknown country "{value}".{hint} Give an ISO code such as DE or a name such as Germany.'
-    )
-
-
-def suggest_country(value: str) -> str | None:
-    """The closest country code to a mistyped name, if any is close enough."""
-    index = _country_index()
-    close = difflib.get_close_matches(
-        _fold(value), [k for k in index if len(k) > 2], n=1, cutoff=0.6
-    )
-    return index[close[0]] if close else None
 
 
 def country_name(code: str, lang: str) -> str:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from rich.console import Console
 from rich.markup import escape
 
+from complainer.i18n import _
+from complainer.letter.characters import is_dangerous
+
+
+class ProductConsole(Console):
+    """A console on stdout (tables, listings) that lets a closed pipe surface as BrokenPipeError,
+    which the entry point ends quietly with one exit code (Rich alone would exit 1 itself)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def product() -> Console:
+    """The console for what a command produces on stdout."""
+    return ProductConsole()
+
+
 # Questions, previews, notes and errors; stdout carries only the letter (or JSON/.eml bytes).
 err = Console(stderr=True, highlight=False, soft_wrap=False)
-
-# Bidi embeddings, overrides and isolates, which would reorder the rest of the line.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def printable(message: str) -> str:
@@ -24,7 +37,7 @@ def printable(message: str) -> str:
     """
     out = []
     for ch in message:
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in _BIDI:
+        if is_dangerous(ch):
             out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
         else:
             out.append(ch)
@@ -32,15 +45,19 @@ def printable(message: str) -> str:
 
 
 def note(message: str) -> None:
-    err.print(f"[bold]Note:[/bold] {escape(printable(message))}", soft_wrap=True)
+    err.print(f"[bold]{escape(_('Note:'))}[/bold] {escape(printable(message))}", soft_wrap=True)
 
 
 def warn(message: str) -> None:
-    err.print(f"[bold yellow]Warning:[/bold yellow] {escape(printable(message))}", soft_wrap=True)
+    err.print(
+        f"[bold yellow]{escape(_('Warning:'))}[/bold yellow] {escape(printable(message))}",
+        soft_wrap=True,
+    )
 
 
 def error(message: str) -> None:
-    # One plain line, readable without colour and by scripts that grep stderr.
+    # One plain line, readable without colour and by scripts that grep stderr: the prefix stays
+    # the same in every interface language.
     err.print(
         f"[bold red]complainer: error:[/bold red] {escape(printable(message))}", soft_wrap=True
     )
