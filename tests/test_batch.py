@@ -167,8 +167,9 @@ def test_json_lines_from_stdin(run: Runner, tmp_path: Path) -> None:
 
 
 def synthetic_campaign(base: Path, phrasings: int, paragraphs: int = 8, fixed: int = 40) -> Path:
-    """A one-language campaign whose phrasings share no word run: `paragraphs` slots of
-    `phrasings` variants (30 made-up words each) and `fixed` words every letter carries."""
+    """A one-language campaign whose phrasings share no word run: `paragraphs` paragraphs and
+    one argument of `phrasings` variants (30 made-up words each), and `fixed` words every letter
+    carries."""
 
     def words(*key: object, n: int = 30) -> str:
         return " ".join(
@@ -179,10 +180,11 @@ def synthetic_campaign(base: Path, phrasings: int, paragraphs: int = 8, fixed: i
     (folder / "en").mkdir(parents=True)
     (folder / "campaign.toml").write_text(
         f'id = "varied-{phrasings}"\nstatus = "open"\nlanguages = ["en"]\ndefault_target = "ministry"\n'
-        '[[recipients]]\nid = "mci"\nemail = "office@example.org"\nemail_source = "law"\n'
+        '[[recipients]]\nid = "mci"\nemail = "office@ministry.gov.kz"\nemail_source = "law"\n'
         'reads = ["en"]\n[[targets]]\nid = "ministry"\nrecipient = "mci"\n'
-        '[[sources]]\nid = "law"\ntitle = "A law"\nurl = "https://example.org/law"\n'
-        'confidence = "verified"\n',
+        '[[sources]]\nid = "law"\ntitle = "A law"\nurl = "https://law.gov.kz/1"\n'
+        'confidence = "verified"\n[[arguments]]\nid = "law"\ndefault = true\n'
+        'citations = [{ source = "law", ref = "art. 1" }]\n',
         encoding="utf-8",
     )
     options = {f"p{k}": [words(k, v) for v in range(phrasings)] for k in range(paragraphs)}
@@ -191,10 +193,14 @@ def synthetic_campaign(base: Path, phrasings: int, paragraphs: int = 8, fixed: i
         'status_note = "Open."\n[recipients.mci]\nname = "The Ministry"\naddress = ["1 Main St"]\n'
         '[targets.ministry]\ntitle = "To the Ministry"\nsummary = "One line."\n'
         f"subject = {[f'Subject {v}' for v in range(phrasings)]}\n"
-        "[targets.ministry.paragraphs]\n" + "".join(f"{k} = {v}\n" for k, v in options.items())
+        "[targets.ministry.paragraphs]\n"
+        + "".join(f"{k} = {v}\n" for k, v in options.items())
+        + '[arguments.law]\ntitle = "The law"\nsummary = "One line."\n'
+        + f"text = {[words('law', v) for v in range(phrasings)]}\n"
     )
     (folder / "en" / "texts.toml").write_text(texts, encoding="utf-8")
     layout = "".join(f"{{{{ p.{k} }}}}\n\n" for k in options)
+    layout += "{% for a in arguments %}{{ a.text }}\n\n{% endfor %}"
     (folder / "en" / "ministry.j2").write_text(
         f"{words('fixed', n=fixed)}\n\n{layout}{{{{ writer.name }}}}\n", encoding="utf-8"
     )
@@ -239,7 +245,7 @@ def test_check_says_how_many_more_phrasings_a_batch_needs(tmp_path: Path) -> Non
     assert not few.problems, few.problems
     [advice] = few.advice
     found = re.search(
-        r"as similar as (0\.\d+).*at least (\d+) more phrasing\(s\) of each of the 8 slots a letter prints",
+        r"as similar as (0\.\d+).*at least (\d+) more phrasing\(s\) of each of the 9 slots a letter prints",
         advice,
     )
     assert found, advice

@@ -6,9 +6,11 @@ letters (default target and points, varied sample writers) exactly as `batch` wo
 each letter's similarity to its nearest neighbour (Jaccard of word 5-gram sets, the measure
 letter-writing platforms use to reject copies at 0.5). When the largest is not below
 `variety.COPY_THRESHOLD - MARGIN`, it says how many more phrasings of each slot would bring it
-there: it adds hypothetical phrasings (as long as the slot's others, sharing no 5-gram with them,
-so the figure is a lower bound) and predicts the batch's closest pair from the 5-grams the letters
-share outside the phrasings (measured on the real batch) plus what the chosen phrasings share.
+there: it adds hypothetical phrasings (as long as the slot's others, sharing no 5-gram with them:
+real ones that share more need more) and predicts the batch's closest pair from what the chosen
+phrasings share plus the 5-grams letters share outside them, with the model's error on the real
+batch carried over. On test campaigns of 3 to 6 phrasings per slot, following the advice met the
+goal with the number it named.
 """
 
 from __future__ import annotations
@@ -128,8 +130,11 @@ def batch_variety(campaign: Campaign, lang: str, day: dt.date, seed: int = 1) ->
             residuals.append(len(sets[i] & sets[j]) - predicted)
     outside = max(0.0, statistics.fmean(residuals))
     size = statistics.fmean(len(s) for s in sets)
+    # What the model misses on the real batch (names, cities, uneven lengths, the pair with more
+    # than the mean outside the phrasings) is carried over to its predictions.
+    error = max(0.0, maximum - _predicted_maximum(overlap, outside, size, seed))
     for extra in range(1, MOST_EXTRA + 1):
-        if _predicted_maximum(_with_extra(overlap, extra), outside, size, seed) < goal:
+        if _predicted_maximum(_with_extra(overlap, extra), outside, size, seed) + error < goal:
             return BatchVariety(lang, maximum, median, extra, _shown(overlap))
     return BatchVariety(lang, maximum, median, None, _shown(overlap))
 
