@@ -10,6 +10,7 @@ and names what is missing.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -62,6 +63,14 @@ def clean_iin(value: str) -> str:
     iin = "".join(value.split())
     if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
         raise UsageProblem(f'--iin "{value.strip()}" is not an IIN: it must be 12 digits')
+    month, day = int(iin[2:4]), int(iin[4:6])
+    # The first six digits are the holder's date of birth, YYMMDD (the century is in the seventh,
+    # whose coding is not checked here); 2000 is a leap year, so 29 February passes for any YY.
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]):
+        raise UsageProblem(
+            f'--iin "{iin}" is not a valid IIN: its first six digits are not a date of birth'
+            " (YYMMDD)"
+        )
     if iin_check_digit(iin[:11]) != int(iin[11]):
         raise UsageProblem(
             f'--iin "{iin}" is not a valid IIN: its last digit does not match the check digit'
