@@ -636,3 +636,36 @@ def test_flags_that_leave_the_letter_empty_are_refused(
                   "--date", LETTER_DATE, "--format", "json")  # fmt: skip
     assert default.returncode == 0
     assert "delta" not in stderr_of(default)  # in the default set: left out silently
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 140])
+def test_picker_rows_keep_their_mark_and_number_at_any_width(width: int) -> None:
+    """A title wider than the terminal used to squeeze "[x] 1." into "…" on every row."""
+    from rich.console import Console
+
+    from complainer.terminal.picker import Item, table
+
+    long = (
+        "Freedom of expression (Covenant art. 19; Human Rights Committee, Fedotova v. Russian Federation, 2012) "
+        * 2
+    )
+    items = [Item(f"p{n}", long if n % 2 else "Short", "", "", "") for n in range(1, 13)]
+    out = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    out.print(table(items, {"p1", "p4"}))
+    lines = out.export_text().splitlines()
+    assert len(lines) == len(items)  # one line per point
+    for n, line in enumerate(lines, 1):
+        mark = "[x]" if n in (1, 4) else "[ ]"
+        assert line.startswith(f"{mark} {n:>2}. "), line
+
+
+def test_the_default_letter_language_is_one_the_writer_reads_when_the_recipient_does() -> None:
+    from complainer.campaigns.registry import open_registry
+    from complainer.letter.request import default_language
+
+    campaign = open_registry().load("kz-propaganda-law-2025")
+    reads = campaign.recipients[campaign.targets["ministry"].recipient or ""].reads
+    assert list(reads[:2]) == ["kk", "ru"]
+    assert default_language(campaign, "ministry") == "kk"  # scripts: the recipient's first
+    assert default_language(campaign, "ministry", "ru") == "ru"  # a Russian reader at the wizard
+    assert default_language(campaign, "ministry", "en") == "kk"  # the Ministry does not list en

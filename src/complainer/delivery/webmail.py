@@ -87,7 +87,8 @@ def copy_into_webmail(letter: Letter) -> bool:
         label = _(field.label)
         say()
         console.err.print(Rule(f"{n}/3  {label}", style="none"))
-        console.err.print(Text(field.value))
+        # Unwrapped: the terminal wraps it, and what is copied keeps the letter's own lines.
+        console.err.print(Text(field.value), soft_wrap=True)
         console.err.print(Rule(style="none"))
         if copy is not None:
             try:

@@ -300,7 +300,8 @@ def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
     target = campaign.targets[values.target]
     reads = campaign.recipients[target.recipient].reads if target.recipient else ()
     if not values.lang:
-        default = request.default_language(campaign, target.id)
+        # A recipient who reads the writer's language gets the letter in it, so they can read it.
+        default = request.default_language(campaign, target.id, ui_language())
         values.lang = questions.language(campaign, reads, default)
     if target.appeal is not None and values.address is None:
         if values.country in ("KZ", "RU"):

@@ -139,14 +139,18 @@ def read_note(values: DraftValues) -> str:
         ) from None
 
 
-def default_language(campaign: Campaign, target: str | None) -> str:
-    """The first language the recipient reads that the campaign is written in; else English."""
+def default_language(campaign: Campaign, target: str | None, reader: str | None = None) -> str:
+    """The letter's language when none is given: one the recipient reads and the campaign is
+    written in. Of those, `reader`'s own language (the interface language, for a person at the
+    wizard) when the recipient reads it, else the first the recipient reads; else English."""
     tid = target or campaign.default_target
     t = campaign.targets.get(tid)
     if t is not None and t.recipient is not None:
-        for code in campaign.recipients[t.recipient].reads:
-            if code in campaign.languages:
-                return code
+        reads = [c for c in campaign.recipients[t.recipient].reads if c in campaign.languages]
+        if reader in reads:
+            return reader
+        if reads:
+            return reads[0]
     return "en" if "en" in campaign.languages else campaign.languages[0]
 
 
