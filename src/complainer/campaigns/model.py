@@ -17,6 +17,7 @@ from complainer.campaigns.confine import confined, is_language_tag
 from complainer.campaigns.fields import Fields
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError
+from complainer.i18n import _
 
 PointKind = Literal["argument", "recommendation"]
 POINT_KINDS: tuple[PointKind, ...] = ("argument", "recommendation")
@@ -29,10 +30,15 @@ CONFIDENCES = ("verified", "secondary", "unverified")
 
 @dataclass(frozen=True)
 class Source:
+    """A published source: `title` is what readers see (pickers, letters, JSON); `note` is the
+    author's research note about it ("the OHCHR page itself was not found"), shown only by
+    `complainer campaigns show` and never in a letter or the wizard."""
+
     id: str
     title: str
     url: str
     confidence: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,13 @@ class Citation:
     def validity(self) -> str:
         """The validity window in words, or "" for a citation that does not expire."""
         if self.valid_from and self.valid_until:
-            return f"valid {self.valid_from.isoformat()} to {self.valid_until.isoformat()}"
+            return _("valid {start} to {end}").format(
+                start=self.valid_from.isoformat(), end=self.valid_until.isoformat()
+            )
         if self.valid_until:
-            return f"valid until {self.valid_until.isoformat()}"
+            return _("valid until {date}").format(date=self.valid_until.isoformat())
         if self.valid_from:
-            return f"valid from {self.valid_from.isoformat()}"
+            return _("valid from {date}").format(date=self.valid_from.isoformat())
         return ""
 
 
@@ -405,7 +413,8 @@ def _formal_appeal(target: Fields) -> FormalAppeal:
 
 
 def read_source(f: Fields) -> Source:
-    """One [[sources]] entry: id, title, an https:// URL and a confidence (CONFIDENCES)."""
+    """One [[sources]] entry: id, title, an https:// URL, a confidence (CONFIDENCES) and an
+    optional research `note` for authors."""
     sid = f.ident("id")
     url = f.text("url")
     if not url.startswith("https://"):
@@ -413,7 +422,9 @@ def read_source(f: Fields) -> Source:
     confidence = f.text("confidence")
     if confidence not in CONFIDENCES:
         raise f.fail("confidence", f"must be one of {', '.join(CONFIDENCES)}")
-    return Source(sid, f.text("title"), url, confidence)
+    return Source(
+        sid, f.text("title"), url, confidence, f.text("note", "") if f.has("note") else ""
+    )
 
 
 def load_campaign(folder: Path, builtin: bool = False) -> Campaign:

@@ -36,6 +36,7 @@ from complainer.flows.checks.sources import (
 )
 from complainer.flows.checks.terms import abbreviation_problems, term_problems
 from complainer.flows.checks.variants import variant_problems
+from complainer.i18n import _
 from complainer.letter.compose import (
     EmptyLetter,
     Recipient,
@@ -345,14 +346,20 @@ def folders_to_check(
         return [registry.folders[cid][0] for cid in registry.ids]
     for folder in paths:
         if not folder.exists():
-            raise UsageProblem(f"{folder} does not exist; give the path of a campaign folder")
+            raise UsageProblem(
+                _("{path} does not exist; give the path of a campaign folder").format(path=folder)
+            )
         if (folder / "campaign.toml").is_file():
             continue
         inside = sorted(p.parent.name for p in folder.glob("*/campaign.toml"))
         if inside:
             raise UsageProblem(
-                f"{folder} holds campaign folders ({', '.join(inside)}); give one of them,"
-                f" or check them all with: complainer check --campaigns-dir {folder}"
+                _(
+                    "{path} holds campaign folders ({names}); give one of them, or check them"
+                    " all with: complainer check --campaigns-dir {path}"
+                ).format(path=folder, names=", ".join(inside))
             )
-        raise UsageProblem(f"{folder} is not a campaign folder (no campaign.toml)")
+        raise UsageProblem(
+            _("{path} is not a campaign folder (no campaign.toml)").format(path=folder)
+        )
     return list(paths)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 from complainer.errors import UsageProblem
+from complainer.i18n import _
 
 # Bidi embeddings, overrides and isolates (Unicode UAX #9): they reorder the text around them, so a
 # name or a note could make an address or a sentence read as something it is not ("Trojan Source",
@@ -59,6 +60,8 @@ def refuse_dangerous(text: str, what: str, allowed: str = "") -> None:
     if found is not None:
         pos, ch = found
         raise UsageProblem(
-            f"{what} contains {describe_char(ch)} at character {pos}, which could break or"
-            " disguise the letter; remove it"
+            _(
+                "{what} contains {character} at character {position}, which could break or"
+                " disguise the letter; remove it"
+            ).format(what=what, character=describe_char(ch), position=pos)
         )

@@ -120,7 +120,7 @@ def read_note(values: DraftValues) -> str:
         try:
             return clean_note(sys.stdin.read())
         except UnicodeDecodeError:
-            raise UsageProblem("the note on standard input is not UTF-8 text") from None
+            raise UsageProblem(_("the note on standard input is not UTF-8 text")) from None
     try:
         return clean_note(values.note_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -164,11 +164,11 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
     if values.email:
         values.email = clean_email(values.email)
     if values.city:
-        values.city = header_safe(values.city, "city")
+        values.city = header_safe(values.city, _("city"))
     if values.organisation:
-        values.organisation = header_safe(values.organisation, "organisation")
+        values.organisation = header_safe(values.organisation, _("organisation"))
     if values.to:
-        values.to = clean_email(values.to, "--to address")
+        values.to = clean_email(values.to, _("--to address"))
     if values.to_name:
         values.to_name = header_safe(values.to_name, "--to-name")
     if values.to_kind is not None:
