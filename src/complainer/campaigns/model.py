@@ -225,6 +225,18 @@ class LanguageTexts:
             return str(entry["title"])
         return None
 
+    def appeal_words(self, tid: str) -> tuple[str, str] | None:
+        """`rule` and `consequence` of target `tid`'s formal appeal in this language, for the
+        warning in the interface language ([targets.<id>.formal_appeal]); None if not given."""
+        targets = self.data.get("targets", {})
+        entry = targets.get(tid) if isinstance(targets, Mapping) else None
+        words = entry.get("formal_appeal") if isinstance(entry, Mapping) else None
+        if isinstance(words, Mapping):
+            rule, consequence = words.get("rule"), words.get("consequence")
+            if isinstance(rule, str) and isinstance(consequence, str):
+                return rule, consequence
+        return None
+
     def target(self, tid: str) -> TargetText:
         f = self._fields("targets", tid)
         paragraphs = f.table("paragraphs")

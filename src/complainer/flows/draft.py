@@ -112,11 +112,17 @@ def pdf_notes(letter: Letter, signer: Signer | None, fmt_name: str) -> list[str]
     """What the writer should know about the PDF's signature (stderr notes)."""
     notes = []
     if signer is not None:
-        notes.append(f"the PDF is signed electronically (PAdES) as {signer.subject}")
+        notes.append(
+            _("the PDF is signed electronically (PAdES) as {subject}").format(
+                subject=signer.subject
+            )
+        )
     elif letter.signature_image is None and fmt_name == "pdf":
         notes.append(
-            "the PDF has a line above your name to sign by hand: print it, sign it, then post it"
-            " or send a scan (or give --signature-image PATH or --sign-p12 PATH)"
+            _(
+                "the PDF has a line above your name to sign by hand: print it, sign it, then post"
+                " it or send a scan (or give --signature-image PATH or --sign-p12 PATH)"
+            )
         )
     return notes
 

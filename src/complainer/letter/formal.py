@@ -114,8 +114,15 @@ def missing_requirements(
     return tuple(r for r in appeal.requires if not have[r])
 
 
-def appeal_warning(appeal: FormalAppeal, missing: Sequence[str]) -> str:
-    """One warning line: what is missing, how to add it, and what the addressee may do."""
+def appeal_warning(
+    appeal: FormalAppeal, missing: Sequence[str], local: tuple[str, str] | None = None
+) -> str:
+    """One warning line: what is missing, how to add it, and what the addressee may do.
+
+    `local` holds the rule and the consequence in the interface language (campaign texts);
+    without them, campaign.toml's English ones.
+    """
+    rule, consequence = local or (appeal.rule, appeal.consequence)
     words = [_(_REQUIREMENT_WORDS[r][0]) for r in missing]
     lacks = (
         words[0]
@@ -126,7 +133,7 @@ def appeal_warning(appeal: FormalAppeal, missing: Sequence[str]) -> str:
     return _(
         "this letter is a formal appeal without {lacks} ({how}): under {rule}"
         " {consequence}, so the letter asks for no reply"
-    ).format(lacks=lacks, how=how, rule=appeal.rule, consequence=appeal.consequence)
+    ).format(lacks=lacks, how=how, rule=rule, consequence=consequence)
 
 
 MAX_SIGNATURE_IMAGE = 5_000_000  # bytes: a scanned signature is a few hundred kilobytes at most

@@ -110,7 +110,7 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
         say(escape(_("Open alternative: {id}").format(id=campaign.alternative)))
     say(escape(_("Languages: {codes}").format(codes=", ".join(campaign.languages))))
     say("")
-    say(f"[bold]{escape(_('Recipients'))}[/bold]")
+    say("[bold]" + escape(_("Recipients")) + "[/bold]")
     for r in campaign.recipients.values():
         rt = texts.recipient(r.id)
         say(f"  {r.id}: {escape(rt.name)} <{r.email}>")
@@ -124,7 +124,7 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
         )
         say("    " + escape(_("reads: {codes}").format(codes=", ".join(r.reads))))
     say("")
-    say(f"[bold]{escape(_('Targets'))}[/bold] (--target)")
+    say("[bold]" + escape(_("Targets")) + "[/bold] (--target)")
     for t in campaign.targets.values():
         tt = texts.target(t.id)
         to = (
@@ -143,7 +143,7 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
         )
     say("")
     claims, broken = load_claims_or_none(campaign)
-    say(f"[bold]{escape(_('Sources'))}[/bold]")
+    say("[bold]" + escape(_("Sources")) + "[/bold]")
     for s in (*campaign.sources.values(), *claims.sources.values()):
         say(f"  {s.id} ({s.confidence}): {escape(texts.source_title(s.id) or s.title)}")
         say(f"    {s.url}", soft_wrap=True)
@@ -153,7 +153,9 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
     if claims.claims or broken:
         say("")
         say(
-            f"[bold]{escape(_('Claims'))}[/bold] "
+            "[bold]"
+            + escape(_("Claims"))
+            + "[/bold] "
             + escape(_("(claims.toml: what the letters may and may not assert)"))
         )
     if broken:
