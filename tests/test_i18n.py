@@ -301,9 +301,9 @@ def untranslated_messages(root: Path = SRC) -> list[str]:
             if node.value.startswith("complainer "):
                 continue  # a command line to type, the same in every language
             text = re.sub(r"\[/?[a-z ]+\]", " ", node.value)  # Rich markup is not text
-            if _SENTENCE.search(text) or (id(node) in sink_literals and _PHRASE.search(text)):
-                if not _kept_english(rel, owner.get(id(node), "")):
-                    found.append(f"{rel}:{node.lineno}: {node.value[:60]!r}")
+            message = _SENTENCE.search(text) or (id(node) in sink_literals and _PHRASE.search(text))
+            if message and not _kept_english(rel, owner.get(id(node), "")):
+                found.append(f"{rel}:{node.lineno}: {node.value[:60]!r}")
     return found
 
 
