@@ -636,3 +636,22 @@ def test_flags_that_leave_the_letter_empty_are_refused(
                   "--date", LETTER_DATE, "--format", "json")  # fmt: skip
     assert default.returncode == 0
     assert "delta" not in stderr_of(default)  # in the default set: left out silently
+
+
+def test_a_writer_in_kazakhstan_is_offered_their_deputy_and_warned_before_the_address(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    child = spawn(tmp_path, env)
+    answer(child, "Name: ", "Aigerim Sadykova")
+    answer(child, "Country: ", "Kazakhstan")
+    letters = answer(child, "Letter (number or id)", "")  # the Ministry's, proposed
+    assert "your deputy" in letters.lower()
+    assert "member of parliament" not in letters.lower()  # inter-parliamentary channels
+    assert "foreign ministry" not in letters.lower()
+    answer(child, "Language (number, code or name)", "")
+    # The factual safety note comes before the address is asked.
+    why = answer(child, "Address line 1: ", "")
+    assert "Before you give your address" in why
+    child.sendintr()
+    code, _ = finish(child)
+    assert code == 130

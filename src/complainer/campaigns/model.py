@@ -117,7 +117,16 @@ class Target:
     # Countries (ISO 3166 alpha-2) whose writers are not offered this letter in the wizard: a
     # letter asking "your" foreign ministry to press Kazakhstan makes no sense from Kazakhstan.
     not_for: tuple[str, ...] = ()
+    # Countries whose writers alone are offered it (empty: everyone): a letter to "your deputy"
+    # in Kazakhstan's parliament is for writers who live in Kazakhstan.
+    only_for: tuple[str, ...] = ()
     appeal: FormalAppeal | None = None
+
+    def suits(self, country: str) -> bool:
+        """Whether a writer living in `country` (ISO alpha-2; "" when unknown) may use it."""
+        if country in self.not_for:
+            return False
+        return not self.only_for or not country or country in self.only_for
 
 
 @dataclass(frozen=True)
@@ -480,18 +489,23 @@ def load_campaign(folder: Path, builtin: bool = False) -> Campaign:
             raise f.fail(
                 "recipient", f"names {recipient!r}, which is not declared in [[recipients]]"
             )
-        not_for = tuple(f.strings("not_for", allow_empty=True)) if f.has("not_for") else ()
-        for code in not_for:
-            if len(code) != 2 or not code.isalpha() or not code.isupper():
-                raise f.fail(
-                    "not_for", f"must list ISO 3166 alpha-2 codes such as 'KZ' (got {code!r})"
-                )
+        lists = {
+            key: tuple(f.strings(key, allow_empty=True)) if f.has(key) else ()
+            for key in ("not_for", "only_for")
+        }
+        for key, codes in lists.items():
+            for code in codes:
+                if len(code) != 2 or not code.isalpha() or not code.isupper():
+                    raise f.fail(
+                        key, f"must list ISO 3166 alpha-2 codes such as 'KZ' (got {code!r})"
+                    )
         targets[tid] = Target(
             tid,
             recipient,
             f.flag("arguments", True),
             f.flag("recommendations", True),
-            not_for=not_for,
+            not_for=lists["not_for"],
+            only_for=lists["only_for"],
             appeal=_formal_appeal(f) if f.has("formal_appeal") else None,
         )
     if not targets:

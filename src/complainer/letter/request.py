@@ -13,10 +13,11 @@ from complainer.campaigns.model import Campaign, PointKind
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import UsageProblem, unknown_choice
 from complainer.i18n import _
+from complainer.i18n import language as ui_language
 from complainer.letter.compose import KIND_NAMES, RECIPIENT_KINDS, Letter, Request, compose
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin, read_signature_image
-from complainer.letter.locales import language_name, resolve_language
+from complainer.letter.locales import country_name, language_name, resolve_language
 from complainer.letter.writer import Writer, clean_email, clean_name, clean_note, header_safe
 from complainer.paths import content_root
 
@@ -191,6 +192,14 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
     target = values.target or campaign.default_target
     if target not in campaign.targets:
         raise UsageProblem(unknown_choice(_("target"), target, list(campaign.targets)))
+    country = values.country or ""
+    if not campaign.targets[target].suits(country):
+        suited = [tid for tid, t in campaign.targets.items() if t.suits(country)]
+        raise UsageProblem(
+            _('the "{target}" letter is not for writers in {country}; choose from: {ids}').format(
+                target=target, country=country_name(country, ui_language()), ids=", ".join(suited)
+            )
+        )
     given: tuple[tuple[PointKind, list[str] | None], ...] = (
         ("argument", values.arguments),
         ("recommendation", values.recommendations),

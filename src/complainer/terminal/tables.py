@@ -138,6 +138,10 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
             if t.not_for
             else ""
         )
+        if t.only_for:
+            not_for += "; " + _("only for writers in {countries}").format(
+                countries=", ".join(t.only_for)
+            )
         say(
             f"  {t.id}{escape(mark)}: {escape(tt.title)} ({escape(to + not_for)}) - {escape(tt.summary)}"
         )
