@@ -219,7 +219,16 @@ def test_iin_check_digit() -> None:
     # 9*1 + 1*4 + 1*6 + 3*7 + 1*11 = 51, and 51 mod 11 = 7.
     assert iin_check_digit("90010130001") == 7
     assert clean_iin("9001 0130 0017") == "900101300017"
-    for bad in ("900101300016", "12345", "９００１０１３０００１７", "90010130001a"):
+    # Check digit wrong; too short; not ASCII digits; a letter; no date of birth (the check
+    # digit of all zeros is 0, so only the date catches it); 31 April.
+    for bad in (
+        "900101300016",
+        "12345",
+        "９００１０１３０００１７",
+        "90010130001a",
+        "0" * 12,
+        "900431300012",
+    ):
         with pytest.raises(UsageProblem):
             clean_iin(bad)
     # Where the first weights give 10, the second set decides.

@@ -10,6 +10,7 @@ and names what is missing.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,6 +65,16 @@ def clean_iin(value: str) -> str:
     if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
         raise UsageProblem(
             _('--iin "{value}" is not an IIN: it must be 12 digits').format(value=value.strip())
+        )
+    month, day = int(iin[2:4]), int(iin[4:6])
+    # The first six digits are the holder's date of birth, YYMMDD (the century is in the seventh,
+    # whose coding is not checked here); 2000 is a leap year, so 29 February passes for any YY.
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]):
+        raise UsageProblem(
+            _(
+                '--iin "{value}" is not a valid IIN: its first six digits are not a date of birth'
+                " (YYMMDD)"
+            ).format(value=iin)
         )
     if iin_check_digit(iin[:11]) != int(iin[11]):
         raise UsageProblem(
