@@ -6,6 +6,11 @@ rendered for each language, target and a spread of selections, leftover placehol
 paragraphs and the one-page length, all on each day the campaign's dates set apart. The rules of
 flows/checks/ add the glossary, the pronoun of address, sourcing and claims, parallel variants
 and date gating that switches on the same days in every language.
+
+Its problems (like CampaignError from loading a campaign) are in English in every interface
+language, on purpose: they are for campaign authors, who edit English-keyed TOML and read
+docs/campaign-format.md, and they quote field names and rules that exist only in English. Only
+what a supporter may meet is translated: folders_to_check's errors about the paths given.
 """
 
 from __future__ import annotations
