@@ -230,6 +230,10 @@ _ENGLISH_ON_PURPOSE = {
     "flows/wizard.py:register_action",
     # The error prefix stays the same in every language: scripts grep stderr for it.
     "terminal/console.py:error",
+    # `complainer batch` (issue 14, merged while this scan was written) is not translated yet:
+    # an organiser's tool outside draft/send/campaigns. Remove these entries when it is.
+    "cli/batch.py", "flows/batch.py", "letter/signers.py", "letter/variety.py",
+    "delivery/journal.py", "delivery/mbox.py",
     # --help text and the regular expressions that recognise Typer's and Click's English.
     "cli/helptext.py", "cli/options.py:LETTER_PDF", "cli/app.py:_VALIDATOR_WORDING",
     "cli/app.py:_PARSER_WORDING",

@@ -7,7 +7,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -23,8 +23,10 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s.\-_'’()]+", " ", text).strip()
 
 
+@lru_cache(maxsize=1024)
 def language_name(code: str, in_lang: str | None = None) -> str:
-    """The name of language `code` in `in_lang` (default: in itself)."""
+    """The name of language `code` in `in_lang` (default: in itself). Cached: a batch asks for
+    the same few names for every letter, and Babel's lookup costs more than composing one."""
     try:
         name = Locale.parse(code).get_display_name(in_lang or code)
     except (ValueError, TypeError):
@@ -47,6 +49,8 @@ def resolve_language(value: str, available: Sequence[str]) -> str:
     """A language code from a code, a language tag or a name ("ru", "ru-RU", "kk-Cyrl-KZ",
     "русский", "Kazakh", "қазақша", "qazaqsha"); UsageProblem naming the choices if none fits.
     """
+    if value in available:  # the usual case, and every row of a batch: no names to build
+        return value
     names: dict[str, str] = {}
     for code in available:
         names[_fold(code)] = code
