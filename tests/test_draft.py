@@ -456,3 +456,42 @@ def test_institutions_get_a_generic_greeting(
                  "--to", "office@example.org", "--to-name", to_name, *extra)  # fmt: skip
     assert result.returncode == 0, stderr_of(result)
     assert (f"Dear {to_name}," in stdout_of(result)) == greeted
+
+
+# Writers who live in Kazakhstan: their own deputy, not "interparliamentary channels" or "your
+# foreign ministry"; the chamber follows the letter's date (facts.md, section 8).
+def _deputy_letter(lang: str, day: str, country: str = "KZ") -> str:
+    from complainer.letter import request
+
+    values = request.DraftValues(
+        name="Aigerim Sadykova", country=country, lang=lang, target="deputy", date=day,
+        to="deputy@example.kz", to_name="Aigerim Bekova",
+    )  # fmt: skip
+    from complainer.campaigns.registry import open_registry
+
+    campaign = open_registry().load("kz-propaganda-law-2025")
+    return request.build_letter(values, campaign).body
+
+
+@pytest.mark.parametrize(
+    ("lang", "before", "after"),
+    [("en", "Mazhilis", "Kurultai"), ("ru", "Мажилис", "Курулта"), ("kk", "Мәжіліс", "Құрылтай")],
+)
+def test_the_deputy_letter_names_the_chamber_of_its_date(
+    lang: str, before: str, after: str
+) -> None:
+    spring, autumn = _deputy_letter(lang, "2026-03-02"), _deputy_letter(lang, "2026-11-29")
+    # Before 1 July 2026 the deputy sits in the Mazhilis, and the Kurultai does not exist yet.
+    assert before in spring and after not in spring
+    assert after in autumn
+
+
+def test_targets_follow_where_the_writer_lives(run: Runner) -> None:
+    result = run("draft", "--name", "A", "--country", "KZ", "--target", "mp", "--no-input",
+                 "--to", "mp@example.org", "--date", LETTER_DATE)  # fmt: skip
+    assert_clean_error(result, 2, '"mp" letter is not for writers in Kazakhstan', "deputy")
+    result = run("draft", "--name", "A", "--country", "DE", "--target", "deputy", "--no-input",
+                 "--to", "mp@example.org", "--date", LETTER_DATE)  # fmt: skip
+    assert_clean_error(
+        result, 2, '"deputy" letter is not for writers in Germany', "foreign-ministry"
+    )

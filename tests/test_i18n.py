@@ -3,6 +3,7 @@ language taken from the system locale or --ui-lang; the wizard asking in each la
 
 from __future__ import annotations
 
+import ast
 import gettext
 import re
 import subprocess
@@ -196,3 +197,153 @@ def test_language_changed_from_the_preview(tmp_path: Path, clean_env: dict[str, 
     assert "русский" in preview and "Reading copy in English" in preview
     code, _ = finish(child)
     assert code == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Every message a person reads goes through the catalog: a scan of the source that fails on a
+# new English sentence passed to an error, a console note/warning, a question or a print.
+
+SRC = ROOT / "src" / "complainer"
+_WRAPPERS = {"_", "N_", "ngettext"}
+# Where a message is shown to the person: the error types, the console, the prompts.
+_SINKS = {"UsageProblem", "DeliveryError", "ComplainerError", "SmtpFailure", "note", "warn",
+          "error", "say", "ask", "confirm", "type_lines", "getpass", "print", "unknown_choice",
+          "Rule", "append"}  # fmt: skip
+# Keyword arguments that are not messages (Rich styles, defaults) or are --help text, which the
+# issue leaves in English: the catalogs hold what `draft`, `send` and `campaigns` say and ask.
+_NOT_MESSAGES = {"style", "justify", "end", "sep", "default", "help", "short_help", "epilog",
+                 "rich_help_panel", "overflow"}  # fmt: skip
+# Text for someone other than the supporter, kept in English on purpose:
+_ENGLISH_ON_PURPOSE = {
+    # Campaign authors: they edit English-keyed TOML, and `complainer check` reports in the
+    # terms of docs/campaign-format.md (CampaignError, check's problems). See flows/check.py.
+    "campaigns/checkconf.py", "campaigns/claims.py", "campaigns/confine.py",
+    "campaigns/fields.py", "campaigns/glossary.py", "campaigns/model.py",
+    "campaigns/sandbox.py", "campaigns/tomlfile.py", "letter/locales.py", "flows/check.py",
+    "flows/checks/", "cli/check.py",
+    # The skeleton `campaigns new` writes: campaign files, English-keyed like every campaign.
+    "campaigns/scaffold.py:CAMPAIGN_TOML", "campaigns/scaffold.py:TEXTS_TOML",
+    "campaigns/scaffold.py:LAYOUT",
+    # A message that would not read back as meant is complainer's own fault: the detail is for
+    # the bug report (MessageMismatch), as are programming errors (ValueError, KeyError).
+    "formats/readback.py", "formats/headers.py", "formats/eml.py:to_eml",
+    "flows/wizard.py:register_action",
+    # The error prefix stays the same in every language: scripts grep stderr for it.
+    "terminal/console.py:error",
+    # `complainer batch` (issue 14, merged while this scan was written) is not translated yet:
+    # an organiser's tool outside draft/send/campaigns. Remove these entries when it is.
+    "cli/batch.py", "flows/batch.py", "letter/signers.py", "letter/variety.py",
+    "delivery/journal.py", "delivery/mbox.py",
+    # --help text and the regular expressions that recognise Typer's and Click's English.
+    "cli/helptext.py", "cli/options.py:LETTER_PDF", "cli/app.py:_VALIDATOR_WORDING",
+    "cli/app.py:_PARSER_WORDING",
+}  # fmt: skip
+# Translated where they are shown: folders_to_check is the one user-facing part of check.
+_EXCEPT = {"flows/check.py:folders_to_check"}
+_SENTENCE = re.compile(r"[A-Za-z]{2,}[ ,;:]+[a-z]{2,} [a-z]{2,}")
+_PHRASE = re.compile(r"[A-Za-z]{2,}[ ,;:]+[A-Za-z]{2,}")
+
+
+def _call_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _scopes(tree: ast.Module) -> dict[int, str]:
+    """The top-level function, class or assigned name each node belongs to."""
+    owner: dict[int, str] = {}
+    for top in tree.body:
+        if isinstance(top, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+            name = top.name
+        elif isinstance(top, ast.Assign | ast.AnnAssign):
+            target = top.targets[0] if isinstance(top, ast.Assign) else top.target
+            name = target.id if isinstance(target, ast.Name) else ""
+        else:
+            name = ""
+        for node in ast.walk(top):
+            owner[id(node)] = name
+    return owner
+
+
+def _kept_english(rel: str, scope: str) -> bool:
+    if f"{rel}:{scope}" in _EXCEPT:
+        return False
+    return any(rel == e or rel.startswith(e) if not e.count(":") else f"{rel}:{scope}" == e
+               for e in _ENGLISH_ON_PURPOSE)  # fmt: skip
+
+
+def untranslated_messages(root: Path = SRC) -> list[str]:
+    """Sentences (3+ words) anywhere, and phrases handed to a message sink, outside _()."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        owner = _scopes(tree)
+        skip: set[int] = set()
+        sink_literals: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _call_name(node.func) in _WRAPPERS:
+                skip |= {id(d) for d in ast.walk(node)}
+            elif isinstance(node, ast.Call) and _call_name(node.func) in {"compile", "search"}:
+                skip |= {id(d) for d in ast.walk(node)}  # regular expressions, not messages
+            elif isinstance(node, ast.keyword) and node.arg in _NOT_MESSAGES:
+                skip |= {id(d) for d in ast.walk(node)}
+            elif isinstance(node, ast.Call) and _call_name(node.func) == "CampaignError":
+                # A broken campaign is reported to its authors, in English (see above).
+                skip |= {id(d) for d in ast.walk(node)}
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+                skip.add(id(node.value))  # docstrings
+            if isinstance(node, ast.Call) and _call_name(node.func) in _SINKS:
+                for arg in node.args:
+                    sink_literals |= {id(d) for d in ast.walk(arg)}
+        for node in ast.walk(tree):
+            if id(node) in skip or not (
+                isinstance(node, ast.Constant) and isinstance(node.value, str)
+            ):
+                continue
+            if node.value.startswith("complainer "):
+                continue  # a command line to type, the same in every language
+            text = re.sub(r"\[/?[a-z ]+\]", " ", node.value)  # Rich markup is not text
+            message = _SENTENCE.search(text) or (id(node) in sink_literals and _PHRASE.search(text))
+            if message and not _kept_english(rel, owner.get(id(node), "")):
+                found.append(f"{rel}:{node.lineno}: {node.value[:60]!r}")
+    return found
+
+
+def test_every_message_goes_through_the_catalog() -> None:
+    assert untranslated_messages() == [], "wrap these in _() (or N_()) and run pybabel (README)"
+
+
+def test_the_message_scan_finds_an_unwrapped_message(tmp_path: Path) -> None:
+    (tmp_path / "delivery").mkdir()
+    (tmp_path / "delivery" / "x.py").write_text(
+        "def f(path):\n"
+        '    raise DeliveryError(f"cannot write {path}")\n'
+        "def g():\n"
+        '    console.note(_("wrapped, so this is fine"))\n'
+        '    notes.append("the PDF has a line to sign")\n',
+        encoding="utf-8",
+    )
+    assert sorted(line.split(": ", 1)[0] for line in untranslated_messages(tmp_path)) == [
+        "delivery/x.py:2", "delivery/x.py:5"]  # fmt: skip
+
+
+def test_every_wrapped_message_is_in_the_catalog() -> None:
+    """`pybabel extract` does not see `_()` inside an f-string (nor some other spellings): every
+    `_("...")` the code calls must be in the catalog, or it is shown in English whatever the
+    interface language."""
+    held = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog("ru") if m.id}
+    missing = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and _call_name(node.func) in _WRAPPERS
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and node.args[0].value not in held
+            ):
+                missing.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.args[0].value!r}")
+    assert missing == [], "not extracted (an f-string?); see README, Translations"

@@ -47,9 +47,11 @@ def squash(text: str) -> str:
 
 def letter(campaign: str, lang: str, target: str, **values: object) -> Letter:
     c = open_registry(None).load(campaign)
+    # A writer the letter is for: a letter to "your deputy" is for writers in Kazakhstan.
+    only_for = c.targets[target].only_for
     base = DraftValues(
         name="Anna Schmidt",
-        country="DE",
+        country=only_for[0] if only_for else "DE",
         address=["Musterstraße 1", "10115 Berlin"],
         lang=lang,
         date=LETTER_DATE,

@@ -669,3 +669,22 @@ def test_the_default_letter_language_is_one_the_writer_reads_when_the_recipient_
     assert default_language(campaign, "ministry") == "kk"  # scripts: the recipient's first
     assert default_language(campaign, "ministry", "ru") == "ru"  # a Russian reader at the wizard
     assert default_language(campaign, "ministry", "en") == "kk"  # the Ministry does not list en
+
+
+def test_a_writer_in_kazakhstan_is_offered_their_deputy_and_warned_before_the_address(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    child = spawn(tmp_path, env)
+    answer(child, "Name: ", "Aigerim Sadykova")
+    answer(child, "Country: ", "Kazakhstan")
+    letters = answer(child, "Letter (number or id)", "")  # the Ministry's, proposed
+    assert "your deputy" in letters.lower()
+    assert "member of parliament" not in letters.lower()  # inter-parliamentary channels
+    assert "foreign ministry" not in letters.lower()
+    answer(child, "Language (number, code or name)", "")
+    # The factual safety note comes before the address is asked.
+    why = answer(child, "Address line 1: ", "")
+    assert "Before you give your address" in why
+    child.sendintr()
+    code, _ = finish(child)
+    assert code == 130

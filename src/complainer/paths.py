@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from complainer.i18n import _
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -16,7 +18,7 @@ def content_root() -> Path:
     for candidate in (_PACKAGE / "templates", _PACKAGE.parent.parent / "templates"):
         if (candidate / "campaigns").is_dir():
             return candidate
-    raise FileNotFoundError("the built-in campaign folder is missing from this installation")
+    raise FileNotFoundError(_("the built-in campaign folder is missing from this installation"))
 
 
 def builtin_campaigns_dir() -> Path:

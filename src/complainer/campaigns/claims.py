@@ -18,6 +18,7 @@ from complainer.campaigns.fields import Fields
 from complainer.campaigns.model import CONFIDENCES, Campaign, Source, read_source
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError
+from complainer.i18n import _
 
 CLAIMS_FILE = "claims.toml"
 
@@ -42,11 +43,13 @@ class Claim:
 
     def validity(self) -> str:
         if self.valid_from and self.valid_until:
-            return f"true {self.valid_from.isoformat()} to {self.valid_until.isoformat()}"
+            return _("true {start} to {end}").format(
+                start=self.valid_from.isoformat(), end=self.valid_until.isoformat()
+            )
         if self.valid_until:
-            return f"true until {self.valid_until.isoformat()}"
+            return _("true until {date}").format(date=self.valid_until.isoformat())
         if self.valid_from:
-            return f"true from {self.valid_from.isoformat()}"
+            return _("true from {date}").format(date=self.valid_from.isoformat())
         return ""
 
 

@@ -17,6 +17,7 @@ from complainer.campaigns.confine import confined, is_language_tag
 from complainer.campaigns.fields import Fields
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError
+from complainer.i18n import _
 
 PointKind = Literal["argument", "recommendation"]
 POINT_KINDS: tuple[PointKind, ...] = ("argument", "recommendation")
@@ -29,10 +30,15 @@ CONFIDENCES = ("verified", "secondary", "unverified")
 
 @dataclass(frozen=True)
 class Source:
+    """A published source: `title` is what readers see (pickers, letters, JSON); `note` is the
+    author's research note about it ("the OHCHR page itself was not found"), shown only by
+    `complainer campaigns show` and never in a letter or the wizard."""
+
     id: str
     title: str
     url: str
     confidence: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,13 @@ class Citation:
     def validity(self) -> str:
         """The validity window in words, or "" for a citation that does not expire."""
         if self.valid_from and self.valid_until:
-            return f"valid {self.valid_from.isoformat()} to {self.valid_until.isoformat()}"
+            return _("valid {start} to {end}").format(
+                start=self.valid_from.isoformat(), end=self.valid_until.isoformat()
+            )
         if self.valid_until:
-            return f"valid until {self.valid_until.isoformat()}"
+            return _("valid until {date}").format(date=self.valid_until.isoformat())
         if self.valid_from:
-            return f"valid from {self.valid_from.isoformat()}"
+            return _("valid from {date}").format(date=self.valid_from.isoformat())
         return ""
 
 
@@ -109,7 +117,16 @@ class Target:
     # Countries (ISO 3166 alpha-2) whose writers are not offered this letter in the wizard: a
     # letter asking "your" foreign ministry to press Kazakhstan makes no sense from Kazakhstan.
     not_for: tuple[str, ...] = ()
+    # Countries whose writers alone are offered it (empty: everyone): a letter to "your deputy"
+    # in Kazakhstan's parliament is for writers who live in Kazakhstan.
+    only_for: tuple[str, ...] = ()
     appeal: FormalAppeal | None = None
+
+    def suits(self, country: str) -> bool:
+        """Whether a writer living in `country` (ISO alpha-2; "" when unknown) may use it."""
+        if country in self.not_for:
+            return False
+        return not self.only_for or not country or country in self.only_for
 
 
 @dataclass(frozen=True)
@@ -215,6 +232,18 @@ class LanguageTexts:
         entry = sources.get(sid) if isinstance(sources, Mapping) else None
         if isinstance(entry, Mapping) and isinstance(entry.get("title"), str):
             return str(entry["title"])
+        return None
+
+    def appeal_words(self, tid: str) -> tuple[str, str] | None:
+        """`rule` and `consequence` of target `tid`'s formal appeal in this language, for the
+        warning in the interface language ([targets.<id>.formal_appeal]); None if not given."""
+        targets = self.data.get("targets", {})
+        entry = targets.get(tid) if isinstance(targets, Mapping) else None
+        words = entry.get("formal_appeal") if isinstance(entry, Mapping) else None
+        if isinstance(words, Mapping):
+            rule, consequence = words.get("rule"), words.get("consequence")
+            if isinstance(rule, str) and isinstance(consequence, str):
+                return rule, consequence
         return None
 
     def target(self, tid: str) -> TargetText:
@@ -405,7 +434,8 @@ def _formal_appeal(target: Fields) -> FormalAppeal:
 
 
 def read_source(f: Fields) -> Source:
-    """One [[sources]] entry: id, title, an https:// URL and a confidence (CONFIDENCES)."""
+    """One [[sources]] entry: id, title, an https:// URL, a confidence (CONFIDENCES) and an
+    optional research `note` for authors."""
     sid = f.ident("id")
     url = f.text("url")
     if not url.startswith("https://"):
@@ -413,7 +443,9 @@ def read_source(f: Fields) -> Source:
     confidence = f.text("confidence")
     if confidence not in CONFIDENCES:
         raise f.fail("confidence", f"must be one of {', '.join(CONFIDENCES)}")
-    return Source(sid, f.text("title"), url, confidence)
+    return Source(
+        sid, f.text("title"), url, confidence, f.text("note", "") if f.has("note") else ""
+    )
 
 
 def load_campaign(folder: Path, builtin: bool = False) -> Campaign:
@@ -457,18 +489,23 @@ def load_campaign(folder: Path, builtin: bool = False) -> Campaign:
             raise f.fail(
                 "recipient", f"names {recipient!r}, which is not declared in [[recipients]]"
             )
-        not_for = tuple(f.strings("not_for", allow_empty=True)) if f.has("not_for") else ()
-        for code in not_for:
-            if len(code) != 2 or not code.isalpha() or not code.isupper():
-                raise f.fail(
-                    "not_for", f"must list ISO 3166 alpha-2 codes such as 'KZ' (got {code!r})"
-                )
+        lists = {
+            key: tuple(f.strings(key, allow_empty=True)) if f.has(key) else ()
+            for key in ("not_for", "only_for")
+        }
+        for key, codes in lists.items():
+            for code in codes:
+                if len(code) != 2 or not code.isalpha() or not code.isupper():
+                    raise f.fail(
+                        key, f"must list ISO 3166 alpha-2 codes such as 'KZ' (got {code!r})"
+                    )
         targets[tid] = Target(
             tid,
             recipient,
             f.flag("arguments", True),
             f.flag("recommendations", True),
-            not_for=not_for,
+            not_for=lists["not_for"],
+            only_for=lists["only_for"],
             appeal=_formal_appeal(f) if f.has("formal_appeal") else None,
         )
     if not targets:

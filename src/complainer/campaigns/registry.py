@@ -49,7 +49,7 @@ class Registry:
         if isinstance(preferred, str) and preferred in self.folders:
             return preferred
         if not self.folders:
-            raise CampaignError("no campaigns are installed")
+            raise CampaignError(_("no campaigns are installed"))
         return next(iter(self.folders))
 
 
@@ -67,13 +67,17 @@ def open_registry(cli_dirs: Sequence[Path] | None = None) -> Registry:
         folders[folder.name] = (folder, True)
     for base in user_dirs(cli_dirs):
         if not base.is_dir():
-            raise UsageProblem(f"campaigns folder {base} does not exist or is not a folder")
+            raise UsageProblem(
+                _("campaigns folder {path} does not exist or is not a folder").format(path=base)
+            )
         # A path to one campaign folder works as well as a path to a folder of campaigns.
         candidates = [base] if (base / "campaign.toml").is_file() else _campaign_folders(base)
         for folder in candidates:
             if folder.name in folders and folders[folder.name][0] != folder:
                 raise UsageProblem(
-                    f"campaign id {folder.name!r} in {folder} is already used by {folders[folder.name][0]}"
+                    _('campaign id "{id}" in {path} is already used by {other}').format(
+                        id=folder.name, path=folder, other=folders[folder.name][0]
+                    )
                 )
             folders[folder.name] = (folder, False)
     return Registry(folders)

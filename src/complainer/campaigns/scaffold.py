@@ -7,6 +7,7 @@ from pathlib import Path
 from complainer.campaigns.fields import ID_PATTERN
 from complainer.campaigns.registry import open_registry
 from complainer.errors import UsageProblem
+from complainer.i18n import _
 
 CAMPAIGN_TOML = """\
 # A campaign: see docs/campaign-format.md. `complainer check {folder}` says what is left to fill.
@@ -122,21 +123,31 @@ def scaffold(cid: str, parent: Path) -> Path:
     COMPLAINER_CAMPAIGNS_DIR): two campaigns with one id cannot be loaded together.
     """
     if not ID_PATTERN.fullmatch(cid):
-        raise UsageProblem(f'campaign id "{cid}" must be lower-case letters, digits and hyphens')
+        raise UsageProblem(
+            _('campaign id "{id}" must be lower-case letters, digits and hyphens').format(id=cid)
+        )
     installed = open_registry().folders.get(cid)
     if installed is not None:
         raise UsageProblem(
-            f'campaign id "{cid}" is taken by the campaign in {installed[0]}; choose another id'
+            _('campaign id "{id}" is taken by the campaign in {path}; choose another id').format(
+                id=cid, path=installed[0]
+            )
         )
     if parent.exists() and not parent.is_dir():
-        raise UsageProblem(f"{parent} is not a folder; choose another --dir")
+        raise UsageProblem(_("{path} is not a folder; choose another --dir").format(path=parent))
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageProblem(f"cannot create the folder {parent}: {exc.strerror}") from None
+        raise UsageProblem(
+            _("cannot create the folder {path}: {problem}").format(
+                path=parent, problem=exc.strerror
+            )
+        ) from None
     folder = parent / cid
     if folder.exists():
-        raise UsageProblem(f"{folder} already exists; choose another id or folder")
+        raise UsageProblem(
+            _("{path} already exists; choose another id or folder").format(path=folder)
+        )
     (folder / "en").mkdir(parents=True)
     (folder / "campaign.toml").write_text(
         CAMPAIGN_TOML.format(cid=cid, folder=folder), encoding="utf-8"

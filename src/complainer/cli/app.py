@@ -13,6 +13,7 @@ import sys
 from typing import Annotated
 
 import typer
+from typer._click import core as click_core
 from typer._click import exceptions as click_exceptions
 from typer._click import utils as click_utils
 
@@ -106,14 +107,50 @@ _VALIDATOR_WORDING: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# Click's own parser messages (its `gettext` calls use the process-wide "messages" domain, which
+# a library must not take over): recognised by exception type and wording, and said again in
+# the tool's words from our catalog. Anything not recognised keeps Click's English.
+_PARSER_WORDING: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"Option '([^']*)' requires (?:an argument|\d+ arguments)\."),
+        N_("{0} needs a value"),
+    ),
+    (re.compile(r"Option '([^']*)' does not take a value\."), N_("{0} does not take a value")),
+    (
+        re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$"),
+        N_("unexpected extra argument: {0}"),
+    ),
+    (re.compile(r"No such command '([^']*)'\."), N_('no such command "{0}"')),
+]
+
+
+def _parameter_name(param: click_core.Parameter) -> str:
+    return next(
+        (o for o in param.opts if o.startswith("--")),
+        param.opts[0] if param.opts else str(param.name),
+    )
+
+
 def usage_message(exc: click_exceptions.ClickException) -> str:
     """A usage error in the tool's words: "--seed: give a whole number (see --help)"."""
+    see_help = _("(see --help)")
+    if isinstance(exc, click_exceptions.MissingParameter) and exc.param is not None:
+        param = exc.param
+        if param.param_type_name == "argument":
+            return _("missing {name} (see --help)").format(
+                name=param.metavar or str(param.name).upper()
+            )
+        return _("missing {name} (see --help)").format(name=_parameter_name(param))
+    if isinstance(exc, click_exceptions.NoSuchOption):
+        message = _("no such option: {option}").format(option=exc.option_name)
+        if exc.possibilities:
+            message += " " + _("(did you mean: {options}?)").format(
+                options=", ".join(sorted(exc.possibilities))
+            )
+        return f"{message} {see_help}"
     if isinstance(exc, click_exceptions.BadParameter) and exc.param is not None:
         param = exc.param
-        name = next(
-            (o for o in param.opts if o.startswith("--")),
-            param.opts[0] if param.opts else str(param.name),
-        )
+        name = _parameter_name(param)
         problem = exc.message
         for pattern, sentence in _VALIDATOR_WORDING:
             found = pattern.search(exc.message)
@@ -124,9 +161,16 @@ def usage_message(exc: click_exceptions.ClickException) -> str:
         envvar = getattr(param, "envvar", None)
         if isinstance(envvar, str) and os.environ.get(envvar):
             name = _("{option} (from {envvar})").format(option=name, envvar=envvar)
-        return f"{name}: {problem} " + _("(see --help)")
-    hint = " " + _("(see --help)") if isinstance(exc, click_exceptions.UsageError) else ""
-    return exc.format_message().replace("\n", " ") + hint
+        return f"{name}: {problem} {see_help}"
+    message = exc.format_message().replace("\n", " ")
+    if isinstance(exc, click_exceptions.UsageError):
+        for pattern, sentence in _PARSER_WORDING:
+            found = pattern.search(message)
+            if found:
+                message = _(sentence).format(*found.groups())
+                break
+        return f"{message} {see_help}"
+    return message
 
 
 def _stdout_is_devnull() -> bool:
@@ -149,10 +193,10 @@ def _undecodable_argument(argv: list[str]) -> str | None:
     for number, arg in enumerate(argv, 1):
         for position, ch in enumerate(arg, 1):
             if "\udc80" <= ch <= "\udcff":
-                return (
-                    f"argument {number} is not UTF-8 text (byte 0x{ord(ch) - 0xDC00:02x} at"
-                    f" character {position}); complainer takes UTF-8 text and file names"
-                )
+                return _(
+                    "argument {number} is not UTF-8 text (byte {byte} at character {position});"
+                    " complainer takes UTF-8 text and file names"
+                ).format(number=number, byte=f"0x{ord(ch) - 0xDC00:02x}", position=position)
     return None
 
 
@@ -161,7 +205,9 @@ def _stdout_failed(exc: OSError) -> None:
     # Point stdout at /dev/null so that the interpreter's final flush does not fail again.
     with contextlib.suppress(OSError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    console.error(f"cannot write to standard output: {exc.strerror or exc}")
+    console.error(
+        _("cannot write to standard output: {problem}").format(problem=exc.strerror or exc)
+    )
     sys.exit(EXIT_FAILURE)
 
 

@@ -23,12 +23,13 @@ import time
 from pathlib import Path
 
 from complainer.errors import DeliveryError, UsageProblem
+from complainer.i18n import _
 
 STALE_PART_SECONDS = 3600
 
 
 def _exists(path: Path) -> UsageProblem:
-    return UsageProblem(f"{path} already exists; use --force to overwrite it")
+    return UsageProblem(_("{path} already exists; use --force to overwrite it").format(path=path))
 
 
 def is_stream(path: Path) -> bool:
@@ -47,23 +48,31 @@ def check_writable(path: Path, force: bool) -> None:
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise UsageProblem(f"{path} cannot be checked: {exc.strerror}") from None
+        raise UsageProblem(
+            _("{path} cannot be checked: {problem}").format(path=path, problem=exc.strerror)
+        ) from None
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise UsageProblem(f"{path} is a folder; give a file name")
+            raise UsageProblem(_("{path} is a folder; give a file name").format(path=path))
         if is_stream(path):
             return  # written into, like a shell's > redirection
         if stat.S_ISLNK(info.st_mode):
             raise UsageProblem(
-                f"{path} is a symbolic link; give the file it points to (or --out - for stdout)"
+                _(
+                    "{path} is a symbolic link; give the file it points to (or --out - for stdout)"
+                ).format(path=path)
             )
         if not stat.S_ISREG(info.st_mode):
-            raise UsageProblem(f"{path} is not a regular file; complainer does not replace it")
+            raise UsageProblem(
+                _("{path} is not a regular file; complainer does not replace it").format(path=path)
+            )
         if not force:
             raise _exists(path)
     if not path.parent.is_dir():
         raise UsageProblem(
-            f"folder {path.parent} does not exist; create it first or choose another path"
+            _("folder {path} does not exist; create it first or choose another path").format(
+                path=path.parent
+            )
         )
 
 
@@ -81,7 +90,9 @@ def _write_stream(path: Path, data: bytes) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise DeliveryError(f"cannot write {path}: {exc.strerror}") from None
+        raise DeliveryError(
+            _("cannot write {path}: {problem}").format(path=path, problem=exc.strerror)
+        ) from None
 
 
 def _place(tmp: Path, path: Path, force: bool) -> None:
@@ -89,7 +100,11 @@ def _place(tmp: Path, path: Path, force: bool) -> None:
     if force:
         with contextlib.suppress(FileNotFoundError):
             if not stat.S_ISREG(os.lstat(path).st_mode):
-                raise UsageProblem(f"{path} is not a regular file; complainer does not replace it")
+                raise UsageProblem(
+                    _("{path} is not a regular file; complainer does not replace it").format(
+                        path=path
+                    )
+                )
         os.replace(tmp, path)
         return
     try:
@@ -178,7 +193,9 @@ def write_private(path: Path, data: bytes, force: bool = False, sync: bool = Tru
             os.close(fd)
         _place(tmp, path, force)
     except OSError as exc:
-        raise DeliveryError(f"cannot write {path}: {exc.strerror}") from exc
+        raise DeliveryError(
+            _("cannot write {path}: {problem}").format(path=path, problem=exc.strerror)
+        ) from exc
     finally:
         if tmp is not None:
             with contextlib.suppress(FileNotFoundError):

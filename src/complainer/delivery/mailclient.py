@@ -55,7 +55,7 @@ def open_letter(
     url = mailto_url(letter)
     why = too_long(url, limit)
     if attachment is not None:
-        why = "a mailto: link cannot carry an attachment (the PDF)"
+        why = _("a mailto: link cannot carry an attachment (the PDF)")
     if not why:
         opened = open_target(url)
         if opened.ok:
@@ -114,12 +114,12 @@ def copy_by_hand(letter: Letter, draft: Path, text: Path) -> None:
             "webmail choice copies each part for you):"
         ).format(draft=draft, text=text)
     )
-    console.err.print(
-        f"  {_('To:')}      {letter.recipient.email}", markup=False, highlight=False, soft_wrap=True
-    )
-    console.err.print(
-        f"  {_('Subject:')} {letter.subject}", markup=False, highlight=False, soft_wrap=True
-    )
+    rows = [(_("To:"), letter.recipient.email), (_("Subject:"), letter.subject)]
+    width = max(len(label) for label, _value in rows) + 1
+    for label, value in rows:
+        console.err.print(
+            f"  {label:<{width}}{value}", markup=False, highlight=False, soft_wrap=True
+        )
 
 
 def warn_if_long(letter: Letter, limit: int) -> None:

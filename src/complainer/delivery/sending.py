@@ -22,6 +22,7 @@ from complainer.delivery import smtp, store
 from complainer.errors import DeliveryError, UsageProblem
 from complainer.formats.eml import Attachment, to_eml
 from complainer.formats.headers import ascii_domain_form
+from complainer.i18n import _
 from complainer.letter.compose import Letter
 from complainer.terminal import console
 from complainer.terminal.prompts import confirm
@@ -48,7 +49,9 @@ def settings(opts: SendOptions) -> smtp.SmtpSettings:
     host = (opts.host or "").strip()
     if not host:
         raise UsageProblem(
-            "sending needs your mail server: give --smtp-host HOST (or set COMPLAINER_SMTP_HOST)"
+            _("sending needs your mail server: give --smtp-host HOST (or set {envvar})").format(
+                envvar="COMPLAINER_SMTP_HOST"
+            )
         )
     return smtp.SmtpSettings(
         host=host,
@@ -64,7 +67,7 @@ def envelope(letter: Letter, bcc_self: bool) -> tuple[str, list[str]]:
     sender = ascii_domain_form(letter.writer.email) if letter.writer.email else ""
     if not sender:
         raise UsageProblem(
-            "sending needs your email address: give --from EMAIL (it is the letter's From:)"
+            _("sending needs your email address: give --from EMAIL (it is the letter's From:)")
         )
     # The ASCII form of a domain whenever the local part is ASCII: no SMTPUTF8 needed for it.
     recipients = [ascii_domain_form(letter.recipient.email)]
@@ -76,18 +79,27 @@ def envelope(letter: Letter, bcc_self: bool) -> tuple[str, list[str]]:
 def preview(letter: Letter, s: smtp.SmtpSettings, recipients: list[str], body: bool = True) -> None:
     """Who, what and through which server; with `body`, the letter too (for a person to confirm)."""
     r, w = letter.recipient, letter.writer
+    # The header field names stay as the mail client shows them (RFC 5322); the rest is told.
     rows = [
         ("From", f"{w.name} <{w.email}>"),
         ("To", f"{r.name} <{r.email}>" if r.name else r.email),
     ]
     if len(recipients) > 1:
-        rows.append(("Copy", f"{recipients[1]} (to you; the recipient does not see it)"))
+        rows.append(
+            (
+                _("Copy"),
+                _("{address} (to you; the recipient does not see it)").format(
+                    address=recipients[1]
+                ),
+            )
+        )
     rows.append(("Subject", letter.subject))
-    login = f", login {s.user}" if s.user else ", no login"
-    rows.append(("Server", f"{s.where} ({s.tls.value.upper()}{login})"))
+    login = _("login {user}").format(user=s.user) if s.user else _("no login")
+    rows.append((_("Server"), f"{s.where} ({s.tls.value.upper()}, {login})"))
     console.err.print()
+    width = max(len(label) for label, _value in rows) + 2
     for label, value in rows:
-        console.err.print(Text(f"{label + ':':<9}{value}"), soft_wrap=True)
+        console.err.print(Text(f"{label + ':':<{width}}{value}"), soft_wrap=True)
     console.err.print()
     if body:
         console.err.print(Text(letter.body.rstrip("\n")))
@@ -101,7 +113,9 @@ def env_password(s: smtp.SmtpSettings, can_ask: bool) -> str | None:
     password = os.environ.get(PASSWORD_ENV, "")
     if not password and not can_ask:
         raise UsageProblem(
-            f"no password for {s.user}: set {PASSWORD_ENV}, or run in a terminal to be asked"
+            _("no password for {user}: set {envvar}, or run in a terminal to be asked").format(
+                user=s.user, envvar=PASSWORD_ENV
+            )
         )
     return password or None
 
@@ -109,11 +123,13 @@ def env_password(s: smtp.SmtpSettings, can_ask: bool) -> str | None:
 def ask_password(s: smtp.SmtpSettings) -> str:
     """The password, asked for on the terminal (hidden); Abort at end of input."""
     try:
-        password = getpass.getpass(f"Password for {s.user} at {s.host}: ")
+        password = getpass.getpass(
+            _("Password for {user} at {server}: ").format(user=s.user, server=s.host)
+        )
     except EOFError:
         raise typer.Abort() from None
     if not password:
-        raise UsageProblem(f"no password given for {s.user}")
+        raise UsageProblem(_("no password given for {user}").format(user=s.user))
     return password
 
 
@@ -121,11 +137,17 @@ def _ask_password(
     s: smtp.SmtpSettings, letter: Letter, attachment: Attachment | None = None
 ) -> str:
     try:
-        password = getpass.getpass(f"Password for {s.user} at {s.host}: ")
+        password = getpass.getpass(
+            _("Password for {user} at {server}: ").format(user=s.user, server=s.host)
+        )
     except EOFError:
         raise typer.Abort() from None
     if not password:
-        raise UsageProblem(f"no password given for {s.user}; {_keep_draft(letter, attachment)}")
+        raise UsageProblem(
+            _("no password given for {user}; {draft}").format(
+                user=s.user, draft=_keep_draft(letter, attachment)
+            )
+        )
     return password
 
 
@@ -133,9 +155,13 @@ def _keep_draft(letter: Letter, attachment: Attachment | None = None) -> str:
     """Save the unsent letter as a draft; what to tell the person about it."""
     data = to_eml(letter, attachment=attachment)
     try:
-        return f"the letter is saved as a draft: {store.save(letter, data, store.DRAFTS)}"
+        return _("the letter is saved as a draft: {path}").format(
+            path=store.save(letter, data, store.DRAFTS)
+        )
     except DeliveryError as exc:
-        return f"and the letter could not be saved as a draft either ({exc})"
+        return _("and the letter could not be saved as a draft either ({problem})").format(
+            problem=exc
+        )
 
 
 def send_letter(
@@ -151,8 +177,10 @@ def send_letter(
     can_ask = not no_input and sys.stdin.isatty()
     if not opts.yes and not can_ask:
         raise UsageProblem(
-            "sending asks you to confirm, and there is no terminal to ask in"
-            " (or --no-input was given); add --yes to send without asking"
+            _(
+                "sending asks you to confirm, and there is no terminal to ask in"
+                " (or --no-input was given); add --yes to send without asking"
+            )
         )
     password = env_password(s, can_ask)
     if not (quiet and opts.yes):
@@ -161,9 +189,10 @@ def send_letter(
         preview(letter, s, recipients, body=not opts.yes)
     # ask.confirm, not typer.confirm: the latter leaks the prompt's end to a redirected stdout.
     if not opts.yes and not confirm(
-        f"Send this letter to {letter.recipient.email} now?", default=False
+        _("Send this letter to {address} now?").format(address=letter.recipient.email),
+        default=False,
     ):
-        console.note(f"not sent; {_keep_draft(letter, attachment)}")
+        console.note(_("not sent; {draft}").format(draft=_keep_draft(letter, attachment)))
         raise typer.Abort()
     if s.user and password is None:
         password = _ask_password(s, letter, attachment)
@@ -174,16 +203,18 @@ def send_letter(
     except smtp.SmtpFailure as exc:
         raise DeliveryError(f"{exc}; {_keep_draft(letter, attachment)}") from None
     except KeyboardInterrupt:
-        console.warn(f"interrupted; {_keep_draft(letter, attachment)}")
+        console.warn(_("interrupted; {draft}").format(draft=_keep_draft(letter, attachment)))
         raise
     except Exception as exc:
         # Not the exception's text, which could quote the password; the letter is kept.
         raise DeliveryError(
-            f"sending failed unexpectedly ({type(exc).__name__}); {_keep_draft(letter, attachment)}"
+            _("sending failed unexpectedly ({kind}); {draft}").format(
+                kind=type(exc).__name__, draft=_keep_draft(letter, attachment)
+            )
         ) from None
     for address, (code, said) in refused.items():
-        problem = (
-            f"the mail server did not take {address}: {code} {said.decode('utf-8', 'replace')}"
+        problem = _("the mail server did not take {address}: {said}").format(
+            address=address, said=f"{code} {said.decode('utf-8', 'replace')}"
         )
         if address == letter.recipient.email:
             raise DeliveryError(f"{problem}; {_keep_draft(letter, attachment)}")
@@ -211,8 +242,8 @@ def deliver(
     except smtp.SmtpFailure as exc:
         raise DeliveryError(str(exc)) from None
     for address, (code, said) in refused.items():
-        problem = (
-            f"the mail server did not take {address}: {code} {said.decode('utf-8', 'replace')}"
+        problem = _("the mail server did not take {address}: {said}").format(
+            address=address, said=f"{code} {said.decode('utf-8', 'replace')}"
         )
         if address == letter.recipient.email:
             raise DeliveryError(problem)
@@ -221,16 +252,21 @@ def deliver(
 
 
 def _keep_sent(letter: Letter, data: bytes, save: bool, quiet: bool) -> Path | None:
-    where = f"sent to {letter.recipient.email}"
+    address = letter.recipient.email
     if not save:
         if not quiet:
-            console.note(f"{where} (no copy kept: --no-save)")
+            console.note(_("sent to {address} (no copy kept: --no-save)").format(address=address))
         return None
     try:
         path = store.save(letter, data, store.SENT)
     except DeliveryError as exc:
-        console.warn(f"{where}, but no copy could be kept: {exc}")
+        console.warn(
+            _("sent to {address}, but no copy could be kept: {problem}").format(
+                address=address, problem=exc
+            )
+        )
         return None
     if not quiet:
-        console.note(f"{where}; a copy is in {path}")
+        console.note(_("sent to {address}; a copy is in {path}").format(address=address, path=path))
+
     return path

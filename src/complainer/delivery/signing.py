@@ -21,10 +21,11 @@ from typing import Any
 import typer
 
 from complainer.errors import UsageProblem
+from complainer.i18n import N_, _
 
 PASSWORD_ENV = "COMPLAINER_P12_PASSWORD"
 SIGNATURE_FIELD = "Signature"
-INSTALL_HINT = "signing needs the [sign] extra: pip install 'complainer[sign]'"
+INSTALL_HINT = N_("signing needs the [sign] extra: pip install 'complainer[sign]'")
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,14 @@ def p12_password(path: Path, can_ask: bool) -> bytes:
         return password.encode("utf-8")
     if not can_ask:
         raise UsageProblem(
-            f"no password for {path}: set {PASSWORD_ENV}, or run in a terminal to be asked"
+            _("no password for {user}: set {envvar}, or run in a terminal to be asked").format(
+                user=path, envvar=PASSWORD_ENV
+            )
         )
     try:
-        return getpass.getpass(f"Password for the certificate {path.name}: ").encode("utf-8")
+        return getpass.getpass(
+            _("Password for the certificate {name}: ").format(name=path.name)
+        ).encode("utf-8")
     except EOFError:
         raise typer.Abort() from None
 
@@ -69,32 +74,41 @@ def load_signer(path: Path, password: bytes, now: dt.datetime | None = None) -> 
         from pyhanko.sign import signers
         from pyhanko_certvalidator.registry import SimpleCertificateStore
     except ImportError:
-        raise UsageProblem(INSTALL_HINT) from None
+        raise UsageProblem(_(INSTALL_HINT)) from None
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UsageProblem(f"certificate file {path} does not exist") from None
+        raise UsageProblem(_("certificate file {path} does not exist").format(path=path)) from None
     except IsADirectoryError:
-        raise UsageProblem(f"certificate file {path} is a folder") from None
+        raise UsageProblem(_("certificate file {path} is a folder").format(path=path)) from None
     except OSError as exc:
-        raise UsageProblem(f"certificate file {path} cannot be read: {exc.strerror}") from None
+        raise UsageProblem(
+            _("certificate file {path} cannot be read: {problem}").format(
+                path=path, problem=exc.strerror
+            )
+        ) from None
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, password or None)
     except ValueError:
         raise UsageProblem(
-            f"cannot open {path}: wrong password, or not a PKCS#12 (.p12/.pfx) file"
+            _("cannot open {path}: wrong password, or not a PKCS#12 (.p12/.pfx) file").format(
+                path=path
+            )
         ) from None
     if key is None or cert is None:
-        raise UsageProblem(f"{path} holds no certificate with its private key")
+        raise UsageProblem(_("{path} holds no certificate with its private key").format(path=path))
     now = now or dt.datetime.now(dt.timezone.utc)
     if cert.not_valid_after_utc < now:
         raise UsageProblem(
-            f"the certificate in {path} expired on {cert.not_valid_after_utc.date().isoformat()}"
+            _("the certificate in {path} expired on {date}").format(
+                path=path, date=cert.not_valid_after_utc.date().isoformat()
+            )
         )
     if cert.not_valid_before_utc > now:
         raise UsageProblem(
-            f"the certificate in {path} is valid only from"
-            f" {cert.not_valid_before_utc.date().isoformat()}"
+            _("the certificate in {path} is valid only from {date}").format(
+                path=path, date=cert.not_valid_before_utc.date().isoformat()
+            )
         )
     der_key = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
     chain = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in extra]
@@ -111,7 +125,7 @@ def open_signer(path: Path, no_input: bool) -> Signer:
     try:
         import pyhanko  # noqa: F401  (fail on the missing extra before asking a password)
     except ImportError:
-        raise UsageProblem(INSTALL_HINT) from None
+        raise UsageProblem(_(INSTALL_HINT)) from None
     can_ask = not no_input and sys.stdin.isatty()
     return load_signer(path, p12_password(path, can_ask))
 

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from complainer.i18n import _, ngettext
+
 # The EHLO name: an address literal rather than this machine's name, which smtplib would look up
 # (socket.getfqdn) and send; a submission server accepts it once the client has logged in.
 EHLO_NAME = "[127.0.0.1]"
@@ -51,7 +53,9 @@ def tls_context(cafile: Path | None) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=str(cafile) if cafile else None)
     except (OSError, ssl.SSLError) as exc:
-        raise SmtpFailure(f"cannot read the CA file {cafile}: {exc}") from exc
+        raise SmtpFailure(
+            _("cannot read the CA file {path}: {problem}").format(path=cafile, problem=exc)
+        ) from exc
 
 
 def _says(code: int, text: bytes | str) -> str:
@@ -61,8 +65,11 @@ def _says(code: int, text: bytes | str) -> str:
 
 
 def _timed_out(s: SmtpSettings) -> str:
-    unit = "second" if s.timeout == 1 else "seconds"
-    return f"the mail server {s.where} did not answer within {s.timeout:g} {unit} (--timeout)"
+    return ngettext(
+        "the mail server {server} did not answer within {seconds} second (--timeout)",
+        "the mail server {server} did not answer within {seconds} seconds (--timeout)",
+        int(s.timeout) if s.timeout == int(s.timeout) else 2,
+    ).format(server=s.where, seconds=f"{s.timeout:g}")
 
 
 def _connect(s: SmtpSettings, context: ssl.SSLContext) -> smtplib.SMTP:
@@ -75,8 +82,10 @@ def _connect(s: SmtpSettings, context: ssl.SSLContext) -> smtplib.SMTP:
         smtp.ehlo()
         if not smtp.has_extn("starttls"):
             raise SmtpFailure(
-                f"the mail server {s.where} does not offer STARTTLS, so nothing was sent"
-                " unencrypted; if it uses implicit TLS, try --tls ssl (usually port 465)"
+                _(
+                    "the mail server {server} does not offer STARTTLS, so nothing was sent"
+                    " unencrypted; if it uses implicit TLS, try --tls ssl (usually port 465)"
+                ).format(server=s.where)
             )
         smtp.starttls(context=context)
         smtp.ehlo()
@@ -92,12 +101,18 @@ def _mail_options(
     if not all(a.isascii() for a in addresses):
         if not smtp.has_extn("smtputf8"):
             raise SmtpFailure(
-                f"the mail server {s.where} cannot take non-ASCII addresses (no SMTPUTF8)"
+                _("the mail server {server} cannot take non-ASCII addresses (no SMTPUTF8)").format(
+                    server=s.where
+                )
             )
         return ["SMTPUTF8", "BODY=8BITMIME"]
     if not data.isascii():
         if not smtp.has_extn("8bitmime"):
-            raise SmtpFailure(f"the mail server {s.where} cannot take 8-bit text (no 8BITMIME)")
+            raise SmtpFailure(
+                _("the mail server {server} cannot take 8-bit text (no 8BITMIME)").format(
+                    server=s.where
+                )
+            )
         return ["BODY=8BITMIME"]
     return []
 
@@ -114,8 +129,10 @@ def _login(smtp: smtplib.SMTP, s: SmtpSettings, password: str) -> None:
         return
     if "plain" not in smtp.esmtp_features.get("auth", "").lower().split():
         raise SmtpFailure(
-            f"the mail server {s.where} offers no login (AUTH PLAIN) that can carry a non-ASCII"
-            " user name or password"
+            _(
+                "the mail server {server} offers no login (AUTH PLAIN) that can carry a"
+                " non-ASCII user name or password"
+            ).format(server=s.where)
         )
     token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
     code, said = smtp.docmd("AUTH", f"PLAIN {token}")
@@ -139,12 +156,16 @@ def _session(
                 _login(smtp, s, password or "")
             except smtplib.SMTPAuthenticationError as exc:
                 raise SmtpFailure(
-                    f"the mail server {s.where} refused the login as {s.user}:"
-                    f" {_says(exc.smtp_code, exc.smtp_error)}"
+                    _("the mail server {server} refused the login as {user}: {said}").format(
+                        server=s.where, user=s.user, said=_says(exc.smtp_code, exc.smtp_error)
+                    )
                 ) from None
             except smtplib.SMTPNotSupportedError:
                 raise SmtpFailure(
-                    f"the mail server {s.where} does not offer a login (AUTH); leave out --smtp-user"
+                    _(
+                        "the mail server {server} does not offer a login (AUTH);"
+                        " leave out --smtp-user"
+                    ).format(server=s.where)
                 ) from None
         options = _mail_options(smtp, s, [sender, *recipients], data)
         refused = smtp.sendmail(sender, recipients, data, mail_options=options)
@@ -179,57 +200,85 @@ def send(
         raise
     except smtplib.SMTPRecipientsRefused as exc:
         said = "; ".join(f"{a}: {_says(c, m)}" for a, (c, m) in exc.recipients.items())
-        raise SmtpFailure(f"the mail server {s.where} refused the recipient ({said})") from None
+        raise SmtpFailure(
+            _("the mail server {server} refused the recipient ({said})").format(
+                server=s.where, said=said
+            )
+        ) from None
     except smtplib.SMTPSenderRefused as exc:
         raise SmtpFailure(
-            f"the mail server {s.where} refused the sender {sender}:"
-            f" {_says(exc.smtp_code, exc.smtp_error)}"
+            _("the mail server {server} refused the sender {sender}: {said}").format(
+                server=s.where, sender=sender, said=_says(exc.smtp_code, exc.smtp_error)
+            )
         ) from None
     except smtplib.SMTPDataError as exc:
         raise SmtpFailure(
-            f"the mail server {s.where} refused the letter: {_says(exc.smtp_code, exc.smtp_error)}"
+            _("the mail server {server} refused the letter: {said}").format(
+                server=s.where, said=_says(exc.smtp_code, exc.smtp_error)
+            )
         ) from None
     except smtplib.SMTPConnectError as exc:
         raise SmtpFailure(
-            f"the mail server {s.where} turned the connection away:"
-            f" {_says(exc.smtp_code, exc.smtp_error)}"
+            _("the mail server {server} turned the connection away: {said}").format(
+                server=s.where, said=_says(exc.smtp_code, exc.smtp_error)
+            )
         ) from None
     except smtplib.SMTPResponseException as exc:
         raise SmtpFailure(
-            f"the mail server {s.where} said: {_says(exc.smtp_code, exc.smtp_error)}"
+            _("the mail server {server} said: {said}").format(
+                server=s.where, said=_says(exc.smtp_code, exc.smtp_error)
+            )
         ) from None
     except smtplib.SMTPServerDisconnected as exc:
         if isinstance(exc.__context__, TimeoutError):  # smtplib reports a read timeout this way
             raise SmtpFailure(_timed_out(s)) from None
         raise SmtpFailure(
-            f"the mail server {s.where} closed the connection ({exc or 'no reason given'})"
+            _("the mail server {server} closed the connection ({reason})").format(
+                server=s.where, reason=exc or _("no reason given")
+            )
         ) from None
     except smtplib.SMTPException as exc:
-        raise SmtpFailure(f"sending through {s.where} failed: {exc}") from None
+        raise SmtpFailure(
+            _("sending through {server} failed: {problem}").format(server=s.where, problem=exc)
+        ) from None
     except UnicodeError:
         # Never the exception's text: it would quote the character and where it is.
         raise SmtpFailure(
-            f"sending through {s.where} failed: a value could not be encoded for SMTP"
+            _("sending through {server} failed: a value could not be encoded for SMTP").format(
+                server=s.where
+            )
         ) from None
     except ssl.SSLCertVerificationError as exc:
         raise SmtpFailure(
-            f"TLS with {s.where} failed: its certificate is not trusted ({exc.verify_message});"
-            " for a server with its own CA, give the CA file with --cafile"
+            _(
+                "TLS with {server} failed: its certificate is not trusted ({problem});"
+                " for a server with its own CA, give the CA file with --cafile"
+            ).format(server=s.where, problem=exc.verify_message)
         ) from None
     except ssl.SSLError as exc:
         raise SmtpFailure(
-            f"TLS with {s.where} failed ({exc.reason or exc});"
-            " check --tls: STARTTLS is usually port 587, implicit TLS (ssl) port 465"
+            _(
+                "TLS with {server} failed ({problem}); check --tls: STARTTLS is usually"
+                " port 587, implicit TLS (ssl) port 465"
+            ).format(server=s.where, problem=exc.reason or exc)
         ) from None
     except socket.gaierror as exc:
-        raise SmtpFailure(f"cannot find the mail server {s.host}: {exc.strerror}") from None
+        raise SmtpFailure(
+            _("cannot find the mail server {server}: {problem}").format(
+                server=s.host, problem=exc.strerror
+            )
+        ) from None
     except ConnectionRefusedError:
         raise SmtpFailure(
-            f"cannot connect to the mail server {s.where}: connection refused"
+            _("cannot connect to the mail server {server}: connection refused").format(
+                server=s.where
+            )
         ) from None
     except TimeoutError:
         raise SmtpFailure(_timed_out(s)) from None
     except OSError as exc:
         raise SmtpFailure(
-            f"cannot talk to the mail server {s.where}: {exc.strerror or exc}"
+            _("cannot talk to the mail server {server}: {problem}").format(
+                server=s.where, problem=exc.strerror or exc
+            )
         ) from None

@@ -10,6 +10,7 @@ import platformdirs
 
 from complainer.delivery.files import write_private
 from complainer.errors import DeliveryError, UsageProblem
+from complainer.i18n import _
 from complainer.letter.compose import Letter
 
 DRAFTS = "drafts"
@@ -26,7 +27,9 @@ def folder(kind: str) -> Path:
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise DeliveryError(f"cannot create the folder {path}: {exc.strerror}") from exc
+        raise DeliveryError(
+            _("cannot create the folder {path}: {problem}").format(path=path, problem=exc.strerror)
+        ) from exc
     return path
 
 
@@ -52,4 +55,4 @@ def save(
         except UsageProblem:  # taken between the check and the write
             continue
         return path
-    raise DeliveryError(f"cannot find a free file name in {base}")
+    raise DeliveryError(_("cannot find a free file name in {folder}").format(folder=base))

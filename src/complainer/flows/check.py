@@ -7,6 +7,11 @@ paragraphs and the one-page length, all on each day the campaign's dates set apa
 flows/checks/ add the glossary, the pronoun of address, sourcing and claims, parallel variants
 and date gating that switches on the same days in every language; as advice (not a fault), it
 says when a campaign has too few variants for a batch without near-copies (checks/variety.py).
+
+Its problems (like CampaignError from loading a campaign) are in English in every interface
+language, on purpose: they are for campaign authors, who edit English-keyed TOML and read
+docs/campaign-format.md, and they quote field names and rules that exist only in English. Only
+what a supporter may meet is translated: folders_to_check's errors about the paths given.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from complainer.flows.checks.sources import (
 from complainer.flows.checks.terms import abbreviation_problems, term_problems
 from complainer.flows.checks.variants import variant_problems
 from complainer.flows.checks.variety import variety_problems
+from complainer.i18n import _
 from complainer.letter.compose import (
     EmptyLetter,
     Recipient,
@@ -350,14 +356,20 @@ def folders_to_check(
         return [registry.folders[cid][0] for cid in registry.ids]
     for folder in paths:
         if not folder.exists():
-            raise UsageProblem(f"{folder} does not exist; give the path of a campaign folder")
+            raise UsageProblem(
+                _("{path} does not exist; give the path of a campaign folder").format(path=folder)
+            )
         if (folder / "campaign.toml").is_file():
             continue
         inside = sorted(p.parent.name for p in folder.glob("*/campaign.toml"))
         if inside:
             raise UsageProblem(
-                f"{folder} holds campaign folders ({', '.join(inside)}); give one of them,"
-                f" or check them all with: complainer check --campaigns-dir {folder}"
+                _(
+                    "{path} holds campaign folders ({names}); give one of them, or check them"
+                    " all with: complainer check --campaigns-dir {path}"
+                ).format(path=folder, names=", ".join(inside))
             )
-        raise UsageProblem(f"{folder} is not a campaign folder (no campaign.toml)")
+        raise UsageProblem(
+            _("{path} is not a campaign folder (no campaign.toml)").format(path=folder)
+        )
     return list(paths)

@@ -73,8 +73,10 @@ def check_pdf_options(fmt_name: str, values: DraftValues, delivery: Delivery) ->
     )
     if delivery.attach_pdf and not emailed:
         raise UsageProblem(
-            "--attach-pdf attaches the PDF to an e-mail: use it with --format eml"
-            " (or --out FILE.eml), --open or --send"
+            _(
+                "--attach-pdf attaches the PDF to an e-mail: use it with --format eml"
+                " (or --out FILE.eml), --open or --send"
+            )
         )
     pdf = fmt_name == "pdf" or delivery.attach_pdf
     for flag, given in (
@@ -83,7 +85,10 @@ def check_pdf_options(fmt_name: str, values: DraftValues, delivery: Delivery) ->
     ):
         if given and not pdf:
             raise UsageProblem(
-                f"{flag} signs the PDF letter: add --format pdf (or --out FILE.pdf) or --attach-pdf"
+                _(
+                    "{flag} signs the PDF letter: add --format pdf (or --out FILE.pdf)"
+                    " or --attach-pdf"
+                ).format(flag=flag)
             )
 
 
@@ -107,11 +112,17 @@ def pdf_notes(letter: Letter, signer: Signer | None, fmt_name: str) -> list[str]
     """What the writer should know about the PDF's signature (stderr notes)."""
     notes = []
     if signer is not None:
-        notes.append(f"the PDF is signed electronically (PAdES) as {signer.subject}")
+        notes.append(
+            _("the PDF is signed electronically (PAdES) as {subject}").format(
+                subject=signer.subject
+            )
+        )
     elif letter.signature_image is None and fmt_name == "pdf":
         notes.append(
-            "the PDF has a line above your name to sign by hand: print it, sign it, then post it"
-            " or send a scan (or give --signature-image PATH or --sign-p12 PATH)"
+            _(
+                "the PDF has a line above your name to sign by hand: print it, sign it, then post"
+                " it or send a scan (or give --signature-image PATH or --sign-p12 PATH)"
+            )
         )
     return notes
 
@@ -132,8 +143,10 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
     check_pdf_options(fmt_name, values, delivery)
     if fmt_name in formats.BINARY and out_path is None and sys.stdout.isatty():
         raise UsageProblem(
-            f"a {fmt_name.upper()} is not for the terminal: give --out letter.{fmt_name}"
-            " or redirect the output to a file"
+            _(
+                "a {format} is not for the terminal: give --out letter.{extension}"
+                " or redirect the output to a file"
+            ).format(format=fmt_name.upper(), extension=fmt_name)
         )
     # Sending takes its values from flags.
     asking = wizard.wanted(values, delivery.no_input or delivery.send is not None)

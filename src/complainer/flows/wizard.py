@@ -118,15 +118,19 @@ def _save(session: Session) -> Next:
 def _ask_path(proposed: str, force: bool) -> tuple[Path, bool] | None:
     """A path to write to (and whether to replace it); None to go back to the menu."""
     while True:
-        path = Path(ask("Save to", default=proposed)).expanduser()
+        path = Path(ask(_("Save to"), default=proposed)).expanduser()
         if path.is_dir():
-            say(f"{path} is a folder; give a file name.")
+            say(_("{path} is a folder; give a file name.").format(path=path))
             continue
         if not path.parent.is_dir():
-            say(f"The folder {path.parent} does not exist; choose another path.")
+            say(
+                _("The folder {path} does not exist; choose another path.").format(path=path.parent)
+            )
             continue
         if path.exists() and not force:
-            if not confirm(f"{path} already exists. Replace it?", default=False):
+            if not confirm(
+                _("{path} already exists. Replace it?").format(path=path), default=False
+            ):
                 return None
             force = True
         return path, force
@@ -159,11 +163,19 @@ def _save_pdf(session: Session, attach: bool) -> Next:
         say(f"{exc}.")
         return "menu"
     if attach:
-        say(f"Saved to {path}, with the letter attached as a PDF. Open it in your mail client.")
+        say(
+            _(
+                "Saved to {path}, with the letter attached as a PDF. Open it in your mail client."
+            ).format(path=path)
+        )
     elif letter.signature_image is None:
-        say(f"Saved to {path}. Print it, sign it on the line above your name, then post it.")
+        say(
+            _(
+                "Saved to {path}. Print it, sign it on the line above your name, then post it."
+            ).format(path=path)
+        )
     else:
-        say(f"Saved to {path}, with your signature image above your name.")
+        say(_("Saved to {path}, with your signature image above your name.").format(path=path))
     return "done"
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from complainer.errors import UsageProblem
+from complainer.i18n import _
 from complainer.letter.compose import SIGNATURE_BLOCK, Letter
 
 if TYPE_CHECKING:
@@ -107,10 +108,12 @@ def _signature(pdf: FPDF, letter: Letter) -> None:
                 h=SIGNATURE_HEIGHT - 2,
             )
         except Exception as exc:  # Pillow's and fpdf2's many kinds of "not an image"
-            raise UsageProblem(f"the signature image cannot be read as an image: {exc}") from None
+            raise UsageProblem(
+                _("the signature image cannot be read as an image: {problem}").format(problem=exc)
+            ) from None
         if info.rendered_width > SIGNATURE_MAX_WIDTH:
             raise UsageProblem(
-                "the signature image is very wide for its height; crop it to the signature"
+                _("the signature image is very wide for its height; crop it to the signature")
             )
     else:
         y = top + SIGNATURE_HEIGHT - 2
@@ -165,8 +168,10 @@ def paged_pdf(letter: Letter) -> tuple[bytes, int]:
     if unknown:
         shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in unknown[:5])
         raise UsageProblem(
-            f"the PDF font cannot draw {shown}; write these in Latin or Cyrillic letters,"
-            " or choose another format"
+            _(
+                "the PDF font cannot draw {characters}; write these in Latin or Cyrillic"
+                " letters, or choose another format"
+            ).format(characters=shown)
         )
     for size in FONT_SIZES:
         pdf = _layout(letter, numbered=False, size=size)

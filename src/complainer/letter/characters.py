@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 from complainer.errors import UsageProblem
+from complainer.i18n import N_, _
 
 # Bidi embeddings, overrides and isolates (Unicode UAX #9): they reorder the text around them, so a
 # name or a note could make an address or a sentence read as something it is not ("Trojan Source",
@@ -21,8 +22,9 @@ def describe_char(ch: str) -> str:
     """'U+202E RIGHT-TO-LEFT OVERRIDE', or 'U+000A (a control character)' for unnamed ones."""
     name = unicodedata.name(ch, "")
     if not name:
-        kind = {"Cc": "a control character", "Cs": "a lone surrogate: not UTF-8 text"}
-        name = f"({kind.get(unicodedata.category(ch), 'an unnamed character')})"
+        kind = {"Cc": N_("a control character"), "Cs": N_("a lone surrogate: not UTF-8 text")}
+        unnamed = N_("an unnamed character")
+        name = "(" + _(kind.get(unicodedata.category(ch), unnamed)) + ")"
     return f"U+{ord(ch):04X} {name}"
 
 
@@ -59,6 +61,8 @@ def refuse_dangerous(text: str, what: str, allowed: str = "") -> None:
     if found is not None:
         pos, ch = found
         raise UsageProblem(
-            f"{what} contains {describe_char(ch)} at character {pos}, which could break or"
-            " disguise the letter; remove it"
+            _(
+                "{what} contains {character} at character {position}, which could break or"
+                " disguise the letter; remove it"
+            ).format(what=what, character=describe_char(ch), position=pos)
         )

@@ -25,6 +25,7 @@ from complainer.campaigns.sandbox import Renderer
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
 from complainer.i18n import N_, _
+from complainer.i18n import language as ui_language
 from complainer.letter.formal import appeal_warning, missing_requirements
 from complainer.letter.locales import long_date
 from complainer.letter.writer import Writer, header_safe
@@ -394,7 +395,8 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     if target.appeal is not None:
         missing = missing_requirements(target.appeal, writer.name, writer.address, request.signed)
         if missing:
-            warnings.append(appeal_warning(target.appeal, missing))
+            words = campaign.lang(ui_language()).appeal_words(target_id)
+            warnings.append(appeal_warning(target.appeal, missing, words))
     base["appeal"] = {
         "formal": target.appeal is not None,
         "complete": not missing,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from complainer.campaigns.model import FormalAppeal
 from complainer.errors import UsageProblem
+from complainer.i18n import N_, _
 from complainer.letter.characters import refuse_dangerous
 
 MAX_ADDRESS_LINES = 6
@@ -28,12 +29,12 @@ _WEIGHTS_SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
 # What each requirement is called in a warning, and how the writer supplies it.
 _REQUIREMENT_WORDS = {
-    "name": ("a name", "--name"),
-    "postal_address": ("a postal address", "--address"),
-    "date": ("a date", "--date"),
+    "name": (N_("a name"), "--name"),
+    "postal_address": (N_("a postal address"), "--address"),
+    "date": (N_("a date"), "--date"),
     "signature": (
-        "a signature",
-        "--format pdf to print and sign it, or --signature-image PATH or --sign-p12 PATH",
+        N_("a signature"),
+        N_("--format pdf to print and sign it, or --signature-image PATH or --sign-p12 PATH"),
     ),
 }
 
@@ -62,19 +63,25 @@ def clean_iin(value: str) -> str:
     """
     iin = "".join(value.split())
     if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
-        raise UsageProblem(f'--iin "{value.strip()}" is not an IIN: it must be 12 digits')
+        raise UsageProblem(
+            _('--iin "{value}" is not an IIN: it must be 12 digits').format(value=value.strip())
+        )
     month, day = int(iin[2:4]), int(iin[4:6])
     # The first six digits are the holder's date of birth, YYMMDD (the century is in the seventh,
     # whose coding is not checked here); 2000 is a leap year, so 29 February passes for any YY.
     if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]):
         raise UsageProblem(
-            f'--iin "{iin}" is not a valid IIN: its first six digits are not a date of birth'
-            " (YYMMDD)"
+            _(
+                '--iin "{value}" is not a valid IIN: its first six digits are not a date of birth'
+                " (YYMMDD)"
+            ).format(value=iin)
         )
     if iin_check_digit(iin[:11]) != int(iin[11]):
         raise UsageProblem(
-            f'--iin "{iin}" is not a valid IIN: its last digit does not match the check digit'
-            " (check for a typing error)"
+            _(
+                '--iin "{value}" is not a valid IIN: its last digit does not match the check'
+                " digit (check for a typing error)"
+            ).format(value=iin)
         )
     return iin
 
@@ -93,14 +100,20 @@ def clean_address(lines: Sequence[str]) -> tuple[str, ...]:
             if not line:
                 continue
             # The same rule as every other field: ZWJ, ZWNJ and the like are text.
-            refuse_dangerous(line, f"line {len(result) + 1} of the postal address")
+            refuse_dangerous(
+                line, _("line {number} of the postal address").format(number=len(result) + 1)
+            )
             if len(line) > MAX_ADDRESS_LINE:
                 raise UsageProblem(
-                    f"a line of the postal address is longer than {MAX_ADDRESS_LINE} characters"
+                    _("a line of the postal address is longer than {limit} characters").format(
+                        limit=MAX_ADDRESS_LINE
+                    )
                 )
             result.append(line)
     if len(result) > MAX_ADDRESS_LINES:
-        raise UsageProblem(f"the postal address has more than {MAX_ADDRESS_LINES} lines")
+        raise UsageProblem(
+            _("the postal address has more than {limit} lines").format(limit=MAX_ADDRESS_LINES)
+        )
     return tuple(result)
 
 
@@ -112,15 +125,26 @@ def missing_requirements(
     return tuple(r for r in appeal.requires if not have[r])
 
 
-def appeal_warning(appeal: FormalAppeal, missing: Sequence[str]) -> str:
-    """One warning line: what is missing, how to add it, and what the addressee may do."""
-    words = [_REQUIREMENT_WORDS[r][0] for r in missing]
-    lacks = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-    how = "; ".join(_REQUIREMENT_WORDS[r][1] for r in missing)
-    return (
-        f"this letter is a formal appeal without {lacks} ({how}): under {appeal.rule}"
-        f" {appeal.consequence}, so the letter asks for no reply"
+def appeal_warning(
+    appeal: FormalAppeal, missing: Sequence[str], local: tuple[str, str] | None = None
+) -> str:
+    """One warning line: what is missing, how to add it, and what the addressee may do.
+
+    `local` holds the rule and the consequence in the interface language (campaign texts);
+    without them, campaign.toml's English ones.
+    """
+    rule, consequence = local or (appeal.rule, appeal.consequence)
+    words = [_(_REQUIREMENT_WORDS[r][0]) for r in missing]
+    lacks = (
+        words[0]
+        if len(words) == 1
+        else _("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])
     )
+    how = "; ".join(_(_REQUIREMENT_WORDS[r][1]) for r in missing)
+    return _(
+        "this letter is a formal appeal without {lacks} ({how}): under {rule}"
+        " {consequence}, so the letter asks for no reply"
+    ).format(lacks=lacks, how=how, rule=rule, consequence=consequence)
 
 
 MAX_SIGNATURE_IMAGE = 5_000_000  # bytes: a scanned signature is a few hundred kilobytes at most
@@ -136,15 +160,23 @@ def read_signature_image(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UsageProblem(f"signature image {path} does not exist") from None
+        raise UsageProblem(_("signature image {path} does not exist").format(path=path)) from None
     except IsADirectoryError:
-        raise UsageProblem(f"signature image {path} is a folder; give an image file") from None
+        raise UsageProblem(
+            _("signature image {path} is a folder; give an image file").format(path=path)
+        ) from None
     except OSError as exc:
-        raise UsageProblem(f"signature image {path} cannot be read: {exc.strerror}") from None
+        raise UsageProblem(
+            _("signature image {path} cannot be read: {problem}").format(
+                path=path, problem=exc.strerror
+            )
+        ) from None
     if len(data) > MAX_SIGNATURE_IMAGE:
         raise UsageProblem(
-            f"signature image {path} is larger than {MAX_SIGNATURE_IMAGE // 1_000_000} MB"
+            _("signature image {path} is larger than {limit} MB").format(
+                path=path, limit=MAX_SIGNATURE_IMAGE // 1_000_000
+            )
         )
     if not any(data.startswith(magic) for magic in _IMAGE_MAGIC):
-        raise UsageProblem(f"signature image {path} is not a PNG or JPEG file")
+        raise UsageProblem(_("signature image {path} is not a PNG or JPEG file").format(path=path))
     return data

@@ -13,10 +13,11 @@ from complainer.campaigns.model import Campaign, PointKind
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import UsageProblem, unknown_choice
 from complainer.i18n import _
+from complainer.i18n import language as ui_language
 from complainer.letter.compose import KIND_NAMES, RECIPIENT_KINDS, Letter, Request, compose
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin, read_signature_image
-from complainer.letter.locales import language_name, resolve_language
+from complainer.letter.locales import country_name, language_name, resolve_language
 from complainer.letter.writer import Writer, clean_email, clean_name, clean_note, header_safe
 from complainer.paths import content_root
 
@@ -120,7 +121,7 @@ def read_note(values: DraftValues) -> str:
         try:
             return clean_note(sys.stdin.read())
         except UnicodeDecodeError:
-            raise UsageProblem("the note on standard input is not UTF-8 text") from None
+            raise UsageProblem(_("the note on standard input is not UTF-8 text")) from None
     try:
         return clean_note(values.note_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -168,11 +169,11 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
     if values.email:
         values.email = clean_email(values.email)
     if values.city:
-        values.city = header_safe(values.city, "city")
+        values.city = header_safe(values.city, _("city"))
     if values.organisation:
-        values.organisation = header_safe(values.organisation, "organisation")
+        values.organisation = header_safe(values.organisation, _("organisation"))
     if values.to:
-        values.to = clean_email(values.to, "--to address")
+        values.to = clean_email(values.to, _("--to address"))
     if values.to_name:
         values.to_name = header_safe(values.to_name, "--to-name")
     if values.to_kind is not None:
@@ -195,6 +196,14 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
     target = values.target or campaign.default_target
     if target not in campaign.targets:
         raise UsageProblem(unknown_choice(_("target"), target, list(campaign.targets)))
+    country = values.country or ""
+    if not campaign.targets[target].suits(country):
+        suited = [tid for tid, t in campaign.targets.items() if t.suits(country)]
+        raise UsageProblem(
+            _('the "{target}" letter is not for writers in {country}; choose from: {ids}').format(
+                target=target, country=country_name(country, ui_language()), ids=", ".join(suited)
+            )
+        )
     given: tuple[tuple[PointKind, list[str] | None], ...] = (
         ("argument", values.arguments),
         ("recommendation", values.recommendations),

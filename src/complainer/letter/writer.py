@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from complainer.errors import UsageProblem
+from complainer.i18n import _
 from complainer.letter.characters import refuse_dangerous
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin
@@ -33,23 +34,27 @@ def header_safe(value: str, what: str) -> str:
     # header would otherwise not read back as written. A lone no-break space stays.
     value = _SPACE_RUNS.sub(" ", value)
     if len(value) > MAX_FIELD:
-        raise UsageProblem(f"{what} is longer than {MAX_FIELD} characters")
+        raise UsageProblem(
+            _("{what} is longer than {limit} characters").format(what=what, limit=MAX_FIELD)
+        )
     return value
 
 
-def clean_name(value: str, what: str = "name") -> str:
+def clean_name(value: str, what: str = "") -> str:
+    what = what or _("name")
     name = header_safe(value, what)
     if not name:
-        raise UsageProblem(f"{what} is empty; give it with --name")
+        raise UsageProblem(_("{what} is empty; give it with --name").format(what=what))
     return name
 
 
-def clean_email(value: str, what: str = "email address") -> str:
+def clean_email(value: str, what: str = "") -> str:
     """A syntactically valid address (no DNS look-up: the tool stays off the network).
 
     A domain typed in ASCII (an IDNA A-label such as xn--mnchen-3ya.de) stays ASCII; a domain typed
     in Unicode is kept in Unicode for display, and formats.headers writes its ASCII form.
     """
+    what = what or _("email address")
     raw = value.translate(_INVISIBLE).strip()
     if raw.lower().startswith("mailto:"):
         raw = raw[len("mailto:") :]
@@ -58,13 +63,19 @@ def clean_email(value: str, what: str = "email address") -> str:
     if "=?" in raw:
         # An addr-spec cannot be encoded, and parsers (CPython's policy.default among them) read
         # "=?...?=" in it as an RFC 2047 encoded word: refused, though RFC 5321 would allow it.
-        raise UsageProblem(f'{what} "{raw}" contains "=?", which mail software reads as encoding')
+        raise UsageProblem(
+            _('{what} "{value}" contains "=?", which mail software reads as encoding').format(
+                what=what, value=raw
+            )
+        )
     from email_validator import EmailNotValidError, validate_email  # slow to import: only here
 
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise UsageProblem(f'{what} "{raw}" is not valid: {exc}') from exc
+        raise UsageProblem(
+            _('{what} "{value}" is not valid: {problem}').format(what=what, value=raw, problem=exc)
+        ) from exc
     typed_domain = raw.rpartition("@")[2]
     if typed_domain.isascii() and result.ascii_domain:
         return f"{result.local_part}@{result.ascii_domain}"
@@ -78,9 +89,13 @@ def clean_note(value: str) -> str:
     ends become LF.
     """
     text = value.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").strip()
-    refuse_dangerous(text, "the personal note", allowed="\n\t")
+    refuse_dangerous(text, _("the personal note"), allowed="\n\t")
     if len(text) > MAX_NOTE:
-        raise UsageProblem(f"the personal note is longer than {MAX_NOTE} characters; shorten it")
+        raise UsageProblem(
+            _("the personal note is longer than {limit} characters; shorten it").format(
+                limit=MAX_NOTE
+            )
+        )
     return text
 
 
@@ -108,8 +123,8 @@ class Writer:
         return cls(
             name=clean_name(name),
             country_code=resolve_country(country),
-            city=header_safe(city or "", "city"),
-            organisation=header_safe(organisation or "", "organisation"),
+            city=header_safe(city or "", _("city")),
+            organisation=header_safe(organisation or "", _("organisation")),
             email=clean_email(email) if email and email.strip() else "",
             address=clean_address(address),
             iin=clean_iin(iin) if iin and iin.strip() else "",

@@ -45,12 +45,13 @@ def printable(message: str) -> str:
 
 
 def note(message: str) -> None:
-    err.print(f"[bold]{escape(_('Note:'))}[/bold] {escape(printable(message))}", soft_wrap=True)
+    label = escape(_("Note:"))
+    err.print(f"[bold]{label}[/bold] {escape(printable(message))}", soft_wrap=True)
 
 
 def warn(message: str) -> None:
     err.print(
-        f"[bold yellow]{escape(_('Warning:'))}[/bold yellow] {escape(printable(message))}",
+        "[bold yellow]" + escape(_("Warning:")) + f"[/bold yellow] {escape(printable(message))}",
         soft_wrap=True,
     )
 

@@ -137,9 +137,10 @@ def address() -> list[str]:
 def target(campaign: Campaign, ui_lang: str, country: str = "") -> str:
     """Which of the campaign's letters: to the authority (the default), an MP, a journalist, …
 
-    Targets a writer in `country` cannot use (a campaign's `not_for` list) are not offered.
+    Targets a writer in `country` cannot use (a campaign's `not_for` and `only_for` lists) are
+    not offered.
     """
-    ids = [tid for tid, t in campaign.targets.items() if country not in t.not_for]
+    ids = [tid for tid, t in campaign.targets.items() if t.suits(country)]
     if len(ids) == 1:
         return ids[0]
     texts = campaign.lang(ui_lang)

@@ -87,53 +87,96 @@ def point_rows(campaign: Campaign, kind: PointKind, lang: str, day: dt.date) -> 
 
 
 def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
-    """Background, status, recipients, targets and every source, as plain readable text."""
-    texts = campaign.lang("en")
+    """Background, status, recipients, targets and every source, as plain readable text.
+
+    In the interface language where the campaign has it (else English). This is also the
+    authors' view: a source's research `note` is shown here, and nowhere else.
+    """
+    texts = campaign.lang(i18n.language())
     c = texts.campaign()
     say = console.print
     say(f"[bold]{escape(c.text('title'))}[/bold]  ({campaign.id})")
     say(escape(c.text("summary")))
-    deadline = campaign.deadline.isoformat() if campaign.deadline else "none"
-    say(f"Status: {status_line(campaign)}; deadline: {deadline} ({days_left(campaign, today)})")
+    deadline = campaign.deadline.isoformat() if campaign.deadline else _("none")
+    say(
+        escape(
+            _("Status: {status}; deadline: {deadline} ({left})").format(
+                status=status_line(campaign), deadline=deadline, left=days_left(campaign, today)
+            )
+        )
+    )
     say(escape(c.text("status_note")))
     if campaign.alternative:
-        say(f"Open alternative: {campaign.alternative}")
-    say(f"Languages: {', '.join(campaign.languages)}")
+        say(escape(_("Open alternative: {id}").format(id=campaign.alternative)))
+    say(escape(_("Languages: {codes}").format(codes=", ".join(campaign.languages))))
     say("")
-    say("[bold]Recipients[/bold]")
+    say("[bold]" + escape(_("Recipients")) + "[/bold]")
     for r in campaign.recipients.values():
         rt = texts.recipient(r.id)
         say(f"  {r.id}: {escape(rt.name)} <{r.email}>")
+        source = texts.source_title(r.email_source) or campaign.sources[r.email_source].title
         say(
-            f"    address from: {escape(campaign.sources[r.email_source].title)}; {escape(rt.email_note)}"
+            "    "
+            + escape(
+                _("address from: {source}").format(source=source)
+                + (f"; {rt.email_note}" if rt.email_note and rt.email_note != "-" else "")
+            )
         )
-        say(f"    reads: {', '.join(r.reads)}")
+        say("    " + escape(_("reads: {codes}").format(codes=", ".join(r.reads))))
     say("")
-    say("[bold]Targets[/bold] (--target)")
+    say("[bold]" + escape(_("Targets")) + "[/bold] (--target)")
     for t in campaign.targets.values():
         tt = texts.target(t.id)
-        to = f"to {t.recipient}" if t.recipient else "recipient given with --to"
-        mark = " (default)" if t.id == campaign.default_target else ""
-        say(f"  {t.id}{mark}: {escape(tt.title)} ({to}) - {escape(tt.summary)}")
+        to = (
+            _("to {recipient}").format(recipient=t.recipient)
+            if t.recipient
+            else _("recipient given with --to")
+        )
+        mark = " " + _("(default)") if t.id == campaign.default_target else ""
+        not_for = (
+            "; " + _("not for writers in {countries}").format(countries=", ".join(t.not_for))
+            if t.not_for
+            else ""
+        )
+        if t.only_for:
+            not_for += "; " + _("only for writers in {countries}").format(
+                countries=", ".join(t.only_for)
+            )
+        say(
+            f"  {t.id}{escape(mark)}: {escape(tt.title)} ({escape(to + not_for)}) - {escape(tt.summary)}"
+        )
     say("")
     claims, broken = load_claims_or_none(campaign)
-    say("[bold]Sources[/bold]")
+    say("[bold]" + escape(_("Sources")) + "[/bold]")
     for s in (*campaign.sources.values(), *claims.sources.values()):
-        say(f"  {s.id} ({s.confidence}): {escape(s.title)}")
+        say(f"  {s.id} ({s.confidence}): {escape(texts.source_title(s.id) or s.title)}")
         say(f"    {s.url}", soft_wrap=True)
+        if s.note:
+            # Campaign data is written in English by its authors; the note is theirs.
+            say("    " + escape(_("author's note: {note}").format(note=s.note)), soft_wrap=True)
     if claims.claims or broken:
         say("")
-        say("[bold]Claims[/bold] (claims.toml: what the letters may and may not assert)")
+        say(
+            "[bold]"
+            + escape(_("Claims"))
+            + "[/bold] "
+            + escape(_("(claims.toml: what the letters may and may not assert)"))
+        )
     if broken:
         say(f"  {escape(str(broken))}")
     for claim in claims.claims:
         when = f"; {claim.validity()}" if claim.validity() else ""
         say(f"  {claim.id} ({claim.confidence}{when}): {escape(claim.claim)}")
         for sid in claim.sources:
-            source = campaign.sources.get(sid) or claims.sources[sid]
+            cited = campaign.sources.get(sid) or claims.sources[sid]
             say(
-                f"    source: {escape(source.title)} ({source.confidence}) {source.url}",
+                "    "
+                + escape(
+                    _("source: {title} ({confidence}) {url}").format(
+                        title=cited.title, confidence=cited.confidence, url=cited.url
+                    )
+                ),
                 soft_wrap=True,
             )
         if claim.confidence == "unverified":
-            say("    not to be stated in a letter")
+            say("    " + escape(_("not to be stated in a letter")))
