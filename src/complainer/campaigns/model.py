@@ -426,7 +426,7 @@ def _email(f: Fields) -> str:
 
 def _formal_appeal(target: Fields) -> FormalAppeal:
     f = target.table("formal_appeal")
-    requires = tuple(f.strings("requires"))
+    requires = tuple(f.strings("requires", unique=True))
     for r in requires:
         if r not in APPEAL_REQUIREMENTS:
             raise f.fail("requires", f"names {r!r}; choose from {', '.join(APPEAL_REQUIREMENTS)}")
@@ -460,7 +460,7 @@ def load_campaign(folder: Path, builtin: bool = False) -> Campaign:
     status = root.text("status")
     if status not in ("open", "closed"):
         raise root.fail("status", f"must be 'open' or 'closed' (got {status!r})")
-    languages = tuple(root.strings("languages"))
+    languages = tuple(root.strings("languages", unique=True))
     for code in languages:
         if not is_language_tag(code):
             raise root.fail(
@@ -479,7 +479,7 @@ def load_campaign(folder: Path, builtin: bool = False) -> Campaign:
         source = f.text("email_source")
         if source not in sources:
             raise f.fail("email_source", f"names {source!r}, which is not declared in [[sources]]")
-        recipients[rid] = Recipient(rid, _email(f), source, tuple(f.strings("reads")))
+        recipients[rid] = Recipient(rid, _email(f), source, tuple(f.strings("reads", unique=True)))
 
     targets: dict[str, Target] = {}
     for f in root.tables("targets"):

@@ -47,6 +47,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace, generate_lorem_ipsum
 
 from complainer.campaigns.confine import confined
+from complainer.characters import describe_char, is_dangerous
 from complainer.errors import CampaignError
 
 RENDER_SECONDS = 3.0
@@ -134,6 +135,15 @@ class ConfinedLoader(BaseLoader):
             mtime = os.path.getmtime(real)
         except (OSError, UnicodeDecodeError) as exc:
             raise CampaignError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+        # The same rule as campaign data (campaigns.tomlfile): an ESC or a bidi override in a
+        # layout would reach the terminal and the letter.
+        bad = next((ch for ch in source if ch not in "\n\r\t" and is_dangerous(ch)), None)
+        if bad is not None:
+            line = source.count("\n", 0, source.index(bad)) + 1
+            raise CampaignError(
+                f"{path}: line {line} contains {describe_char(bad)}, which could drive a"
+                " terminal or disguise the letter; remove it"
+            )
 
         def uptodate() -> bool:
             try:

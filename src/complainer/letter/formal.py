@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from complainer.campaigns.model import FormalAppeal
+from complainer.characters import refuse_dangerous
 from complainer.errors import UsageProblem
 from complainer.i18n import N_, _
-from complainer.letter.characters import refuse_dangerous
 
 MAX_ADDRESS_LINES = 6
 MAX_ADDRESS_LINE = 120

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from complainer.characters import is_dangerous
 from complainer.i18n import _
-from complainer.letter.characters import is_dangerous
 
 
 class ProductConsole(Console):
