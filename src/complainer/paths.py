@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+# Folders of the user's own campaigns, os.pathsep-separated (as --campaigns-dir, repeatable).
+CAMPAIGNS_DIR_ENV = "COMPLAINER_CAMPAIGNS_DIR"
 
 
 def content_root() -> Path:

@@ -10,9 +10,7 @@ from pathlib import Path
 from complainer.campaigns.model import Campaign, load_campaign
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
-from complainer.paths import builtin_campaigns_dir, content_root
-
-CAMPAIGNS_DIR_ENV = "COMPLAINER_CAMPAIGNS_DIR"
+from complainer.paths import CAMPAIGNS_DIR_ENV, builtin_campaigns_dir, content_root
 
 
 @dataclass(frozen=True)

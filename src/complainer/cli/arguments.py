@@ -5,15 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from complainer.campaigns.model import PLURAL, POINT_KINDS
-from complainer.campaigns.registry import open_registry
 from complainer.cli import options
 from complainer.cli.app import app
-from complainer.letter.locales import resolve_language
-from complainer.letter.request import parse_date
-from complainer.terminal import tables
 
 
 @app.command(
@@ -30,6 +24,15 @@ def arguments(
     campaigns_dir: options.CampaignsDir = None,
 ) -> None:
     """List a campaign's arguments and recommendations: ids, titles, citations, validity."""
+    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    from rich.console import Console
+
+    from complainer.campaigns.model import PLURAL, POINT_KINDS
+    from complainer.campaigns.registry import open_registry
+    from complainer.letter.locales import resolve_language
+    from complainer.letter.request import parse_date
+    from complainer.terminal import tables
+
     registry = open_registry(campaigns_dir)
     chosen = registry.load(campaign or registry.default_id())
     code = resolve_language(lang, chosen.languages) if lang else "en"

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from complainer.campaigns.registry import open_registry
-from complainer.campaigns.scaffold import scaffold
 from complainer.cli import options
 from complainer.cli.app import campaigns_app
-from complainer.terminal import console, tables
+
+# The modules each command needs are imported in its body: registering the commands must stay
+# cheap (see cli/__init__), and listing campaigns needs neither the scaffold nor the composer.
 
 
 @campaigns_app.callback(invoke_without_command=True)
@@ -21,6 +20,11 @@ def campaigns_list(ctx: typer.Context, campaigns_dir: options.CampaignsDir = Non
     """List the campaigns with their status, deadline and days left."""
     if ctx.invoked_subcommand is not None:
         return
+    from rich.console import Console
+
+    from complainer.campaigns.registry import open_registry
+    from complainer.terminal import console, tables
+
     registry = open_registry(campaigns_dir)
     loaded, broken = registry.load_all()
     for problem in broken:
@@ -37,6 +41,11 @@ def campaigns_show(
     campaigns_dir: options.CampaignsDir = None,
 ) -> None:
     """Show a campaign's background, status, recipients, targets and every source URL."""
+    from rich.console import Console
+
+    from complainer.campaigns.registry import open_registry
+    from complainer.terminal import tables
+
     chosen = open_registry(campaigns_dir).load(campaign_id)
     tables.show_campaign(Console(), chosen, dt.date.today())
 
@@ -54,5 +63,8 @@ def campaigns_new(
     ] = Path("."),
 ) -> None:
     """Create a campaign folder to fill in; `complainer check` says what is left."""
+    from complainer.campaigns.scaffold import scaffold
+    from complainer.terminal import console
+
     folder = scaffold(campaign_id, directory)
     console.note(f"created {folder}; fill in the TODOs, then run: complainer check {folder}")

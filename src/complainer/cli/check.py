@@ -10,8 +10,6 @@ import typer
 from complainer.cli import options
 from complainer.cli.app import app
 from complainer.errors import EXIT_FAILURE
-from complainer.flows.check import check_folder, folders_to_check
-from complainer.letter.request import parse_date
 
 
 @app.command(
@@ -30,6 +28,10 @@ def check(
     campaigns_dir: options.CampaignsDir = None,
 ) -> None:
     """Check campaign folders: every text in every language, every template rendered, one page."""
+    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    from complainer.flows.check import check_folder, folders_to_check
+    from complainer.letter.request import parse_date
+
     folders = folders_to_check(paths, campaigns_dir)
     day = parse_date(date)
     failed = 0

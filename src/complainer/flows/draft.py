@@ -10,17 +10,21 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from complainer import formats
-from complainer.campaigns.model import Campaign
 from complainer.campaigns.registry import open_registry
-from complainer.delivery import mailclient, sending
 from complainer.delivery.files import check_writable, write_private
 from complainer.errors import UsageProblem
-from complainer.flows import wizard
 from complainer.formats.mailto import DEFAULT_LIMIT
-from complainer.letter.request import DraftValues, build_letter, require_complete
+from complainer.letter.request import DraftValues, build_letter, missing_flags, require_complete
 from complainer.terminal import console
+
+# The wizard (rich tables, prompts), the mail-client opener and SMTP sending are imported where a
+# run uses them: a letter printed from a script pays for none of them.
+if TYPE_CHECKING:
+    from complainer.campaigns.model import Campaign
+    from complainer.delivery import sending
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,11 @@ def campaign_notes(campaign: Campaign) -> list[str]:
     return notes
 
 
+def wants_questions(values: DraftValues, no_input: bool) -> bool:
+    """Whether `draft` should ask: a person at a terminal, asking allowed, something missing."""
+    return not no_input and sys.stdin.isatty() and bool(missing_flags(values))
+
+
 def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] | None) -> None:
     """Compose the letter `values` describe and deliver it as `delivery` says.
 
@@ -62,12 +71,14 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
     if out_path is not None:
         check_writable(out_path, values.force)
     # Sending takes its values from flags.
-    asking = wizard.wanted(values, delivery.no_input or delivery.send is not None)
+    asking = wants_questions(values, delivery.no_input or delivery.send is not None)
     if not asking:
         require_complete(values)  # before loading anything: a script learns it at once
     registry = open_registry(campaigns_dirs)
     campaign = registry.load(values.campaign or registry.default_id())
     if asking:
+        from complainer.flows import wizard
+
         wizard.run(values, campaign, delivery.mailto_limit)
         return
     if not delivery.quiet:
@@ -77,11 +88,16 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
     for warning in letter.warnings:
         console.warn(warning)
     if delivery.send is not None:
+        from complainer.delivery import sending
+
         sending.send_letter(letter, delivery.send, no_input=delivery.no_input, quiet=delivery.quiet)
-    if delivery.open:
-        mailclient.open_letter(letter, delivery.mailto_limit, quiet=delivery.quiet)
-    if fmt_name == "mailto":
-        mailclient.warn_if_long(letter, delivery.mailto_limit)
+    if delivery.open or fmt_name == "mailto":
+        from complainer.delivery import mailclient
+
+        if delivery.open:
+            mailclient.open_letter(letter, delivery.mailto_limit, quiet=delivery.quiet)
+        if fmt_name == "mailto":
+            mailclient.warn_if_long(letter, delivery.mailto_limit)
     if (delivery.open or delivery.send is not None) and values.fmt is None and values.out is None:
         return  # delivered; print only what was asked for
     data = formats.render(letter, fmt_name)

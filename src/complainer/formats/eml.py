@@ -9,8 +9,10 @@ from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.utils import format_datetime, formataddr, make_msgid
+from typing import TYPE_CHECKING
 
-from complainer.letter.compose import Letter
+if TYPE_CHECKING:  # only for annotations: a format need not load the composer
+    from complainer.letter.compose import Letter
 
 # Python's modern folder (policy.default/SMTP) turns the space at a fold between two RFC 2047
 # encoded words into folding white space, which RFC 2047 (6.2) tells readers to drop: a Russian

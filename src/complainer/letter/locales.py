@@ -9,9 +9,6 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache
 
-from babel import Locale
-from babel.dates import format_date
-
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import UsageProblem
 from complainer.paths import content_root
@@ -30,6 +27,8 @@ def _fold(text: str) -> str:
 
 def language_name(code: str, in_lang: str | None = None) -> str:
     """The name of language `code` in `in_lang` (default: in itself)."""
+    from babel import Locale
+
     try:
         name = Locale.parse(code).get_display_name(in_lang or code)
     except (ValueError, TypeError):
@@ -46,6 +45,10 @@ def _language_aliases() -> dict[str, tuple[str, ...]]:
 def resolve_language(value: str, available: Sequence[str]) -> str:
     """A language code from a code or a name ("ru", "русский", "Kazakh", "қазақша")."""
     wanted = _fold(value)
+    for code in available:
+        # A code needs no names: no alias or CLDR name of one language is another's code.
+        if _fold(code) == wanted:
+            return code
     names: dict[str, str] = {}
     for code in available:
         names[_fold(code)] = code
@@ -63,6 +66,8 @@ def resolve_language(value: str, available: Sequence[str]) -> str:
 
 @cache
 def _country_index() -> dict[str, str]:
+    from babel import Locale
+
     index: dict[str, str] = {}
     for loc in INPUT_LOCALES:
         for code, name in Locale.parse(loc).territories.items():
@@ -72,6 +77,27 @@ def _country_index() -> dict[str, str]:
     return index
 
 
+@cache
+def _territory_codes() -> frozenset[str]:
+    from babel import Locale
+
+    territories = Locale.parse(INPUT_LOCALES[0]).territories
+    return frozenset(c for c in territories if isinstance(c, str) and len(c) == 2 and c.isalpha())
+
+
+def _as_code(folded: str) -> str | None:
+    """The country code `folded` (a `_fold`ed input) spells, if it spells one.
+
+    CLDR names every territory in each of INPUT_LOCALES (tests/test_locales.py checks it), so the
+    codes of one locale are the codes of all: a code costs one locale's data, not six.
+    """
+    if len(folded) == 2 and folded.isascii() and folded.isalpha():
+        code = folded.upper()
+        if code not in _NOT_COUNTRIES and code in _territory_codes():
+            return code
+    return None
+
+
 def country_codes() -> list[str]:
     return sorted(set(_country_index().values()))
 
@@ -79,6 +105,9 @@ def country_codes() -> list[str]:
 def resolve_country(value: str) -> str:
     """An ISO 3166 alpha-2 code from a code or a name in English, Russian, Kazakh, …"""
     wanted = _fold(value)
+    code = _as_code(wanted)
+    if code is not None:
+        return code
     index = _country_index()
     if wanted in index:
         return index[wanted]
@@ -103,12 +132,16 @@ def suggest_country(value: str) -> str | None:
 
 
 def country_name(code: str, lang: str) -> str:
+    from babel import Locale
+
     name = Locale.parse(lang).territories.get(code)
     return str(name) if name else code
 
 
 def long_date(day: dt.date, lang: str) -> str:
     """The date as a formal letter in `lang` writes it: 3 August 2024, 3 августа 2024 г., 2024 ж. 3 тамыз."""
+    from babel.dates import format_date
+
     if lang == "en":
         # CLDR's English long form is American (August 3, 2024); letters to officials abroad
         # read better in the international day-month-year order.

@@ -6,8 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 from complainer.errors import UsageProblem
 from complainer.letter.locales import country_name, resolve_country
 
@@ -47,6 +45,10 @@ def clean_name(value: str, what: str = "name") -> str:
 
 def clean_email(value: str, what: str = "email address") -> str:
     """A syntactically valid address (no DNS look-up: the tool stays off the network)."""
+    # email_validator compiles its Unicode patterns on import (about 30 ms): only when an
+    # address is given.
+    from email_validator import EmailNotValidError, validate_email
+
     raw = value.translate(_INVISIBLE).strip()
     if raw.lower().startswith("mailto:"):
         raw = raw[len("mailto:") :]
