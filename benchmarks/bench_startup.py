@@ -82,6 +82,9 @@ def main() -> int:
         sys.exit(f"{EXE} not found: install complainer into this Python's environment first")
     home = tempfile.mkdtemp(prefix="bench-startup-")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINER_", "XDG_"))}
+    # A user's install has its .pyc files (pip compiles them); an editable one writes them on the
+    # warm-up run unless this is set, and compiling every module on every run is not start-up.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(HOME=home, NO_COLOR="1", COLUMNS="100", LC_ALL="C.UTF-8")
     samples = {name: Samples() for name, _ in CASES}
     for name, argv in CASES:  # one warm-up each (page cache, .pyc files, user cache)

@@ -24,18 +24,25 @@ class Registry:
         return list(self.folders)
 
     def load(self, cid: str) -> Campaign:
+        """Campaign `cid`, its structure checked now and each language's texts on first use.
+
+        Raises UsageProblem for an unknown id, CampaignError for a broken folder (`complainer
+        check` reads every language at once).
+        """
         if cid not in self.folders:
             raise UsageProblem(unknown_choice("campaign", cid, self.ids))
         folder, builtin = self.folders[cid]
-        return load_campaign(folder, builtin=builtin)
+        return load_campaign(folder, builtin=builtin, all_languages=False)
 
     def load_all(self) -> tuple[list[Campaign], list[CampaignError]]:
-        """Every campaign that loads, and the errors of those that do not."""
+        """Every campaign that loads (with its interface language), and the errors of the others."""
         loaded: list[Campaign] = []
         broken: list[CampaignError] = []
         for cid in self.folders:
             try:
-                loaded.append(self.load(cid))
+                campaign = self.load(cid)
+                campaign.lang("en")  # a listing shows titles: a broken one is reported here
+                loaded.append(campaign)
             except CampaignError as exc:
                 broken.append(exc)
         return loaded, broken

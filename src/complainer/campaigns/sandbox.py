@@ -7,10 +7,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (
+    BytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+)
+from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from complainer import cache
 from complainer.errors import CampaignError
 
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
@@ -23,6 +32,24 @@ def tidy(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
 
 
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates kept in complainer's cache (complainer.cache), by source.
+
+    Compiling a letter's fifteen or so templates costs more than rendering them; Jinja checks
+    each entry against the template's source again when it loads it.
+    """
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = cache.load("jinja", f"{bucket.key}\n{bucket.checksum}".encode())
+        if isinstance(data, bytes):
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        cache.store(
+            "jinja", f"{bucket.key}\n{bucket.checksum}".encode(), bucket.bytecode_to_string()
+        )
+
+
 class Renderer:
     """Renders one campaign's layouts and phrasings; errors name the campaign file at fault."""
 
@@ -33,16 +60,27 @@ class Renderer:
             undefined=StrictUndefined,
             autoescape=False,
             keep_trailing_newline=True,
+            bytecode_cache=CompiledTemplates(),
         )
         self.folder = folder
-        self._snippets: dict[str, Any] = {}
+        self._snippets: dict[str, Template] = {}
+
+    def _compile_snippet(self, source: str) -> Template:
+        """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
+        env = self.env
+        assert env.bytecode_cache is not None
+        bucket = env.bytecode_cache.get_bucket(env, "<phrasing>", None, source)
+        if bucket.code is None:
+            bucket.code = env.compile(source)
+            env.bytecode_cache.set_bucket(bucket)
+        return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
 
     def snippet(self, source: str, origin: Path, context: Mapping[str, Any]) -> str:
         """Render one phrasing (a small template from a texts file)."""
         try:
             template = self._snippets.get(source)
             if template is None:
-                template = self._snippets[source] = self.env.from_string(source)
+                template = self._snippets[source] = self._compile_snippet(source)
             return str(template.render(context)).strip()
         except (SecurityError, TemplateError) as exc:
             raise CampaignError(

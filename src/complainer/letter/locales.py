@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 
+from complainer import cache as disk_cache
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import UsageProblem
 from complainer.paths import content_root
@@ -77,12 +80,34 @@ def _country_index() -> dict[str, str]:
     return index
 
 
+def _babel_release() -> bytes | None:
+    """What identifies the installed Babel and its CLDR data, read without importing Babel."""
+    spec = importlib.util.find_spec("babel")
+    if spec is None or spec.origin is None:
+        return None
+    init = Path(spec.origin)
+    try:  # __init__.py names the version; global.dat's time changes with every install
+        stamp = (init.parent / "global.dat").stat().st_mtime_ns
+        return b"%s\0%d\0%s" % (str(init).encode(), stamp, init.read_bytes())
+    except OSError:
+        return None
+
+
 @cache
 def _territory_codes() -> frozenset[str]:
+    # The same for every writer, so kept in the cache: a letter in Russian need not load the
+    # English locale only to learn that DE is a country code.
+    release = _babel_release()
+    cached = disk_cache.load("territory-codes", release) if release is not None else None
+    if isinstance(cached, list) and all(isinstance(c, str) for c in cached):
+        return frozenset(cached)
     from babel import Locale
 
     territories = Locale.parse(INPUT_LOCALES[0]).territories
-    return frozenset(c for c in territories if isinstance(c, str) and len(c) == 2 and c.isalpha())
+    codes = {c for c in territories if isinstance(c, str) and len(c) == 2 and c.isalpha()}
+    if release is not None:
+        disk_cache.store("territory-codes", release, sorted(codes))
+    return frozenset(codes)
 
 
 def _as_code(folded: str) -> str | None:

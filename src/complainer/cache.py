@@ -1,0 +1,116 @@
+"""A cache of work derived from campaign files (parsed TOML, compiled templates), to start faster.
+
+Each entry is found by, and must carry, a key made of what it was derived from (the file's bytes
+or the template's source), complainer's version and the Python version; an entry whose key does
+not match is ignored, so an edited file, an upgrade or a stale or damaged entry only costs the
+work the cache would have saved. Only campaign content goes in here, never what a person writes.
+
+The folder is the user's cache folder (platformdirs: ~/.cache/complainer on Linux), or
+COMPLAINER_CACHE_DIR; COMPLAINER_NO_CACHE=1 turns the cache off. A cache that cannot be read or
+written is silently not used: it is never a reason for a run to fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from complainer import __version__
+
+CACHE_DIR_ENV = "COMPLAINER_CACHE_DIR"
+NO_CACHE_ENV = "COMPLAINER_NO_CACHE"
+_FORMAT = b"complainer-cache-1\n"
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is turned off."""
+    if os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
+        return None
+    override = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if override:
+        return Path(override)
+    # Imported here: only runs that read or write the cache pay for platformdirs.
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("complainer", appauthor=False))
+
+
+def _key(kind: str, source: bytes) -> bytes:
+    digest = hashlib.sha256()
+    for part in (kind.encode(), __version__.encode(), sys.version.encode(), source):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.digest()
+
+
+def _entry(kind: str, key: bytes) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / kind / f"{key.hex()}.pickle"
+
+
+# The only classes an entry may hold besides builtins: what TOML's dates and times are made of.
+_PLAIN_CLASSES = {
+    ("datetime", "date"): dt.date,
+    ("datetime", "datetime"): dt.datetime,
+    ("datetime", "time"): dt.time,
+    ("datetime", "timedelta"): dt.timedelta,
+    ("datetime", "timezone"): dt.timezone,
+}
+
+
+class _DataOnly(pickle.Unpickler):
+    """Rebuilds plain data and refuses every other class: an entry is data, never code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = _PLAIN_CLASSES.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
+        return found
+
+
+def load(kind: str, source: bytes) -> Any | None:
+    """The value stored for `source` under `kind`, or None if there is none that matches."""
+    key = _key(kind, source)
+    path = _entry(kind, key)
+    if path is None:
+        return None
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    header = _FORMAT + key
+    if not blob.startswith(header):
+        return None
+    try:
+        return _DataOnly(io.BytesIO(blob[len(header) :])).load()
+    except Exception:  # a damaged entry is a miss, never a failure
+        return None
+
+
+def store(kind: str, source: bytes, value: Any) -> None:
+    """Keep `value` (plain data: dicts, lists, str, numbers, dates) as derived from `source`."""
+    key = _key(kind, source)
+    path = _entry(kind, key)
+    if path is None:
+        return
+    try:
+        blob = _FORMAT + key + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Written aside and renamed: a reader sees a whole entry or none (several runs at once).
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError):
+        return
