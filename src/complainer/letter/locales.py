@@ -68,15 +68,27 @@ def resolve_language(value: str, available: Sequence[str]) -> str:
 
 
 @cache
-def _country_index() -> dict[str, str]:
+def _names_in(loc: str) -> dict[str, str]:
+    """Folded country names in locale `loc` -> ISO code (the first territory of a name wins)."""
     from babel import Locale
 
+    names: dict[str, str] = {}
+    for code, name in Locale.parse(loc).territories.items():
+        is_country = isinstance(code, str) and len(code) == 2 and code.isalpha()
+        if is_country and code not in _NOT_COUNTRIES:
+            names.setdefault(_fold(name), str(code))
+    return names
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    """Every accepted spelling (codes, and names in all INPUT_LOCALES) -> ISO code."""
     index: dict[str, str] = {}
     for loc in INPUT_LOCALES:
-        for code, name in Locale.parse(loc).territories.items():
-            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
-                index.setdefault(_fold(name), code)
-                index[_fold(code)] = code
+        for name, code in _names_in(loc).items():
+            index.setdefault(name, code)
+    for code in _territory_codes() - _NOT_COUNTRIES:
+        index[_fold(code)] = code
     return index
 
 
@@ -133,9 +145,13 @@ def resolve_country(value: str) -> str:
     code = _as_code(wanted)
     if code is not None:
         return code
+    # A name: the locales in order, stopping at the first that knows it ("Germany" costs one
+    # locale's data, "Германия" two), which finds what the full index would.
+    for loc in INPUT_LOCALES:
+        found = _names_in(loc).get(wanted)
+        if found is not None:
+            return found
     index = _country_index()
-    if wanted in index:
-        return index[wanted]
     close = difflib.get_close_matches(wanted, [k for k in index if len(k) > 2], n=1, cutoff=0.6)
     if close:
         code = index[close[0]]

@@ -1,0 +1,90 @@
+"""What a run loads: each path imports only what it uses (issue 15; benchmarks/bench_startup.py
+has the figures). A structural check, not a timing one: the installed command runs in a
+subprocess and reports, as it exits, the modules it imported and the CLDR locales Babel loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import LETTER_DATE, complainer_exe
+
+# Runs the installed `complainer` script as its own console entry point would, then prints the
+# imported modules and Babel's loaded locale data as one JSON line on stderr.
+REPORTER = """
+import atexit, json, runpy, sys
+def report():
+    localedata = sys.modules.get("babel.localedata")
+    loaded = sorted(getattr(localedata, "_cache", {})) if localedata else []
+    sys.__stderr__.write("\\nLOADED " + json.dumps({"modules": sorted(sys.modules), "locales": loaded}) + "\\n")
+atexit.register(report)
+exe = sys.argv[1]
+sys.argv = sys.argv[1:]
+runpy.run_path(exe, run_name="__main__")
+"""
+WRITER = ["--name", "Anna Schmidt", "--country", "DE", "--no-input", "--date", LETTER_DATE]
+# Never needed to print a letter from flags: the terminal UI, address checking, sending, opening,
+# the wizard, PDF output, and (with a warm cache) the TOML parser and other languages' locales.
+NOT_FOR_A_PRINTED_LETTER = (
+    "rich",
+    "email_validator",
+    "smtplib",
+    "ssl",
+    "fpdf",
+    "pexpect",
+    "tomllib",
+    "complainer.flows.wizard",
+    "complainer.delivery.sending",
+    "complainer.delivery.smtp",
+    "complainer.delivery.mailclient",
+    "complainer.terminal.prompts",
+    "complainer.terminal.tables",
+)
+
+
+def loaded(clean_env: dict[str, str], cwd: Path, *args: str) -> tuple[set[str], set[str]]:
+    result = subprocess.run(
+        [sys.executable, "-c", REPORTER, complainer_exe(), *args],
+        capture_output=True, cwd=cwd, env=clean_env, timeout=60, check=False,
+    )  # fmt: skip
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 0, err
+    report = json.loads(err.rsplit("\nLOADED ", 1)[1])
+    return set(report["modules"]), set(report["locales"])
+
+
+def present(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    """The entries of `names` (packages or modules) that `modules` holds, or any submodule of."""
+    return [n for n in names if any(m == n or m.startswith(n + ".") for m in modules)]
+
+
+@pytest.mark.parametrize(("lang", "fmt"), [("en", "text"), ("ru", "text"), ("en", "eml")])
+def test_a_letter_from_flags_loads_only_what_it_uses(
+    clean_env: dict[str, str], tmp_path: Path, lang: str, fmt: str
+) -> None:
+    args = ["draft", *WRITER, "--lang", lang, "--format", fmt]
+    loaded(clean_env, tmp_path, *args)  # fills the cache, as any earlier run would have
+    modules, locales = loaded(clean_env, tmp_path, *args)
+    assert present(modules, NOT_FOR_A_PRINTED_LETTER) == []
+    # One language's CLDR data (and its root), not the six whose country names are accepted.
+    assert locales <= {"root", lang}, locales
+
+
+def test_a_country_name_loads_one_locale_not_six(clean_env: dict[str, str], tmp_path: Path) -> None:
+    args = ["draft", "--name", "A B", "--country", "Germany", "--no-input", "--lang", "en"]
+    _, locales = loaded(clean_env, tmp_path, *args)
+    assert locales <= {"root", "en"}, locales
+
+
+def test_version_and_listing_load_no_composer(clean_env: dict[str, str], tmp_path: Path) -> None:
+    modules, _ = loaded(clean_env, tmp_path, "--version")
+    assert present(modules, ("rich", "jinja2", "babel", "pydantic", "email_validator")) == []
+    assert present(modules, ("complainer.campaigns", "complainer.letter", "complainer.flows")) == []
+    loaded(clean_env, tmp_path, "campaigns")
+    modules, locales = loaded(clean_env, tmp_path, "campaigns")
+    assert present(modules, ("jinja2", "babel", "email_validator", "smtplib", "tomllib")) == []
+    assert locales == set()
