@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import json
 import os
@@ -356,3 +357,23 @@ def test_no_command_prints_help_only(run: Runner) -> None:
 
 def test_mistyped_option_suggests_the_right_one(run: Runner) -> None:
     assert_clean_error(run("draft", "--nam", "x"), 2, "--nam", "--name")
+
+
+def test_a_letter_over_one_page_is_warned_about() -> None:
+    """Every argument makes a letter longer than a page: the writer is told; the default is not."""
+    from complainer.campaigns.registry import open_registry
+    from complainer.letter.compose import one_page
+    from complainer.letter.request import DraftValues, build_letter
+
+    campaign = open_registry().load("kz-propaganda-law-2025")
+    day = dt.date.fromisoformat(LETTER_DATE)
+    every = [p.id for p in campaign.arguments if not p.expired_citations(day)]
+    for lang in campaign.languages:
+        base = DraftValues(name="Anna Schmidt", country="DE", lang=lang, date=LETTER_DATE)
+        default = build_letter(base, campaign)
+        assert len(default.body) <= one_page(campaign, default.target)
+        assert not [w for w in default.warnings if "printed page" in w]
+        base.arguments = every
+        full = build_letter(base, campaign)
+        assert len(full.body) > one_page(campaign, full.target)
+        assert [w for w in full.warnings if f"{len(full.body)} characters" in w], full.warnings

@@ -16,7 +16,7 @@ INSTRUMENT = {
     "ru": "Международн",  # the treaty's name inflects in Russian; the stem is always there
     "kk": "Азаматтық және саяси құқықтар туралы халықаралық пакт",
 }
-DATE = {"en": "29 November 2026", "ru": "29 ноября 2026 г.", "kk": "2026 ж. 29 қараша"}
+DATE = {"en": "29 November 2026", "ru": "29 ноября 2026 г.", "kk": "2026 жылғы 29 қараша"}
 GERMANY = {"en": "Germany", "ru": "Германия", "kk": "Германия"}
 
 

@@ -14,13 +14,17 @@ from complainer.letter import locales
 
 
 def full_index() -> dict[str, str]:
-    """The index as it was built before the shortcuts: every locale's names, then the codes."""
+    """The index as it was built before the shortcuts: every locale's names and codes, then the
+    standard spellings of templates/countries.toml."""
     index: dict[str, str] = {}
     for loc in locales.INPUT_LOCALES:
         for code, name in Locale.parse(loc).territories.items():
             if len(code) == 2 and code.isalpha() and code not in locales._NOT_COUNTRIES:
                 index.setdefault(locales._fold(name), code)
                 index[locales._fold(code)] = code
+    for names in locales.country_overrides().values():
+        for code, name in names.items():
+            index[locales._fold(name)] = code
     return index
 
 

@@ -20,6 +20,10 @@ from complainer.errors import CampaignError
 PointKind = Literal["argument", "recommendation"]
 POINT_KINDS: tuple[PointKind, ...] = ("argument", "recommendation")
 PLURAL: dict[PointKind, str] = {"argument": "arguments", "recommendation": "recommendations"}
+# How far a source (or one citation of it) is known to say what the campaign says it says:
+# verified = the primary text was read; secondary = reliable reports agree, the primary was not read;
+# unverified = not established (kept to be tracked; `complainer check` refuses it in letters).
+CONFIDENCES = ("verified", "secondary", "unverified")
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,9 @@ class Citation:
     ref: str
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
+    # The confidence of this citation's claim when it differs from its source's (a source can be
+    # verified to exist while what is reported of it is secondary); None = the source's.
+    confidence: str | None = None
 
     def valid_on(self, day: dt.date) -> bool:
         if self.valid_from and day < self.valid_from:
@@ -302,7 +309,12 @@ def _citations(f: Fields, sources: Mapping[str, Source]) -> tuple[Citation, ...]
         sid = c.text("source")
         if sid not in sources:
             raise c.fail("source", f"names {sid!r}, which is not declared in [[sources]]")
-        cit = Citation(sid, c.text("ref"), c.date("valid_from"), c.date("valid_until"))
+        confidence = None
+        if c.has("confidence"):
+            confidence = c.text("confidence")
+            if confidence not in CONFIDENCES:
+                raise c.fail("confidence", f"must be one of {', '.join(CONFIDENCES)}")
+        cit = Citation(sid, c.text("ref"), c.date("valid_from"), c.date("valid_until"), confidence)
         if cit.valid_from and cit.valid_until and cit.valid_from > cit.valid_until:
             raise c.fail("valid_until", "is before valid_from")
         result.append(cit)
@@ -319,6 +331,18 @@ def _points(root: Fields, kind: PointKind, sources: Mapping[str, Source]) -> tup
             raise f.fail("id", f"repeats {pid!r}")
         points.append(Point(kind, pid, f.flag("default", False), _citations(f, sources)))
     return tuple(points)
+
+
+def read_source(f: Fields) -> Source:
+    """One [[sources]] entry: id, title, an https:// URL and a confidence (CONFIDENCES)."""
+    sid = f.ident("id")
+    url = f.text("url")
+    if not url.startswith("https://"):
+        raise f.fail("url", f"must be an https:// address (got {url!r})")
+    confidence = f.text("confidence")
+    if confidence not in CONFIDENCES:
+        raise f.fail("confidence", f"must be one of {', '.join(CONFIDENCES)}")
+    return Source(sid, f.text("title"), url, confidence)
 
 
 def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = True) -> Campaign:
@@ -341,14 +365,8 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
 
     sources: dict[str, Source] = {}
     for f in root.tables("sources"):
-        sid = f.ident("id")
-        url = f.text("url")
-        if not url.startswith("https://"):
-            raise f.fail("url", f"must be an https:// address (got {url!r})")
-        confidence = f.text("confidence")
-        if confidence not in ("verified", "secondary"):
-            raise f.fail("confidence", "must be 'verified' or 'secondary'")
-        sources[sid] = Source(sid, f.text("title"), url, confidence)
+        declared = read_source(f)
+        sources[declared.id] = declared
 
     recipients: dict[str, Recipient] = {}
     for f in root.tables("recipients"):

@@ -13,7 +13,7 @@ from complainer.errors import EXIT_FAILURE
 
 
 @app.command(
-    epilog="[bold]Examples[/bold]\n\n  complainer check\n\n  complainer check ~/campaigns/my-campaign",
+    epilog="[bold]Examples[/bold]\n\n  complainer check\n\n  complainer check ~/campaigns/my-campaign\n\n  complainer check kz-petition-2024-folder --samples ~/review",
 )
 def check(
     paths: Annotated[
@@ -25,22 +25,40 @@ def check(
     date: Annotated[
         str | None, typer.Option(help="Check as of this date (default: today).")
     ] = None,
+    samples: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Also write one letter per target, language and date period to DIR/<campaign>/.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite sample files that exist.")
+    ] = False,
     campaigns_dir: options.CampaignsDir = None,
 ) -> None:
-    """Check campaign folders: every text in every language, every template rendered, one page."""
+    """Check campaign folders: every text in every language on every date that matters, the glossary,
+    sources and claims, one page."""
     # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
     from complainer.flows.check import check_folder, folders_to_check
+    from complainer.flows.checks.samples import prepare as prepare_samples
     from complainer.letter.request import parse_date
 
     folders = folders_to_check(paths, campaigns_dir)
     day = parse_date(date)
+    if samples is not None:
+        prepare_samples(samples)
     failed = 0
     for folder in folders:
-        report = check_folder(folder, day)
+        report = check_folder(folder, day, samples, force)
         for problem in report.problems:
             typer.echo(problem)
         verdict = "ok" if not report.problems else f"{len(report.problems)} problem(s)"
         typer.echo(f"{report.campaign}: {verdict} ({report.letters} letters rendered)")
+        if samples is not None and report.samples:
+            typer.echo(
+                f"{report.campaign}: {report.samples} sample letters in {samples / report.campaign}"
+            )
         failed += bool(report.problems)
     if failed:
         raise typer.Exit(EXIT_FAILURE)

@@ -3,7 +3,9 @@
 Loading (campaigns.model) already proves structure and presence. This goes further: phrasing counts,
 texts for ids the campaign does not declare, every phrasing rendered on its own, every layout
 rendered for each language, target and a spread of selections, leftover placeholders, empty
-paragraphs and the one-page length.
+paragraphs and the one-page length, all on each day the campaign's dates set apart. The rules of
+flows/checks/ add the glossary, the pronoun of address, sourcing and claims, parallel variants
+and date gating that switches on the same days in every language.
 """
 
 from __future__ import annotations
@@ -14,18 +16,32 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from complainer.campaigns.checkconf import load_check_settings
+from complainer.campaigns.claims import load_claims
+from complainer.campaigns.glossary import load_glossary
 from complainer.campaigns.model import PLURAL, POINT_KINDS, Campaign, PointKind, load_campaign
 from complainer.campaigns.registry import open_registry
 from complainer.errors import ComplainerError, UsageProblem
-from complainer.letter.compose import Recipient, Request, base_context, compose, renderer_for
+from complainer.flows.checks import dates as date_rules
+from complainer.flows.checks.corpus import render_corpus
+from complainer.flows.checks.letters import covering_letters
+from complainer.flows.checks.pronouns import pronoun_problems
+from complainer.flows.checks.samples import write_samples
+from complainer.flows.checks.sources import citation_problems, claim_problems
+from complainer.flows.checks.terms import abbreviation_problems, term_problems
+from complainer.flows.checks.variants import variant_problems
+from complainer.letter.compose import (
+    Recipient,
+    Request,
+    base_context,
+    compose,
+    one_page,
+    renderer_for,
+)
 from complainer.letter.writer import Writer
 
 MIN_PHRASINGS = 3
 MIN_SUBJECTS = 2
-ONE_PAGE = 3500
-# The other letters of a campaign (to an MP, a foreign ministry) must also explain the situation to
-# someone outside it, so they get a little more room; still one printed page.
-ONE_PAGE_OTHER_TARGETS = 3800
 # Marks an author leaves in unfinished text (the scaffold writes TODO) or Jinja that leaked through.
 LEFTOVER = re.compile(
     r"\{\{|\}\}|\{%|%\}|\{#|\bTODO\b|\bFIXME\b|\bXXX\b|lorem ipsum", re.IGNORECASE
@@ -45,6 +61,7 @@ class Report:
     campaign: str
     problems: list[str]
     letters: int
+    samples: int = 0  # sample letters written (--samples)
 
 
 def _selections(campaign: Campaign, kind: PointKind) -> list[list[str] | None]:
@@ -148,7 +165,7 @@ def _check_rendering(campaign: Campaign, days: Sequence[dt.date]) -> tuple[list[
                                 key = (tid, where, day)
                                 longest[key] = max(longest.get(key, 0), len(letter.body))
     for (tid, where, day), length in longest.items():
-        limit = ONE_PAGE if tid == campaign.default_target else ONE_PAGE_OTHER_TARGETS
+        limit = one_page(campaign, tid)
         if length > limit:
             note(
                 f"{where}: the default letter dated {day.isoformat()} runs to {length} characters, "
@@ -193,26 +210,45 @@ def _check_phrasings(campaign: Campaign, days: Sequence[dt.date]) -> Iterator[st
                             yield f"{where} still holds a placeholder: {text[:60]!r}"
 
 
-def check_days(campaign: Campaign, today: dt.date) -> list[dt.date]:
-    """Today, and the campaign's own time (its deadline) when that is in the past."""
-    days = [today]
-    if campaign.deadline and campaign.deadline < today:
-        days.append(campaign.deadline)
-    return days
+def check_folder(
+    folder: Path, today: dt.date | None = None, samples: Path | None = None, force: bool = False
+) -> Report:
+    """Every problem of one campaign folder; with `samples`, also write its sample letters there.
 
-
-def check_folder(folder: Path, today: dt.date | None = None) -> Report:
+    Raises UsageProblem only when a sample file exists and `force` is not given.
+    """
     try:
         campaign = load_campaign(folder)
+        settings = load_check_settings(campaign)
+        claims = load_claims(campaign)
+        glossaries = {code: load_glossary(code, folder) for code in campaign.languages}
     except ComplainerError as exc:
         return Report(folder.name, [str(exc)], 0)
+    day = today or dt.date.today()
+    bounds = date_rules.boundaries(campaign, settings, claims)
+    days = date_rules.check_days(bounds, campaign, day)
     problems = list(_check_counts(campaign))
+    problems.extend(variant_problems(campaign))
     problems.extend(_check_texts_leftovers(campaign))
-    days = check_days(campaign, today or dt.date.today())
+    problems.extend(citation_problems(campaign))
     problems.extend(dict.fromkeys(_check_phrasings(campaign, days)))
     rendered, letters = _check_rendering(campaign, days)
     problems.extend(rendered)
-    return Report(campaign.id, problems, letters)
+    corpus = list(render_corpus(campaign, days))
+    problems.extend(term_problems(corpus, glossaries))
+    problems.extend(pronoun_problems(corpus, glossaries, settings.you))
+    problems.extend(claim_problems(corpus, claims))
+    problems.extend(date_rules.gating_problems(corpus))
+    whole = list(covering_letters(campaign, days))
+    problems.extend(abbreviation_problems(whole, glossaries, corpus))
+    letters += len(whole)
+    written = 0
+    if samples is not None:
+        files = write_samples(
+            campaign, date_rules.sample_days(bounds, campaign, day), samples, force
+        )
+        written = len(files) - 1  # the index is not a letter
+    return Report(campaign.id, list(dict.fromkeys(problems)), letters, written)
 
 
 def folders_to_check(

@@ -152,6 +152,18 @@ def base_context(
     }
 
 
+# About one printed A4 page of letter text, in characters (11 pt, with the address block). The
+# letter to the campaign's main recipient gets the tighter limit; the other letters (to an MP, a
+# foreign ministry) must also explain the situation to an outsider, so they get a little more.
+ONE_PAGE = 3500
+ONE_PAGE_OTHER_TARGETS = 3800
+
+
+def one_page(campaign: Campaign, target_id: str) -> int:
+    """The most characters a letter to `target_id` may have and still fit on one page."""
+    return ONE_PAGE if target_id == campaign.default_target else ONE_PAGE_OTHER_TARGETS
+
+
 def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     lang = request.language
     if lang not in campaign.languages:
@@ -214,6 +226,12 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         "note": request.note,
     }
     body = renderer.layout(f"{lang}/{target_id}.j2", context)
+    if len(body) > one_page(campaign, target_id):
+        # Officials read short letters; a writer who picked every argument should know.
+        warnings.append(
+            f"the letter runs to {len(body)} characters, more than one printed page"
+            f" (about {one_page(campaign, target_id)}); fewer arguments or a shorter note keep it to one"
+        )
     cited = tuple(
         CitedSource(p.id, c, campaign.sources[c.source])
         for kind in POINT_KINDS

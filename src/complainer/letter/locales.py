@@ -13,7 +13,7 @@ from pathlib import Path
 
 from complainer import cache as disk_cache
 from complainer.campaigns.tomlfile import load_toml
-from complainer.errors import UsageProblem
+from complainer.errors import CampaignError, UsageProblem
 from complainer.paths import content_root
 
 # Interface languages whose country names are accepted as input (the tool's own and the
@@ -68,6 +68,28 @@ def resolve_language(value: str, available: Sequence[str]) -> str:
 
 
 @cache
+def country_overrides() -> dict[str, dict[str, str]]:
+    """Country names used instead of CLDR's: {language: {ISO 3166 alpha-2 code: name}}.
+
+    Read from `templates/countries.toml` (data, so a spelling is fixed without code). Raises
+    CampaignError, naming the file and the key, when an entry is not a code mapped to a name.
+    """
+    path = content_root() / "countries.toml"
+    data = load_toml(path) if path.is_file() else {}
+    result: dict[str, dict[str, str]] = {}
+    for lang, table in data.items():
+        if not isinstance(table, dict):
+            raise CampaignError(f"{path}: field '{lang}' must be a table of country names")
+        for code, name in table.items():
+            if not (len(code) == 2 and code.isalpha() and code.isupper()):
+                raise CampaignError(f"{path}: field '{lang}.{code}' is not an ISO 3166 code")
+            if not isinstance(name, str) or not name.strip():
+                raise CampaignError(f"{path}: field '{lang}.{code}' must be a non-empty name")
+        result[lang] = {str(k): str(v) for k, v in table.items()}
+    return result
+
+
+@cache
 def _names_in(loc: str) -> dict[str, str]:
     """Folded country names in locale `loc` -> ISO code (the first territory of a name wins)."""
     from babel import Locale
@@ -81,6 +103,14 @@ def _names_in(loc: str) -> dict[str, str]:
 
 
 @cache
+def _override_index() -> dict[str, str]:
+    """Folded names from templates/countries.toml -> ISO code (the last entry of a name wins)."""
+    return {
+        _fold(name): code for names in country_overrides().values() for code, name in names.items()
+    }
+
+
+@cache
 def _country_index() -> dict[str, str]:
     """Every accepted spelling (codes, and names in all INPUT_LOCALES) -> ISO code."""
     index: dict[str, str] = {}
@@ -89,6 +119,8 @@ def _country_index() -> dict[str, str]:
             index.setdefault(name, code)
     for code in _territory_codes() - _NOT_COUNTRIES:
         index[_fold(code)] = code
+    # The standard spellings are what a writer types most; CLDR's stay accepted too.
+    index.update(_override_index())
     return index
 
 
@@ -142,7 +174,9 @@ def country_codes() -> list[str]:
 def resolve_country(value: str) -> str:
     """An ISO 3166 alpha-2 code from a code or a name in English, Russian, Kazakh, …"""
     wanted = _fold(value)
-    code = _as_code(wanted)
+    # In the order the full index (_country_index) gives precedence: the standard spellings, the
+    # codes, then CLDR's names.
+    code = _override_index().get(wanted) or _as_code(wanted)
     if code is not None:
         return code
     # A name: the locales in order, stopping at the first that knows it ("Germany" costs one
@@ -173,6 +207,10 @@ def suggest_country(value: str) -> str | None:
 
 
 def country_name(code: str, lang: str) -> str:
+    """The country's name in `lang`: templates/countries.toml first, else CLDR, else the code."""
+    override = country_overrides().get(lang, {}).get(code)
+    if override:
+        return override
     from babel import Locale
 
     name = Locale.parse(lang).territories.get(code)
@@ -180,13 +218,17 @@ def country_name(code: str, lang: str) -> str:
 
 
 def long_date(day: dt.date, lang: str) -> str:
-    """The date as a formal letter in `lang` writes it: 3 August 2024, 3 августа 2024 г., 2024 ж. 3 тамыз."""
+    """The date as a formal letter in `lang` writes it: 3 August 2024, 3 августа 2024 г., 2024 жылғы 3 тамыз."""
     from babel.dates import format_date
 
     if lang == "en":
         # CLDR's English long form is American (August 3, 2024); letters to officials abroad
         # read better in the international day-month-year order.
         return f"{day.day} {format_date(day, 'MMMM y', locale='en')}"
+    if lang == "kk":
+        # Kazakh official documents write the date requisite «2024 жылғы 3 тамыз», not CLDR's
+        # abbreviated «2024 ж. 3 тамыз» (Kazakh editor's review, item 27).
+        return f"{day.year} жылғы {day.day} {format_date(day, 'MMMM', locale='kk')}"
     # CLDR puts a narrow no-break space before «г.»/«ж.»; many fonts and mail clients lack it,
     # while the ordinary no-break space keeps the same typography everywhere.
     return format_date(day, format="long", locale=lang).replace("\u202f", "\u00a0")

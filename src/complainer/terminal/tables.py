@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from complainer.campaigns.claims import load_claims_or_none
 from complainer.campaigns.model import Campaign, PointKind
 
 
@@ -103,7 +104,24 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
         mark = " (default)" if t.id == campaign.default_target else ""
         say(f"  {t.id}{mark}: {escape(tt.title)} ({to}) - {escape(tt.summary)}")
     say("")
+    claims, broken = load_claims_or_none(campaign)
     say("[bold]Sources[/bold]")
-    for s in campaign.sources.values():
+    for s in (*campaign.sources.values(), *claims.sources.values()):
         say(f"  {s.id} ({s.confidence}): {escape(s.title)}")
         say(f"    {s.url}", soft_wrap=True)
+    if claims.claims or broken:
+        say("")
+        say("[bold]Claims[/bold] (claims.toml: what the letters may and may not assert)")
+    if broken:
+        say(f"  {escape(str(broken))}")
+    for claim in claims.claims:
+        when = f"; {claim.validity()}" if claim.validity() else ""
+        say(f"  {claim.id} ({claim.confidence}{when}): {escape(claim.claim)}")
+        for sid in claim.sources:
+            source = campaign.sources.get(sid) or claims.sources[sid]
+            say(
+                f"    source: {escape(source.title)} ({source.confidence}) {source.url}",
+                soft_wrap=True,
+            )
+        if claim.confidence == "unverified":
+            say("    not to be stated in a letter")
