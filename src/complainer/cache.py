@@ -12,6 +12,7 @@ written is silently not used: it is never a reason for a run to fail.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -27,6 +28,9 @@ from complainer import __version__
 CACHE_DIR_ENV = "COMPLAINER_CACHE_DIR"
 NO_CACHE_ENV = "COMPLAINER_NO_CACHE"
 _FORMAT = b"complainer-cache-1\n"
+# Entries of one kind kept at most; past that, the older half goes (edited campaign files and
+# upgrades leave entries nothing will ask for again).
+MAX_ENTRIES = 4000
 
 
 def cache_dir() -> Path | None:
@@ -112,5 +116,18 @@ def store(kind: str, source: bytes, value: Any) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        if key[0] == 0:  # about one store in 256: pruning reads the whole folder
+            _prune(path.parent)
     except (OSError, pickle.PicklingError):
         return
+
+
+def _prune(folder: Path) -> None:
+    """Keep `folder` to MAX_ENTRIES entries, removing the least recently written first."""
+    entries = [e for e in os.scandir(folder) if e.name.endswith(".pickle")]
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime_ns)
+    for entry in entries[: len(entries) - MAX_ENTRIES // 2]:
+        with contextlib.suppress(OSError):  # another run may have removed it already
+            os.unlink(entry.path)
