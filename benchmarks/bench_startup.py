@@ -27,12 +27,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 EXE = str(Path(PY).parent / "complainer")
+FLOOR_WITH_JINJA = (
+    "import runpy, sys, jinja2; sys.argv[0] = {0!r}; runpy.run_path({0!r}, run_name='__main__')"
+).format(str(HERE / "floor_app.py"))
 WRITER = ["--no-input", "--name", "Anna Schmidt", "--country", "DE", "--date", "2026-11-30"]
 
 CASES: list[tuple[str, list[str]]] = [
     ("python -c pass", [PY, "-c", "pass"]),
     ('python -c "import typer, jinja2"', [PY, "-c", "import typer, jinja2"]),
     ("floor app (draft's options)", [PY, str(HERE / "floor_app.py"), "draft", *WRITER]),
+    # For reference, not a goal: the floor plus the template engine a letter cannot do without.
+    ("floor app + import jinja2", [PY, "-c", FLOOR_WITH_JINJA, "draft", *WRITER]),
     ("complainer --version", [EXE, "--version"]),
     ("complainer draft (text, en)", [EXE, "draft", *WRITER, "--lang", "en"]),
     ("complainer draft (eml, en)", [EXE, "draft", *WRITER, "--lang", "en", "--format", "eml"]),
@@ -108,17 +113,17 @@ def main() -> int:
         f"{'command':34} {'CPU ms':>7} {'x floor':>7} {'wall ms':>8} {'x floor':>7}"
         f" {'peak MB':>8} {'- floor':>8}  goal"
     )
-    failed = 0
     for name, _ in CASES:
         s = samples[name]
         cpu, wall, rss = med(s.cpu), med(s.wall), med(s.rss)
         verdict = ""
         if name in GOALS:
             most_cpu, most_mb = GOALS[name]
-            ok = cpu / f_cpu <= most_cpu and (most_mb is None or rss - f_rss <= most_mb)
-            mem_goal = f", +{most_mb:.0f} MB" if most_mb is not None else ""
-            verdict = f"{'met' if ok else 'MISSED'} (<= {most_cpu}x{mem_goal})"
-            failed += not ok
+            verdicts = [f"CPU <= {most_cpu}x: {'met' if cpu / f_cpu <= most_cpu else 'MISSED'}"]
+            if most_mb is not None:
+                met = rss - f_rss <= most_mb
+                verdicts.append(f"memory <= +{most_mb:.0f} MB: {'met' if met else 'MISSED'}")
+            verdict = "; ".join(verdicts)
         print(
             f"{name:34} {cpu * 1000:7.0f} {cpu / f_cpu:7.2f} {wall * 1000:8.0f} {wall / f_wall:7.2f}"
             f" {rss:8.1f} {rss - f_rss:+8.1f}  {verdict}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
@@ -35,9 +36,16 @@ MAX_ENTRIES = 4000
 
 def cache_dir() -> Path | None:
     """The cache folder, or None when the cache is turned off."""
-    if os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
+    settings = (NO_CACHE_ENV, CACHE_DIR_ENV, "XDG_CACHE_HOME", "HOME", "LOCALAPPDATA")
+    return _cache_dir(tuple(os.environ.get(name, "") for name in settings))
+
+
+@functools.cache
+def _cache_dir(environment: tuple[str, ...]) -> Path | None:
+    # Keyed by the variables that decide it, as a run asks about a dozen times.
+    no_cache, override = environment[0].strip(), environment[1].strip()
+    if no_cache not in ("", "0"):
         return None
-    override = os.environ.get(CACHE_DIR_ENV, "").strip()
     if override:
         return Path(override)
     # Imported here: only runs that read or write the cache pay for platformdirs.
