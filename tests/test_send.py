@@ -399,3 +399,29 @@ def test_terminal_says_no_keeps_a_draft(
     [draft] = saved(tmp_path, "drafts")
     assert f"not sent; the letter is saved as a draft: {draft}" in out.replace("\r\n", "\n")
     assert server.recorder.received == [] and server.recorder.logins == []
+
+
+def test_send_with_the_pdf_attached(run: Runner, server: Server, tmp_path: Path) -> None:
+    """--attach-pdf: multipart/mixed, the text letter first, then the PDF the draft carries."""
+    letter = [*LETTER, "--lang", "ru", "--address", "Musterstraße 1", "--address", "10115 Berlin"]
+    result = run("send", *letter, "--from", SENDER, "--yes", "--attach-pdf", env=smtp_env(server))
+    assert result.returncode == 0, stderr_of(result)
+    [got] = server.recorder.received
+    msg = email.message_from_bytes(got.content, policy=policy.default)
+    assert msg.get_content_type() == "multipart/mixed"
+    text, pdf = list(msg.iter_parts())
+    assert text.get_content_type() == "text/plain" and text["Content-Language"] == "ru"
+    assert "Musterstraße 1" in text.get_content()
+    assert pdf.get_content_type() == "application/pdf"
+    assert pdf.get_filename() == f"Письмо — Anna Schmidt — {LETTER_DATE}.pdf"
+    # An unsigned PDF straight into an e-mail: still no signature, and the warning says so.
+    assert "without a signature" in stderr_of(result)
+    assert pdf.get_content() != b""
+    printed = run("draft", *letter, "--from", SENDER, "--attach-pdf", "--out", "same.eml")
+    assert printed.returncode == 0
+    saved_eml = email.message_from_bytes(
+        (tmp_path / "same.eml").read_bytes(), policy=policy.default
+    )
+    saved_text, saved_pdf = list(saved_eml.iter_parts())
+    assert saved_pdf.get_content() == pdf.get_content()
+    assert saved_text.get_content() == text.get_content()

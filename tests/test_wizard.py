@@ -209,6 +209,11 @@ def test_complete_run_saves_an_eml(tmp_path: Path, env: dict[str, str], run: Run
     letters = answer(child, "Letter (number or id)", "")  # the campaign's main letter, proposed
     assert "member of parliament" in letters.lower()
     answer(child, "Language (number, code or name)", "")  # the recipient's language, proposed
+    why = answer(child, "Address line 1: ", "Musterstraße 1")
+    assert "formal appeal" in why and "goes only into the letter" in why
+    assert "Before you give your address" not in why  # that note is for writers in KZ and RU
+    answer(child, "Address line 2: ", "10115 Berlin")
+    answer(child, "Address line 3: ", "")
     answer(child, "Email (Enter skips): ", "anna@example.org")
     answer(child, "City (optional, Enter skips): ", "Berlin")
     answer(child, "Organisation (optional, Enter skips): ", "")
@@ -230,6 +235,7 @@ def test_complete_run_saves_an_eml(tmp_path: Path, env: dict[str, str], run: Run
     # The same letter made from flags says who it goes to and what its subject is.
     flags = run(
         "draft", "--name", "Anna Schmidt", "--country", "DE", "--email", "anna@example.org",
+        "--address", "Musterstraße 1", "--address", "10115 Berlin",
         "--city", "Berlin", "--note", "I write as a teacher.", "--date", LETTER_DATE,
         "--no-input", "--format", "json",
     )  # fmt: skip
@@ -240,7 +246,7 @@ def test_complete_run_saves_an_eml(tmp_path: Path, env: dict[str, str], run: Run
     assert msg["From"].addresses[0].addr_spec == "anna@example.org"
     assert msg["Subject"] == expected["subject"]
     body = msg.get_body(("plain",)).get_content()
-    assert "Anna Schmidt" in body
+    assert "Anna Schmidt" in body and "10115 Berlin" in body
     assert "I write as a teacher." in body
     assert body.replace("\r\n", "\n") == expected["body"]
 
@@ -333,13 +339,14 @@ def test_country_typo_gets_a_suggestion(
     assert files_under(tmp_path / "home") == set()
 
 
-def test_writers_in_kazakhstan_get_the_appeal_rules(
-    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
-) -> None:
-    child = spawn(tmp_path, env, *test_campaign, "--name", "Айгерим")
-    answer(child, "Country: ", "Казахстан")
-    shown = answer(child, "Email (Enter skips): ", "")
-    assert "postal address" in shown and "anonymous appeals are not considered" in shown
+def test_writers_in_kazakhstan_get_the_appeal_rules(tmp_path: Path, env: dict[str, str]) -> None:
+    child = spawn(tmp_path, env, "--name", "Айгерим", "--target", "ministry", "--lang", "ru")
+    shown = answer(child, "Country: ", "Казахстан")
+    shown += answer(child, "Address line 1: ", "")
+    assert "postal address" in shown and "may be left unconsidered" in shown
+    # Before the address is asked for: a factual note on the risk of signing with it.
+    assert "Before you give your address" in shown and "30 December 2025" in shown
+    assert "goes only into the letter" in shown
     child.sendintr()
     code, _ = finish(child)
     assert code == 130
@@ -434,6 +441,7 @@ def test_stdout_of_an_interactive_run_is_the_letter_only(
     answer(child, "Country: ", "DE")
     answer(child, "Letter (number or id)", "ministry")
     answer(child, "Language (number, code or name)", "en")
+    answer(child, "Address line 1: ", "")
     answer(child, "Email (Enter skips): ", "")
     answer(child, "City (optional, Enter skips): ", "Berlin")
     answer(child, "Organisation (optional, Enter skips): ", "")

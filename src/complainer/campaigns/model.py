@@ -81,12 +81,31 @@ class Recipient:
     reads: tuple[str, ...]
 
 
+# What a formal appeal may need, as `requires` in campaign.toml names it.
+APPEAL_REQUIREMENTS = ("name", "postal_address", "date", "signature")
+
+
+@dataclass(frozen=True)
+class FormalAppeal:
+    """A target whose letter is a formal appeal to a state body, and what the law asks of one.
+
+    `requires` lists APPEAL_REQUIREMENTS entries; `rule` names the law (English, for warnings:
+    "art. 63 of Kazakhstan's Administrative Procedural Code"); `consequence` says what the body
+    may do with an appeal that lacks them ("the Ministry may leave it unconsidered").
+    """
+
+    requires: tuple[str, ...]
+    rule: str
+    consequence: str
+
+
 @dataclass(frozen=True)
 class Target:
     id: str
     recipient: str | None
     arguments: bool
     recommendations: bool
+    appeal: FormalAppeal | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +134,37 @@ class RecipientText:
     name: str
     address: tuple[str, ...]
     email_note: str
+
+
+BlockColumn = Literal["full", "right"]
+
+
+@dataclass(frozen=True)
+class BlockStyle:
+    """How the PDF sets one `{% block %}` of a layout: across the text width or in the right
+    half of it (where Russian and Kazakh official letters put the addressee and the sender),
+    bold or not, and the space after it in lines."""
+
+    column: BlockColumn = "full"
+    bold: bool = False
+    space_after: float = 1.0
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """The PDF layout of one language (`[page]` in `<lang>/*.toml`).
+
+    `blocks` maps layout block names to their style (a block not named is set in full width);
+    `page_label` numbers the pages of a letter longer than one ("{page}", "{pages}");
+    `attachment` is the PDF's file name when it is attached to an e-mail ("{name}", "{date}").
+    """
+
+    blocks: Mapping[str, BlockStyle] = field(default_factory=dict)
+    page_label: str = "{page}/{pages}"
+    attachment: str = "letter {date}"
+
+    def style(self, block: str) -> BlockStyle:
+        return self.blocks.get(block, BlockStyle())
 
 
 @dataclass
@@ -172,6 +222,38 @@ class LanguageTexts:
             subjects=tuple(f.strings("subject")),
             paragraphs={k: tuple(paragraphs.strings(k)) for k in paragraphs.data},
         )
+
+    def page(self) -> PageLayout:
+        """The PDF layout; the defaults when the language has no `[page]` table."""
+        if "page" not in self.data:
+            return PageLayout()
+        f = self._fields("page")
+        styles: dict[str, BlockStyle] = {}
+        if f.has("blocks"):
+            blocks = f.table("blocks")
+            for name in blocks.data:
+                b = blocks.table(name)
+                column = b.text("column", default="full")
+                if column not in ("full", "right"):
+                    raise b.fail("column", f"must be 'full' or 'right' (got {column!r})")
+                space = b.data.get("space_after", 1.0)
+                if not isinstance(space, (int, float)) or isinstance(space, bool) or space < 0:
+                    raise b.fail("space_after", "must be a number of lines, 0 or more")
+                styles[name] = BlockStyle(
+                    "right" if column == "right" else "full", b.flag("bold", False), float(space)
+                )
+        default = PageLayout()
+        page_label = f.text("page_label", default=default.page_label)
+        attachment = f.text("attachment", default=default.attachment)
+        for key, value, names in (
+            ("page_label", page_label, ("page", "pages")),
+            ("attachment", attachment, ("name", "date")),
+        ):
+            try:
+                value.format(**dict.fromkeys(names, ""))
+            except (KeyError, IndexError, ValueError) as exc:
+                raise f.fail(key, f"may use only {{{'}, {'.join(names)}}} ({exc})") from None
+        return PageLayout(styles, page_label, attachment)
 
     def point(self, kind: PointKind, pid: str) -> PointText:
         f = self._fields(PLURAL[kind], pid)
@@ -333,6 +415,15 @@ def _points(root: Fields, kind: PointKind, sources: Mapping[str, Source]) -> tup
     return tuple(points)
 
 
+def _formal_appeal(target: Fields) -> FormalAppeal:
+    f = target.table("formal_appeal")
+    requires = tuple(f.strings("requires"))
+    for r in requires:
+        if r not in APPEAL_REQUIREMENTS:
+            raise f.fail("requires", f"names {r!r}; choose from {', '.join(APPEAL_REQUIREMENTS)}")
+    return FormalAppeal(requires, f.text("rule"), f.text("consequence"))
+
+
 def read_source(f: Fields) -> Source:
     """One [[sources]] entry: id, title, an https:// URL and a confidence (CONFIDENCES)."""
     sid = f.ident("id")
@@ -385,7 +476,11 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
                 "recipient", f"names {recipient!r}, which is not declared in [[recipients]]"
             )
         targets[tid] = Target(
-            tid, recipient, f.flag("arguments", True), f.flag("recommendations", True)
+            tid,
+            recipient,
+            f.flag("arguments", True),
+            f.flag("recommendations", True),
+            _formal_appeal(f) if f.has("formal_appeal") else None,
         )
     if not targets:
         raise root.fail("targets", "must declare at least one [[targets]]")
@@ -449,3 +544,4 @@ def _check_texts_present(campaign: Campaign, texts: LanguageTexts) -> None:
     for kind in POINT_KINDS:
         for p in campaign.points(kind):
             texts.point(p.kind, p.id)
+    texts.page()

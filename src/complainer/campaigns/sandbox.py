@@ -89,8 +89,25 @@ class Renderer:
 
     def layout(self, name: str, context: Mapping[str, Any]) -> str:
         """Render `<lang>/<target>.j2` and tidy the result."""
+        return self.layout_blocks(name, context)[0]
+
+    def layout_blocks(
+        self, name: str, context: Mapping[str, Any]
+    ) -> tuple[str, list[tuple[str, str]]]:
+        """The tidied letter, and each `{% block NAME %}` of the layout rendered on its own.
+
+        Blocks come in the order the layout defines them; a layout without blocks gives none.
+        The PDF sets each block as `[page.blocks.NAME]` says (docs/campaign-format.md).
+        """
         try:
-            return tidy(self.env.get_template(name).render(context))
+            template = self.env.get_template(name)
+            text = tidy(template.render(context))
+            blocks: list[tuple[str, str]] = []
+            if template.blocks:
+                ctx = template.new_context(dict(context))
+                for block, render in template.blocks.items():
+                    blocks.append((block, tidy("".join(render(ctx))).strip("\n")))
+            return text, blocks
         except TemplateSyntaxError as exc:
             raise CampaignError(f"{self.folder / name}:{exc.lineno}: {_describe(exc)}") from exc
         except (SecurityError, TemplateError) as exc:

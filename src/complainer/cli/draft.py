@@ -21,6 +21,8 @@ DRAFT_EXAMPLES = """
   complainer draft --name "Анна Шмидт" --country Germany --lang ru -a iccpr-19 -a iccpr-26 > letter.txt
 
   complainer draft --name "Anna Schmidt" --country DE --format json | jq .subject
+
+  complainer draft --name "Anna Schmidt" --country DE --address "Musterstraße 1" --address "10115 Berlin" --lang ru --signature-image sig.png --out letter.pdf --no-input
 """
 
 
@@ -102,7 +104,7 @@ def draft(
         typer.Option(
             "--format",
             "-f",
-            help="text, eml, json or mailto (default: from --out's extension, else text).",
+            help="text, eml, json, mailto or pdf (default: from --out's extension, else text).",
         ),
     ] = None,
     out: Annotated[
@@ -129,6 +131,11 @@ def draft(
     yes: options.Yes = False,
     bcc_self: options.BccSelf = False,
     no_save: options.NoSave = False,
+    address: options.Address = None,
+    iin: options.Iin = None,
+    signature_image: options.SignatureImage = None,
+    sign_p12: options.SignP12 = None,
+    attach_pdf: options.AttachPdf = False,
 ) -> None:
     """Write a letter: asks what it needs in a terminal, or takes it all from flags."""
     # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
@@ -139,7 +146,8 @@ def draft(
         campaign=campaign, target=target, name=name, country=country, city=city,
         organisation=organisation, email=email, lang=lang, arguments=argument,
         recommendations=recommendation, note=note, note_file=note_file, date=date, seed=seed,
-        to=to, to_name=to_name, fmt=fmt, out=out, force=force,
+        to=to, to_name=to_name, fmt=fmt, out=out, force=force, address=address, iin=iin,
+        signature_image=signature_image,
     )  # fmt: skip
     send_options = None
     if send_now:  # smtplib, ssl and the sending code only for a letter that is sent
@@ -155,5 +163,7 @@ def draft(
         mailto_limit=mailto_limit,
         no_input=no_input,
         quiet=quiet,
+        attach_pdf=attach_pdf,
+        sign_p12=sign_p12,
     )
     run(values, delivery, campaigns_dir)

@@ -151,3 +151,55 @@ def without(signature: inspect.Signature, *names: str) -> inspect.Signature:
     """`signature` less the parameters `names` (a command that fixes them, such as `send`)."""
     kept = [p for p in signature.parameters.values() if p.name not in names]
     return signature.replace(parameters=kept)
+
+
+LETTER_PDF = "Formal letter, PDF and signature"
+
+Address = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--address",
+        metavar="LINE",
+        help="Your postal address, one line per --address (repeatable). It goes only into the"
+        " letter; a formal appeal to the Ministry needs it to be considered.",
+        rich_help_panel=LETTER_PDF,
+    ),
+]
+Iin = Annotated[
+    str | None,
+    typer.Option(
+        "--iin",
+        metavar="DIGITS",
+        help="Residents of Kazakhstan: your 12-digit IIN, if you want it in the letter (optional).",
+        rich_help_panel=LETTER_PDF,
+    ),
+]
+SignatureImage = Annotated[
+    Path | None,
+    typer.Option(
+        "--signature-image",
+        metavar="PATH",
+        help="A PNG or JPEG of your handwritten signature, set above your name in the PDF."
+        " Without it the PDF has a line to sign on after printing.",
+        rich_help_panel=LETTER_PDF,
+    ),
+]
+SignP12 = Annotated[
+    Path | None,
+    typer.Option(
+        "--sign-p12",
+        metavar="PATH",
+        help="Sign the PDF electronically (PAdES) with the certificate in this PKCS#12 file"
+        " (needs: pip install 'complainer[sign]'). The password is read from"
+        " COMPLAINER_P12_PASSWORD or asked for (hidden); it is never a flag.",
+        rich_help_panel=LETTER_PDF,
+    ),
+]
+AttachPdf = Annotated[
+    bool,
+    typer.Option(
+        "--attach-pdf",
+        help="Attach the letter as a PDF to the e-mail (.eml draft, --open, send).",
+        rich_help_panel=LETTER_PDF,
+    ),
+]

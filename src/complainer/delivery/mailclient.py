@@ -11,7 +11,7 @@ from pathlib import Path
 
 from complainer.delivery import store
 from complainer.delivery.opener import open_target
-from complainer.formats.eml import to_eml
+from complainer.formats.eml import Attachment, to_eml
 from complainer.formats.mailto import mailto_url
 from complainer.formats.text import to_text
 from complainer.letter.compose import Letter
@@ -36,9 +36,14 @@ def too_long(url: str, limit: int) -> str:
     )
 
 
-def open_letter(letter: Letter, limit: int, quiet: bool = False) -> Handoff:
+def open_letter(
+    letter: Letter, limit: int, quiet: bool = False, attachment: Attachment | None = None
+) -> Handoff:
+    """Open `letter` in the mail client; with `attachment`, always as an .eml draft."""
     url = mailto_url(letter)
     why = too_long(url, limit)
+    if attachment is not None:
+        why = "a mailto: link cannot carry an attachment (the PDF)"
     if not why:
         opened = open_target(url)
         if opened.ok:
@@ -50,7 +55,7 @@ def open_letter(letter: Letter, limit: int, quiet: bool = False) -> Handoff:
             return Handoff(opened=True)
         console.warn(f"could not open the mailto: link: {opened.problem}")
         why = "the mailto: link did not open"
-    draft = store.save(letter, to_eml(letter), store.DRAFTS)
+    draft = store.save(letter, to_eml(letter, attachment=attachment), store.DRAFTS)
     if not quiet:
         console.note(f"{why}, so it is saved as an email draft: {draft}")
     opened = open_target(str(draft))

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from complainer.delivery import smtp, store
 from complainer.errors import DeliveryError, UsageProblem
-from complainer.formats.eml import to_eml
+from complainer.formats.eml import Attachment, to_eml
 from complainer.letter.compose import Letter
 from complainer.terminal import console
 from complainer.terminal.prompts import confirm
@@ -101,26 +101,35 @@ def env_password(s: smtp.SmtpSettings, can_ask: bool) -> str | None:
     return password or None
 
 
-def _ask_password(s: smtp.SmtpSettings, letter: Letter) -> str:
+def _ask_password(
+    s: smtp.SmtpSettings, letter: Letter, attachment: Attachment | None = None
+) -> str:
     try:
         password = getpass.getpass(f"Password for {s.user} at {s.host}: ")
     except EOFError:
         raise typer.Abort() from None
     if not password:
-        raise UsageProblem(f"no password given for {s.user}; {_keep_draft(letter)}")
+        raise UsageProblem(f"no password given for {s.user}; {_keep_draft(letter, attachment)}")
     return password
 
 
-def _keep_draft(letter: Letter) -> str:
+def _keep_draft(letter: Letter, attachment: Attachment | None = None) -> str:
     """Save the unsent letter as a draft; what to tell the person about it."""
+    data = to_eml(letter, attachment=attachment)
     try:
-        return f"the letter is saved as a draft: {store.save(letter, to_eml(letter), store.DRAFTS)}"
+        return f"the letter is saved as a draft: {store.save(letter, data, store.DRAFTS)}"
     except DeliveryError as exc:
         return f"and the letter could not be saved as a draft either ({exc})"
 
 
-def send_letter(letter: Letter, opts: SendOptions, no_input: bool, quiet: bool) -> Path | None:
-    """Send `letter`; the path of the copy kept in sent/ (None with --no-save)."""
+def send_letter(
+    letter: Letter,
+    opts: SendOptions,
+    no_input: bool,
+    quiet: bool,
+    attachment: Attachment | None = None,
+) -> Path | None:
+    """Send `letter` (with `attachment`, as multipart/mixed); the copy kept in sent/, if any."""
     s = settings(opts)
     sender, recipients = envelope(letter, opts.bcc_self)
     can_ask = not no_input and sys.stdin.isatty()
@@ -136,24 +145,25 @@ def send_letter(letter: Letter, opts: SendOptions, no_input: bool, quiet: bool) 
     if not opts.yes and not confirm(
         f"Send this letter to {letter.recipient.email} now?", default=False
     ):
-        console.note(f"not sent; {_keep_draft(letter)}")
+        console.note(f"not sent; {_keep_draft(letter, attachment)}")
         raise typer.Abort()
     if s.user and password is None:
-        password = _ask_password(s, letter)
-    data = to_eml(letter, unsent=False)  # exactly these bytes are sent, and kept in sent/
+        password = _ask_password(s, letter, attachment)
+    # Exactly these bytes are sent, and kept in sent/.
+    data = to_eml(letter, unsent=False, attachment=attachment)
     try:
         refused = smtp.send(s, password, sender, recipients, data)
     except smtp.SmtpFailure as exc:
-        raise DeliveryError(f"{exc}; {_keep_draft(letter)}") from None
+        raise DeliveryError(f"{exc}; {_keep_draft(letter, attachment)}") from None
     except KeyboardInterrupt:
-        console.warn(f"interrupted; {_keep_draft(letter)}")
+        console.warn(f"interrupted; {_keep_draft(letter, attachment)}")
         raise
     for address, (code, said) in refused.items():
         problem = (
             f"the mail server did not take {address}: {code} {said.decode('utf-8', 'replace')}"
         )
         if address == letter.recipient.email:
-            raise DeliveryError(f"{problem}; {_keep_draft(letter)}")
+            raise DeliveryError(f"{problem}; {_keep_draft(letter, attachment)}")
         console.warn(problem)
     return _keep_sent(letter, data, opts.save, quiet)
 

@@ -210,6 +210,53 @@ def _check_phrasings(campaign: Campaign, days: Sequence[dt.date]) -> Iterator[st
                             yield f"{where} still holds a placeholder: {text[:60]!r}"
 
 
+FORMAL_WRITER = Writer(
+    "Maria-Anna Musterfrau-Beispiel",
+    "DE",
+    address=("Musterstraße 1", "10115 Berlin"),
+    iin="900101300017",
+)
+
+
+def _check_formal_appeals(campaign: Campaign, day: dt.date) -> Iterator[str]:
+    """Each formal-appeal target, in every language, prints a sender block with the writer's
+    name and postal address and a signature block with the printed name (`{% block sender %}`
+    and `{% block signature %}` of its layout), and fits a one-page PDF."""
+    from complainer.formats.pdf import paged_pdf
+
+    for tid, target in campaign.targets.items():
+        if target.appeal is None:
+            continue
+        for code in campaign.languages:
+            where = campaign.template_path(code, tid)
+            request = Request(language=code, date=day, target=tid, signed=True)
+            try:
+                letter = compose(campaign, FORMAL_WRITER, request)
+            except ComplainerError as exc:
+                yield str(exc)
+                continue
+            blocks = {b.name: b.text for b in letter.blocks}
+            sender = blocks.get("sender")
+            if sender is None:
+                yield f"{where}: a formal appeal needs a {{% block sender %}} (the sender block)"
+            else:
+                for line in (FORMAL_WRITER.name, *FORMAL_WRITER.address):
+                    if line not in sender:
+                        yield f"{where}: the sender block does not show {line!r}"
+            if FORMAL_WRITER.name not in blocks.get("signature", ""):
+                yield (
+                    f"{where}: a formal appeal needs a {{% block signature %}} with the printed"
+                    " name (writer.name)"
+                )
+            try:
+                pages = paged_pdf(letter)[1]
+            except ComplainerError as exc:
+                yield f"{where}: the PDF cannot be made: {exc}"
+                continue
+            if pages > 1:
+                yield f"{where}: the default letter does not fit one PDF page"
+
+
 def check_folder(
     folder: Path, today: dt.date | None = None, samples: Path | None = None, force: bool = False
 ) -> Report:
@@ -234,6 +281,7 @@ def check_folder(
     problems.extend(dict.fromkeys(_check_phrasings(campaign, days)))
     rendered, letters = _check_rendering(campaign, days)
     problems.extend(rendered)
+    problems.extend(_check_formal_appeals(campaign, days[0]))
     corpus = list(render_corpus(campaign, days))
     problems.extend(term_problems(corpus, glossaries))
     problems.extend(pronoun_problems(corpus, glossaries, settings.you))

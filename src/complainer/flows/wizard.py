@@ -98,6 +98,58 @@ def _save(session: Session) -> Next:
         return "done"
 
 
+def _ask_path(proposed: str, force: bool) -> tuple[Path, bool] | None:
+    """A path to write to (and whether to replace it); None to go back to the menu."""
+    while True:
+        path = Path(ask("Save to", default=proposed)).expanduser()
+        if path.is_dir():
+            say(f"{path} is a folder; give a file name.")
+            continue
+        if not path.parent.is_dir():
+            say(f"The folder {path.parent} does not exist; choose another path.")
+            continue
+        if path.exists() and not force:
+            if not confirm(f"{path} already exists. Replace it?", default=False):
+                return None
+            force = True
+        return path, force
+
+
+def _save_pdf(session: Session, attach: bool) -> Next:
+    """The letter as a PDF (to print and sign), or an .eml draft with that PDF attached."""
+    values = session.values
+    # A PDF to print and sign is signed as delivered; a PDF straight into an e-mail is not,
+    # unless it carries a signature image.
+    signed = values.signature_image is not None or not attach
+    letter = request.build_letter(values, session.campaign, signed=signed)
+    for warning in letter.warnings:
+        console.warn(warning)
+    pdf = formats.render(letter, "pdf")
+    suffix = "eml" if attach else "pdf"
+    chosen = _ask_path(f"complaint-{letter.campaign}-{letter.language}.{suffix}", values.force)
+    if chosen is None:
+        return "menu"
+    path, force = chosen
+    data = pdf
+    if attach:
+        from complainer.formats.eml import Attachment, to_eml
+        from complainer.formats.pdf import attachment_name
+
+        data = to_eml(letter, attachment=Attachment(attachment_name(letter), pdf))
+    try:
+        write_private(path, data, force=force)
+    except ComplainerError as exc:
+        say(f"{exc}.")
+        return "menu"
+    if attach:
+        say(f"Saved to {path}, with the letter attached as a PDF. Open it in your mail client.")
+    elif letter.signature_image is None:
+        say(f"Saved to {path}. Print it, sign it on the line above your name, then post it.")
+    else:
+        say(f"Saved to {path}, with your signature image above your name.")
+    return "done"
+
+
 def _edit(session: Session) -> Next:
     return "edit"
 
@@ -133,6 +185,14 @@ def _open_in_mail_client(session: Session) -> Next:
 
 
 register_action(Action("m", "open it in your mail client", _open_in_mail_client))
+register_action(
+    Action("f", "save it as a PDF (A4) to print and sign", lambda s: _save_pdf(s, attach=False))
+)
+register_action(
+    Action(
+        "a", "save an .eml draft with the letter attached as a PDF", lambda s: _save_pdf(s, True)
+    )
+)
 
 
 def _menu(session: Session) -> Next:
@@ -194,6 +254,10 @@ def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
     if not values.lang:
         default = request.default_language(campaign, target.id)
         values.lang = questions.language(campaign, reads, default)
+    if target.appeal is not None and values.address is None:
+        if values.country in ("KZ", "RU"):
+            questions.address_risk_note(values.country)
+        values.address = questions.address()
     if values.email is None:
         values.email = questions.email()
     if values.city is None or values.organisation is None:

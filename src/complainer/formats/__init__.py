@@ -21,9 +21,11 @@ _WRITERS = {
     "eml": ("eml", "to_eml"),
     "json": ("json_out", "to_json"),
     "mailto": ("mailto", "to_mailto"),
+    "pdf": ("pdf", "to_pdf"),
 }
 FORMATS = tuple(_WRITERS)
-_EXTENSIONS = {".eml": "eml", ".json": "json", ".txt": "text"}
+_EXTENSIONS = {".eml": "eml", ".json": "json", ".txt": "text", ".pdf": "pdf"}
+BINARY = frozenset({"pdf"})  # formats not to be written to a terminal
 
 
 def format_for(fmt: str | None, out: str | None) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from email import charset as email_charset
 from email import policy
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
+from email.mime.application import MIMEApplication
 from email.utils import format_datetime, formataddr, make_msgid
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,28 @@ if TYPE_CHECKING:  # only for annotations: a format need not load the composer
 # words, so ASCII-address messages are built with it. Messages with a non-ASCII address need
 # RFC 6532 UTF-8 headers, which have no encoded words at all, so the modern API is safe there.
 _CRLF_CLASSIC = policy.compat32.clone(linesep="\r\n")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with the letter: its name (any script), its bytes and its MIME type."""
+
+    filename: str
+    data: bytes
+    maintype: str = "application"
+    subtype: str = "pdf"
+
+
+def _attachment_part(attachment: Attachment) -> MIMEApplication:
+    part = MIMEApplication(attachment.data, attachment.subtype)  # base64
+    if attachment.maintype != "application":
+        part.replace_header("Content-Type", f"{attachment.maintype}/{attachment.subtype}")
+    # A non-ASCII name goes out as an RFC 2231 parameter (filename*=utf-8''...).
+    name: str | tuple[str, str, str] = attachment.filename
+    if not attachment.filename.isascii():
+        name = ("utf-8", "", attachment.filename)
+    part.add_header("Content-Disposition", "attachment", filename=name)
+    return part
 
 
 def _needs_smtputf8(*emails: str) -> bool:
@@ -58,7 +82,9 @@ def _set(msg: Message, name: str, value: str | Header) -> None:
     msg[name] = value  # type: ignore[assignment]
 
 
-def _classic(letter: Letter, unsent: bool, now: dt.datetime | None) -> Message:
+def _classic(
+    letter: Letter, unsent: bool, now: dt.datetime | None, attachment: Attachment | None = None
+) -> Message:
     cs = email_charset.Charset("utf-8")
     # Quoted-printable keeps a mostly-Latin letter readable in the raw file; base64 is shorter
     # for Cyrillic.
@@ -75,7 +101,20 @@ def _classic(letter: Letter, unsent: bool, now: dt.datetime | None) -> Message:
     if unsent:
         # Outlook and Thunderbird open a message with this header as a draft ready to send.
         msg["X-Unsent"] = "1"
-    msg.set_payload(letter.body, cs)  # adds MIME-Version, Content-Type, -Transfer-Encoding
+    if attachment is None:
+        msg.set_payload(letter.body, cs)  # adds MIME-Version, Content-Type, -Transfer-Encoding
+        return msg
+    # multipart/mixed: the letter as its first part, in its language, then the file.
+    text = Message()
+    text.set_payload(letter.body, cs)
+    del text["MIME-Version"]
+    text["Content-Language"] = letter.language
+    msg["MIME-Version"] = "1.0"
+    msg["Content-Type"] = "multipart/mixed"
+    msg.attach(text)
+    attached = _attachment_part(attachment)
+    del attached["MIME-Version"]
+    msg.attach(attached)
     return msg
 
 
@@ -84,7 +123,9 @@ def _address(name: str, email: str) -> Address:
     return Address(display_name=name, username=local, domain=domain)
 
 
-def _utf8(letter: Letter, unsent: bool, now: dt.datetime | None) -> EmailMessage:
+def _utf8(
+    letter: Letter, unsent: bool, now: dt.datetime | None, attachment: Attachment | None = None
+) -> EmailMessage:
     msg = EmailMessage(policy=policy.SMTPUTF8)
     if letter.writer.email:
         msg["From"] = _address(letter.writer.name, letter.writer.email)
@@ -97,13 +138,27 @@ def _utf8(letter: Letter, unsent: bool, now: dt.datetime | None) -> EmailMessage
     msg.set_content(letter.body, charset="utf-8")
     # After set_content, which replaces every Content-* header.
     msg["Content-Language"] = letter.language
+    if attachment is not None:
+        # RFC 6532 headers: the file name goes out as UTF-8, as the addresses do.
+        msg.add_attachment(
+            attachment.data,
+            maintype=attachment.maintype,
+            subtype=attachment.subtype,
+            filename=attachment.filename,
+        )
     return msg
 
 
-def build_message(letter: Letter, unsent: bool = True, now: dt.datetime | None = None) -> Message:
+def build_message(
+    letter: Letter,
+    unsent: bool = True,
+    now: dt.datetime | None = None,
+    attachment: Attachment | None = None,
+) -> Message:
+    """The message; with `attachment`, multipart/mixed: the text letter, then the file."""
     if _needs_smtputf8(letter.recipient.email, letter.writer.email):
-        return _utf8(letter, unsent, now)
-    return _classic(letter, unsent, now)
+        return _utf8(letter, unsent, now, attachment)
+    return _classic(letter, unsent, now, attachment)
 
 
 def message_bytes(msg: Message) -> bytes:
@@ -113,5 +168,10 @@ def message_bytes(msg: Message) -> bytes:
     return msg.as_bytes(policy=_CRLF_CLASSIC)
 
 
-def to_eml(letter: Letter, unsent: bool = True, now: dt.datetime | None = None) -> bytes:
-    return message_bytes(build_message(letter, unsent=unsent, now=now))
+def to_eml(
+    letter: Letter,
+    unsent: bool = True,
+    now: dt.datetime | None = None,
+    attachment: Attachment | None = None,
+) -> bytes:
+    return message_bytes(build_message(letter, unsent=unsent, now=now, attachment=attachment))

@@ -10,9 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from complainer.campaigns.model import POINT_KINDS, Campaign, Citation, Point, PointKind, Source
+from complainer.campaigns.model import (
+    POINT_KINDS,
+    Campaign,
+    Citation,
+    PageLayout,
+    Point,
+    PointKind,
+    Source,
+)
 from complainer.campaigns.sandbox import Renderer
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
+from complainer.letter.formal import appeal_warning, missing_requirements
 from complainer.letter.locales import long_date
 from complainer.letter.writer import Writer, header_safe
 
@@ -30,6 +39,16 @@ class Request:
     seed: int | None = None
     to_email: str | None = None
     to_name: str | None = None
+    signed: bool = False  # goes out signed: an image, a certificate, or a PDF signed by hand
+    signature_image: bytes | None = None  # PNG or JPEG, checked (letter.formal)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One named part of the letter's layout (`{% block %}`), as the PDF sets it."""
+
+    name: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,27 @@ class Letter:
     recommendations: tuple[str, ...]
     citations: tuple[CitedSource, ...]
     warnings: tuple[str, ...] = field(default=())
+    blocks: tuple[Block, ...] = field(default=())  # the body in layout blocks, in order
+    page: PageLayout = field(default_factory=PageLayout)
+    signature_image: bytes | None = None
+    formal_appeal: bool = False  # the target is a formal appeal to a state body
+    missing: tuple[str, ...] = field(default=())  # what the formal appeal lacks
+
+
+SIGNATURE_BLOCK = "signature"  # the block with the printed name; the signature goes above it
+
+
+def split_blocks(
+    body: str, blocks: Sequence[tuple[str, str]], writer_name: str
+) -> tuple[Block, ...]:
+    """The layout's blocks; for a layout without blocks, the whole letter, and the printed name
+    (its last line, when that is the writer's name) as the signature block."""
+    if blocks:
+        return tuple(Block(name, text) for name, text in blocks)
+    head, _, last = body.rstrip("\n").rpartition("\n")
+    if head and last.strip() == writer_name:
+        return (Block("letter", head.rstrip("\n")), Block(SIGNATURE_BLOCK, last.strip()))
+    return (Block("letter", body.rstrip("\n")),)
 
 
 def default_seed(writer: Writer, day: dt.date) -> int:
@@ -149,6 +189,8 @@ def base_context(
         "date_iso": day.isoformat(),
         "deadline": long_date(campaign.deadline, lang) if campaign.deadline else "",
         "campaign": {"id": campaign.id, "title": campaign.texts[lang].campaign().text("title")},
+        # Whether the letter is a formal appeal that has what the law asks (compose sets it).
+        "appeal": {"formal": False, "complete": True, "missing": []},
     }
 
 
@@ -193,6 +235,16 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     seed = request.seed if request.seed is not None else default_seed(writer, request.date)
     renderer = renderer_for(campaign.folder)
     base = base_context(campaign, writer, recipient, lang, request.date)
+    missing: tuple[str, ...] = ()
+    if target.appeal is not None:
+        missing = missing_requirements(target.appeal, writer.name, writer.address, request.signed)
+        if missing:
+            warnings.append(appeal_warning(target.appeal, missing))
+    base["appeal"] = {
+        "formal": target.appeal is not None,
+        "complete": not missing,
+        "missing": list(missing),
+    }
 
     def phrase(slot: str, options: Sequence[str], *keys: str) -> str:
         return renderer.snippet(options[pick(seed, slot, len(options))], texts.origin(*keys), base)
@@ -225,7 +277,13 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         "recommendations": rendered("recommendation"),
         "note": request.note,
     }
-    body = renderer.layout(f"{lang}/{target_id}.j2", context)
+    layout = f"{lang}/{target_id}.j2"
+    body, blocks = renderer.layout_blocks(layout, context)
+    if blocks and "".join("".join(b for _, b in blocks).split()) != "".join(body.split()):
+        raise CampaignError(
+            f"{campaign.folder / layout}: text outside {{% block %}} tags, which the PDF would"
+            " leave out; put every line of the letter inside a block"
+        )
     if len(body) > one_page(campaign, target_id):
         # Officials read short letters; a writer who picked every argument should know.
         warnings.append(
@@ -252,4 +310,9 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         recommendations=tuple(p.id for p in selected["recommendation"]),
         citations=cited,
         warnings=tuple(warnings),
+        blocks=split_blocks(body, blocks, writer.name),
+        page=texts.page(),
+        signature_image=request.signature_image,
+        formal_appeal=target.appeal is not None,
+        missing=missing,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.errors import UsageProblem, unknown_choice
 from complainer.letter.compose import Letter, Request, compose
+from complainer.letter.formal import clean_address, clean_iin, read_signature_image
 from complainer.letter.locales import resolve_country, resolve_language
 from complainer.letter.writer import Writer, clean_email, clean_name, clean_note, header_safe
 
@@ -38,6 +39,9 @@ class DraftValues:
     fmt: str | None = None
     out: str | None = None
     force: bool = False
+    address: list[str] | None = None  # postal address lines
+    iin: str | None = None
+    signature_image: Path | None = None
 
 
 REQUIRED = {"name": "--name", "country": "--country"}
@@ -112,6 +116,12 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
         values.to = clean_email(values.to, "--to address")
     if values.to_name:
         values.to_name = header_safe(values.to_name, "--to-name")
+    if values.address is not None:
+        values.address = list(clean_address(values.address))
+    if values.iin:
+        values.iin = clean_iin(values.iin)
+    if values.signature_image is not None:
+        read_signature_image(values.signature_image)
     if values.lang:
         values.lang = resolve_language(values.lang, campaign.languages)
     target = values.target or campaign.default_target
@@ -130,10 +140,11 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
         values.note, values.note_file = read_note(values), None
 
 
-def build_letter(values: DraftValues, campaign: Campaign) -> Letter:
+def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) -> Letter:
     """Validate every value (see `normalise`) and compose; raises UsageProblem naming a bad one.
 
-    `values` itself is left as given.
+    `signed`: the letter goes out signed (a signature image, a certificate, or a PDF to sign by
+    hand); a formal appeal without it is warned about. `values` itself is left as given.
     """
     require_complete(values)
     values = dataclasses.replace(values)
@@ -144,7 +155,10 @@ def build_letter(values: DraftValues, campaign: Campaign) -> Letter:
         city=values.city,
         organisation=values.organisation,
         email=values.email,
+        address=values.address or (),
+        iin=values.iin,
     )
+    image = values.signature_image
     request = Request(
         language=values.lang or default_language(campaign, values.target),
         date=parse_date(values.date),
@@ -155,5 +169,7 @@ def build_letter(values: DraftValues, campaign: Campaign) -> Letter:
         seed=values.seed,
         to_email=values.to or None,
         to_name=values.to_name or None,
+        signed=signed or image is not None,
+        signature_image=read_signature_image(image) if image is not None else None,
     )
     return compose(campaign, writer, request)

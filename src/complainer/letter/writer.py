@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from complainer.errors import UsageProblem
+from complainer.letter.formal import clean_address, clean_iin
 from complainer.letter.locales import country_name, resolve_country
 
 # RFC 2047 encoded words. Python 3.11.7 still decodes one into a real header line when it
@@ -78,6 +80,8 @@ class Writer:
     city: str = ""
     organisation: str = ""
     email: str = ""
+    address: tuple[str, ...] = ()  # postal address lines, as given (the country may be left out)
+    iin: str = ""  # Kazakhstan's individual identification number, checked; "" when not given
 
     @classmethod
     def build(
@@ -87,6 +91,8 @@ class Writer:
         city: str | None = None,
         organisation: str | None = None,
         email: str | None = None,
+        address: Sequence[str] = (),
+        iin: str | None = None,
     ) -> Writer:
         return cls(
             name=clean_name(name),
@@ -94,9 +100,25 @@ class Writer:
             city=header_safe(city or "", "city"),
             organisation=header_safe(organisation or "", "organisation"),
             email=clean_email(email) if email and email.strip() else "",
+            address=clean_address(address),
+            iin=clean_iin(iin) if iin and iin.strip() else "",
         )
 
-    def context(self, lang: str) -> dict[str, str]:
+    def postal_address(self, lang: str) -> list[str]:
+        """The address lines with the country named last in `lang`, unless a line already names it."""
+        if not self.address:
+            return []
+        names = {
+            self.country_code.casefold(),
+            country_name(self.country_code, lang).casefold(),
+            country_name(self.country_code, "en").casefold(),
+        }
+        last = self.address[-1].casefold()
+        if any(last == n or last.endswith((f" {n}", f",{n}")) for n in names):
+            return list(self.address)
+        return [*self.address, country_name(self.country_code, lang)]
+
+    def context(self, lang: str) -> dict[str, str | list[str]]:
         """The writer as templates see it, with the country named in the letter's language."""
         country = country_name(self.country_code, lang)
         return {
@@ -107,4 +129,6 @@ class Writer:
             "organisation": self.organisation,
             "email": self.email,
             "place": f"{self.city}, {country}" if self.city else country,
+            "address": self.postal_address(lang),
+            "iin": self.iin,
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from complainer.campaigns.model import Campaign
 from complainer.errors import UsageProblem
+from complainer.letter.formal import clean_address
 from complainer.letter.locales import country_name, language_name, resolve_country, resolve_language
 from complainer.letter.locales import suggest_country as closest_country
 from complainer.letter.writer import clean_email, clean_name, clean_note, header_safe
@@ -52,13 +53,54 @@ def country() -> str:
 
 
 def kazakhstan_note() -> None:
-    # facts.md, section 4: the rules for appeals to state bodies of Kazakhstan (egov.kz).
+    # facts.md, sections 4 and 8: art. 63 of the Administrative Procedural Code.
     say()
     say(
         "Note for writers in Kazakhstan: an official appeal must give your surname and name, a "
-        "postal address (and your IIN, if you have one) and be signed; anonymous appeals are not "
-        "considered. You can add your postal address in the personal note below.",
+        "postal address (and your IIN, if you have one), the date and a signature; one without "
+        "them may be left unconsidered."
     )
+
+
+def address_risk_note(country_code: str) -> None:
+    """Before the address is asked for: what signing with it means for a writer in KZ or RU."""
+    say()
+    lines = [
+        "Before you give your address: the letter goes, with your name and address, to a state "
+        "body of Kazakhstan and stays on its files, and it speaks up for the rights of LGBT "
+        "people. Think about whether that is safe for you where you live."
+    ]
+    if country_code == "KZ":
+        # facts.md, sections 1 and 8: the law signed on 30 Dec 2025 and its reported sanctions.
+        lines.append(
+            'In Kazakhstan, a law signed on 30 December 2025 punishes what it calls "propaganda '
+            'of non-traditional sexual orientation", as reported with a fine and, for a repeat, '
+            "up to 10 days of administrative arrest; proceedings start on a complaint."
+        )
+    lines.append(
+        "You can leave the address out (the Ministry may then leave the letter unconsidered)."
+    )
+    say(" ".join(lines), style="yellow")
+
+
+def address() -> list[str]:
+    """The postal address, line by line; [] when skipped."""
+    say()
+    say(
+        "Your postal address. A formal appeal to the Ministry needs one to be considered (art. 63 "
+        "of Kazakhstan's Administrative Procedural Code). It goes only into the letter; it is not "
+        "stored or sent anywhere else. One line at a time; an empty line ends it (Enter at once "
+        "skips)."
+    )
+    lines: list[str] = []
+    while True:
+        answer = ask(f"Address line {len(lines) + 1}")
+        if not answer:
+            return lines
+        try:
+            lines = list(clean_address([*lines, answer]))
+        except UsageProblem as exc:
+            say(f"{exc}.")
 
 
 def target(campaign: Campaign, ui_lang: str) -> str:

@@ -1,0 +1,141 @@
+"""What a formal appeal to a state body needs: the writer's postal address, the IIN, a signature.
+
+Kazakhstan's Administrative Procedural Code (Code No. 350-VI of 29 June 2020, in force since
+1 July 2021), art. 63: a written appeal states the writer's surname and name, the IIN if the
+writer has one, a postal address, the body addressed, the substance, the date and a signature;
+an appeal without them may be left unconsidered. Which targets are such appeals, and what they
+need, is campaign data (`[targets.formal_appeal]` in campaign.toml); this module checks values
+and names what is missing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from complainer.campaigns.model import FormalAppeal
+from complainer.errors import UsageProblem
+
+MAX_ADDRESS_LINES = 6
+MAX_ADDRESS_LINE = 120
+
+# The IIN's check digit: the first 11 digits weighted 1..11, the sum modulo 11; when that is 10,
+# weighted 3..11, 1, 2 instead; a second 10 means no IIN can end this way (none is issued).
+_WEIGHTS_FIRST = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+_WEIGHTS_SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+
+# What each requirement is called in a warning, and how the writer supplies it.
+_REQUIREMENT_WORDS = {
+    "name": ("a name", "--name"),
+    "postal_address": ("a postal address", "--address"),
+    "date": ("a date", "--date"),
+    "signature": (
+        "a signature",
+        "--format pdf to print and sign it, or --signature-image PATH or --sign-p12 PATH",
+    ),
+}
+
+
+def iin_check_digit(first11: str) -> int | None:
+    """The check digit (0-9) of an IIN's first 11 digits, or None when no IIN can start so.
+
+    The rule of Kazakhstan's IIN (individual identification number) set with the programme that
+    introduced it, Government Decree of the Republic of Kazakhstan No. 565 of 11 June 2003 (as
+    IIN validators cite it; the decree itself was not read for this code):
+    sum(digit_i * i for i in 1..11) mod 11; if that is 10, sum(digit_i * w_i) mod 11 with
+    w = 3, 4, ..., 11, 1, 2; if that is 10 as well, the number is not used.
+    """
+    digits = [int(ch) for ch in first11]
+    for weights in (_WEIGHTS_FIRST, _WEIGHTS_SECOND):
+        check = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
+        if check != 10:
+            return check
+    return None
+
+
+def clean_iin(value: str) -> str:
+    """A Kazakh IIN: 12 ASCII digits (spaces allowed in between) whose last is the check digit.
+
+    Raises UsageProblem naming what is wrong. Never required: writers outside Kazakhstan have none.
+    """
+    iin = "".join(value.split())
+    if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
+        raise UsageProblem(f'--iin "{value.strip()}" is not an IIN: it must be 12 digits')
+    if iin_check_digit(iin[:11]) != int(iin[11]):
+        raise UsageProblem(
+            f'--iin "{iin}" is not a valid IIN: its last digit does not match the check digit'
+            " (check for a typing error)"
+        )
+    return iin
+
+
+def clean_address(lines: Sequence[str]) -> tuple[str, ...]:
+    """The postal address as lines: stripped, blank lines dropped, no control characters.
+
+    A line given with commas stays one line (people write "Musterstraße 1, 10115 Berlin").
+    Raises UsageProblem for a control character, a line over MAX_ADDRESS_LINE characters or more
+    than MAX_ADDRESS_LINES lines.
+    """
+    result: list[str] = []
+    for raw in lines:
+        for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            line = " ".join(line.split())
+            if not line:
+                continue
+            if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in line):
+                raise UsageProblem("the postal address contains a control character; remove it")
+            if len(line) > MAX_ADDRESS_LINE:
+                raise UsageProblem(
+                    f"a line of the postal address is longer than {MAX_ADDRESS_LINE} characters"
+                )
+            result.append(line)
+    if len(result) > MAX_ADDRESS_LINES:
+        raise UsageProblem(f"the postal address has more than {MAX_ADDRESS_LINES} lines")
+    return tuple(result)
+
+
+def missing_requirements(
+    appeal: FormalAppeal, name: str, address: Sequence[str], signed: bool
+) -> tuple[str, ...]:
+    """The requirements of `appeal` the letter does not meet (a name and a date it always has)."""
+    have = {"name": bool(name), "postal_address": bool(address), "date": True, "signature": signed}
+    return tuple(r for r in appeal.requires if not have[r])
+
+
+def appeal_warning(appeal: FormalAppeal, missing: Sequence[str]) -> str:
+    """One warning line: what is missing, how to add it, and what the addressee may do."""
+    words = [_REQUIREMENT_WORDS[r][0] for r in missing]
+    lacks = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    how = "; ".join(_REQUIREMENT_WORDS[r][1] for r in missing)
+    return (
+        f"this letter is a formal appeal without {lacks} ({how}): under {appeal.rule}"
+        f" {appeal.consequence}, so the letter asks for no reply"
+    )
+
+
+MAX_SIGNATURE_IMAGE = 5_000_000  # bytes: a scanned signature is a few hundred kilobytes at most
+_IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+def read_signature_image(path: Path) -> bytes:
+    """The bytes of a PNG or JPEG image of a handwritten signature.
+
+    Raises UsageProblem (one line) when the file is missing, unreadable, too large or of another
+    kind; the image itself is decoded only when the PDF is made.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageProblem(f"signature image {path} does not exist") from None
+    except IsADirectoryError:
+        raise UsageProblem(f"signature image {path} is a folder; give an image file") from None
+    except OSError as exc:
+        raise UsageProblem(f"signature image {path} cannot be read: {exc.strerror}") from None
+    if len(data) > MAX_SIGNATURE_IMAGE:
+        raise UsageProblem(
+            f"signature image {path} is larger than {MAX_SIGNATURE_IMAGE // 1_000_000} MB"
+        )
+    if not any(data.startswith(magic) for magic in _IMAGE_MAGIC):
+        raise UsageProblem(f"signature image {path} is not a PNG or JPEG file")
+    return data
