@@ -1,8 +1,10 @@
 """The framework's floor: a Typer app with `complainer draft`'s exact options that prints one line.
 
 It has the same shape as complainer's command line (a root callback with --version, a `draft`
-command with the same option declarations, help panels and rich markup) and imports nothing but
-Typer, so `benchmarks/bench_startup.py` can show what complainer adds on top of its framework.
+command with the same options: names, types, defaults, constraints, help panels; the help texts
+are shorter) and imports nothing but Typer, so `benchmarks/bench_startup.py` can show what
+complainer adds on top of its framework. tests/test_startup_imports.py checks that the options
+stay the same as `complainer draft`'s.
 Run: python benchmarks/floor_app.py draft --no-input --name "Anna Schmidt" --country DE
 """
 
@@ -25,6 +27,7 @@ app = typer.Typer(
 
 DELIVERY = "Delivery"
 SENDING = "Sending (complainer send)"
+LETTER_PDF = "Formal letter, PDF and signature"
 
 
 class Tls(str, enum.Enum):
@@ -168,6 +171,21 @@ def draft(
     yes: Annotated[bool, typer.Option("--yes", "-y", rich_help_panel=SENDING)] = False,
     bcc_self: Annotated[bool, typer.Option("--bcc-self", rich_help_panel=SENDING)] = False,
     no_save: Annotated[bool, typer.Option("--no-save", rich_help_panel=SENDING)] = False,
+    address: Annotated[
+        list[str] | None,
+        typer.Option("--address", metavar="LINE", rich_help_panel=LETTER_PDF),
+    ] = None,
+    iin: Annotated[
+        str | None, typer.Option("--iin", metavar="DIGITS", rich_help_panel=LETTER_PDF)
+    ] = None,
+    signature_image: Annotated[
+        Path | None,
+        typer.Option("--signature-image", metavar="PATH", rich_help_panel=LETTER_PDF),
+    ] = None,
+    sign_p12: Annotated[
+        Path | None, typer.Option("--sign-p12", metavar="PATH", rich_help_panel=LETTER_PDF)
+    ] = None,
+    attach_pdf: Annotated[bool, typer.Option("--attach-pdf", rich_help_panel=LETTER_PDF)] = False,
 ) -> None:
     """Print one line: the least a command with these options can do."""
     typer.echo(f"{name} {country} {lang} {fmt}")

@@ -5,6 +5,7 @@ subprocess and reports, as it exits, the modules it imported and the CLDR locale
 
 from __future__ import annotations
 
+import enum
 import json
 import subprocess
 import sys
@@ -90,3 +91,40 @@ def test_version_and_listing_load_no_composer(clean_env: dict[str, str], tmp_pat
     modules, locales = loaded(clean_env, tmp_path, "campaigns")
     assert present(modules, ("jinja2", "babel", "email_validator", "smtplib", "tomllib")) == []
     assert locales == set()
+
+
+def test_the_benchmarks_floor_app_has_drafts_options() -> None:
+    """benchmarks/floor_app.py is the framework's floor only while its `draft` takes exactly the
+    options of `complainer draft` (names, types, defaults, constraints)."""
+    import importlib.util
+
+    from typer.main import get_command
+
+    from complainer.cli import app
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "floor_app.py"
+    spec = importlib.util.spec_from_file_location("floor_app", path)
+    assert spec is not None and spec.loader is not None
+    floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+
+    def same(value: object) -> object:
+        """Enums compare by their values: the floor declares its own --tls choices."""
+        if isinstance(value, enum.Enum):
+            return value.value
+        if isinstance(value, type) and issubclass(value, enum.Enum):
+            return [m.value for m in value]
+        return value
+
+    def options(command: object) -> dict[str, tuple[object, ...]]:
+        return {
+            p.name: (tuple(p.opts), tuple(p.secondary_opts), same(p.default), p.multiple,
+                     p.is_flag, getattr(p, "min", None), getattr(p, "max", None), p.envvar,
+                     p.metavar, getattr(p, "rich_help_panel", None),
+                     same(p.type_descriptor.annotation))
+            for p in command.params  # type: ignore[attr-defined]
+        }  # fmt: skip
+
+    ours = get_command(app).commands["draft"]  # type: ignore[attr-defined]
+    theirs = get_command(floor.app).commands["draft"]
+    assert options(theirs) == options(ours)

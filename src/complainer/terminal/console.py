@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
+import os
+import re
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,14 +38,48 @@ def _markup(style: str, label: str, message: str) -> str:
     return f"[{style}]{label}[/{style}] {escape(message)}"
 
 
+# What rich would change in a line written to a file or pipe: control characters (it strips some
+# and expands tabs), markup brackets and backslashes, and :emoji: codes.
+_NEEDS_RICH = re.compile(r"[\x00-\x1f\x7f\[\\]|:\S*?:")
+
+
+def _plain_stderr() -> bool:
+    """Whether rich would write stderr as plain text: not a terminal, nothing forcing colour.
+
+    Mirrors rich's Console.is_terminal, conservatively: any variable rich reads to decide, a
+    notebook, Windows, or a rich console already in use, and rich does the writing.
+    """
+    if os.name == "nt" or "err" in globals() or hasattr(builtins, "get_ipython"):
+        return False
+    environ = os.environ
+    if environ.get("TTY_COMPATIBLE") or "FORCE_COLOR" in environ:
+        return False
+    isatty = getattr(sys.stderr, "isatty", None)
+    try:
+        return isatty is not None and not isatty()
+    except ValueError:
+        return False
+
+
+def _say(style: str, label: str, message: str) -> None:
+    line = f"{label} {message}"
+    if _plain_stderr() and not _NEEDS_RICH.search(line):
+        # The very line rich would write (tests/test_console.py compares them), without the
+        # 20 ms of importing rich for it: most letters come with a warning.
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+        return
+    _stderr().print(_markup(style, label, message), soft_wrap=True)
+
+
 def note(message: str) -> None:
-    _stderr().print(_markup("bold", "Note:", message), soft_wrap=True)
+    _say("bold", "Note:", message)
 
 
 def warn(message: str) -> None:
-    _stderr().print(_markup("bold yellow", "Warning:", message), soft_wrap=True)
+    _say("bold yellow", "Warning:", message)
 
 
 def error(message: str) -> None:
     # One plain line, readable without colour and by scripts that grep stderr.
-    _stderr().print(_markup("bold red", "complainer: error:", message), soft_wrap=True)
+    _say("bold red", "complainer: error:", message)
