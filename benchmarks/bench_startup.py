@@ -6,7 +6,10 @@ a shared machine hits all of them alike), and the figures come from the OS (`os.
 (`benchmarks/floor_app.py`: a Typer app with `draft`'s exact options that prints one line).
 Run (from the repository, with complainer installed in .venv):
 
-    .venv/bin/python benchmarks/bench_startup.py [--rounds 9]
+    .venv/bin/python benchmarks/bench_startup.py [--rounds 9] [--compare OTHER/bin/complainer]
+
+--compare adds the complainer commands of another install (say, of the main branch) to the same
+alternated rounds, so a before and an after are measured side by side under the same load.
 
 Goals (issue 15): `draft` within 1.15x of the floor's CPU time and 8 MB of its peak memory;
 `--version` and `campaigns` within 1.1x of the floor's CPU time.
@@ -82,7 +85,17 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9, help="runs of each command (default 9)")
+    parser.add_argument(
+        "--compare", metavar="EXE", help="another install's complainer, measured alongside"
+    )
     args = parser.parse_args()
+    if args.compare:
+        other = [
+            (f"{name} [compared]", [args.compare, *argv[1:]])
+            for name, argv in CASES
+            if name.startswith("complainer")
+        ]
+        CASES.extend(other)
     if not Path(EXE).exists():
         sys.exit(f"{EXE} not found: install complainer into this Python's environment first")
     home = tempfile.mkdtemp(prefix="bench-startup-")
@@ -92,6 +105,7 @@ def main() -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(HOME=home, NO_COLOR="1", COLUMNS="100", LC_ALL="C.UTF-8")
     samples = {name: Samples() for name, _ in CASES}
+    width = max(len(name) for name, _ in CASES)
     for name, argv in CASES:  # one warm-up each (page cache, .pyc files, user cache)
         *_, code = run_once(argv, env)
         if code != 0:
@@ -110,7 +124,7 @@ def main() -> int:
     f_cpu, f_wall, f_rss = med(floor.cpu), med(floor.wall), med(floor.rss)
     print(f"medians of {args.rounds} alternated runs; ratios are to the floor app")
     print(
-        f"{'command':34} {'CPU ms':>7} {'x floor':>7} {'wall ms':>8} {'x floor':>7}"
+        f"{'command':{width}} {'CPU ms':>7} {'x floor':>7} {'wall ms':>8} {'x floor':>7}"
         f" {'peak MB':>8} {'- floor':>8}  goal"
     )
     for name, _ in CASES:
@@ -125,7 +139,7 @@ def main() -> int:
                 verdicts.append(f"memory <= +{most_mb:.0f} MB: {'met' if met else 'MISSED'}")
             verdict = "; ".join(verdicts)
         print(
-            f"{name:34} {cpu * 1000:7.0f} {cpu / f_cpu:7.2f} {wall * 1000:8.0f} {wall / f_wall:7.2f}"
+            f"{name:{width}} {cpu * 1000:7.0f} {cpu / f_cpu:7.2f} {wall * 1000:8.0f} {wall / f_wall:7.2f}"
             f" {rss:8.1f} {rss - f_rss:+8.1f}  {verdict}"
         )
     return 0

@@ -60,8 +60,7 @@ def test_a_warning_is_the_same_with_and_without_rich(run: Runner) -> None:
 
 
 @pytest.mark.parametrize("variable", ["FORCE_COLOR", "TTY_COMPATIBLE"])
-def test_forced_colour_is_left_to_rich(
-    variable: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_forced_colour_is_left_to_rich(variable: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert console.writes_plain(io.StringIO())
     monkeypatch.setenv(variable, "1")
-    assert not console._plain_stderr()
+    assert not console.writes_plain(io.StringIO())

@@ -89,7 +89,9 @@ def test_version_and_listing_load_no_composer(clean_env: dict[str, str], tmp_pat
     assert present(modules, ("complainer.campaigns", "complainer.letter", "complainer.flows")) == []
     loaded(clean_env, tmp_path, "campaigns")
     modules, locales = loaded(clean_env, tmp_path, "campaigns")
-    assert present(modules, ("jinja2", "babel", "email_validator", "smtplib", "tomllib")) == []
+    assert (
+        present(modules, ("jinja2", "babel", "rich", "email_validator", "smtplib", "tomllib")) == []
+    )
     assert locales == set()
 
 

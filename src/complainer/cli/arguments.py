@@ -25,8 +25,6 @@ def arguments(
 ) -> None:
     """List a campaign's arguments and recommendations: ids, titles, citations, validity."""
     # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
-    from rich.console import Console
-
     from complainer.campaigns.model import PLURAL, POINT_KINDS
     from complainer.campaigns.registry import open_registry
     from complainer.letter.locales import resolve_language
@@ -37,11 +35,11 @@ def arguments(
     chosen = registry.load(campaign or registry.default_id())
     code = resolve_language(lang, chosen.languages) if lang else "en"
     day = parse_date(date)
-    out = Console()
+    out = tables.stdout_console()
     headers = ["id", "default", "title", "summary", "citations"]
     for kind in POINT_KINDS:
         title = PLURAL[kind].capitalize()
         rows = tables.point_rows(chosen, kind, code, day)
-        if not out.is_terminal:
+        if out is None or not out.is_terminal:
             rows = [[kind, *r] for r in rows]
         tables.print_rows(out, headers, rows, f"{title}: {chosen.id}")

@@ -20,8 +20,6 @@ def campaigns_list(ctx: typer.Context, campaigns_dir: options.CampaignsDir = Non
     """List the campaigns with their status, deadline and days left."""
     if ctx.invoked_subcommand is not None:
         return
-    from rich.console import Console
-
     from complainer.campaigns.registry import open_registry
     from complainer.terminal import console, tables
 
@@ -31,7 +29,10 @@ def campaigns_list(ctx: typer.Context, campaigns_dir: options.CampaignsDir = Non
         console.warn(str(problem))
     rows = tables.campaign_rows(loaded, dt.date.today(), registry.default_id())
     tables.print_rows(
-        Console(), ["campaign", "status", "deadline", "when", "title"], rows, "Campaigns"
+        tables.stdout_console(),
+        ["campaign", "status", "deadline", "when", "title"],
+        rows,
+        "Campaigns",
     )
 
 

@@ -6,7 +6,7 @@ import builtins
 import os
 import re
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,18 +43,18 @@ def _markup(style: str, label: str, message: str) -> str:
 _NEEDS_RICH = re.compile(r"[\x00-\x1f\x7f\[\\]|:\S*?:")
 
 
-def _plain_stderr() -> bool:
-    """Whether rich would write stderr as plain text: not a terminal, nothing forcing colour.
+def writes_plain(stream: TextIO) -> bool:
+    """Whether rich would write to `stream` as plain text: not a terminal, nothing forcing colour.
 
     Mirrors rich's Console.is_terminal, conservatively: any variable rich reads to decide, a
-    notebook, Windows, or a rich console already in use, and rich does the writing.
+    notebook or Windows, and the answer is False (let rich decide and write).
     """
-    if os.name == "nt" or "err" in globals() or hasattr(builtins, "get_ipython"):
+    if os.name == "nt" or hasattr(builtins, "get_ipython"):
         return False
     environ = os.environ
     if environ.get("TTY_COMPATIBLE") or "FORCE_COLOR" in environ:
         return False
-    isatty = getattr(sys.stderr, "isatty", None)
+    isatty = getattr(stream, "isatty", None)
     try:
         return isatty is not None and not isatty()
     except ValueError:
@@ -63,7 +63,8 @@ def _plain_stderr() -> bool:
 
 def _say(style: str, label: str, message: str) -> None:
     line = f"{label} {message}"
-    if _plain_stderr() and not _NEEDS_RICH.search(line):
+    # Once rich's console is in use (the wizard), it writes everything, in order.
+    if "err" not in globals() and writes_plain(sys.stderr) and not _NEEDS_RICH.search(line):
         # The very line rich would write (tests/test_console.py compares them), without the
         # 20 ms of importing rich for it: most letters come with a warning.
         sys.stderr.write(line + "\n")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Sequence
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from complainer.campaigns.claims import load_claims_or_none
 from complainer.campaigns.model import Campaign, PointKind
+from complainer.terminal import console as stderr_console
+
+# rich is imported where a table is drawn for a terminal: piped listings (scripts) need none of it.
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def days_left(campaign: Campaign, today: dt.date) -> str:
@@ -30,10 +33,22 @@ def status_line(campaign: Campaign) -> str:
     return campaign.status
 
 
+def stdout_console() -> Console | None:
+    """A rich console for stdout, or None when rich would write plain text there anyway."""
+    if stderr_console.writes_plain(sys.stdout):
+        return None
+    from rich.console import Console
+
+    return Console()
+
+
 def print_rows(
-    console: Console, headers: Sequence[str], rows: Sequence[Sequence[str]], title: str
+    console: Console | None, headers: Sequence[str], rows: Sequence[Sequence[str]], title: str
 ) -> None:
-    if console.is_terminal:
+    """A table in a terminal; tab-separated lines otherwise (and to stdout when `console` is None)."""
+    if console is not None and console.is_terminal:
+        from rich.table import Table
+
         table = Table(title=title, show_lines=False, expand=False)
         for h in headers:
             table.add_column(h, overflow="fold")
@@ -42,7 +57,9 @@ def print_rows(
         console.print(table)
     else:
         # Plain tab-separated lines for scripts; Rich would expand the tabs.
-        console.file.write("".join("\t".join(row) + "\n" for row in rows))
+        (console.file if console is not None else sys.stdout).write(
+            "".join("\t".join(row) + "\n" for row in rows)
+        )
 
 
 def campaign_rows(
@@ -76,6 +93,8 @@ def point_rows(campaign: Campaign, kind: PointKind, lang: str, day: dt.date) -> 
 
 def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
     """Background, status, recipients, targets and every source, as plain readable text."""
+    from rich.markup import escape
+
     texts = campaign.lang("en")
     c = texts.campaign()
     say = console.print
