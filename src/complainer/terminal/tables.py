@@ -7,7 +7,6 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from complainer.campaigns.claims import load_claims_or_none
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.terminal import console as stderr_console
 
@@ -94,6 +93,8 @@ def point_rows(campaign: Campaign, kind: PointKind, lang: str, day: dt.date) -> 
 def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
     """Background, status, recipients, targets and every source, as plain readable text."""
     from rich.markup import escape
+
+    from complainer.campaigns.claims import load_claims_or_none
 
     texts = campaign.lang("en")
     c = texts.campaign()
