@@ -19,17 +19,6 @@ import pytest
 
 LETTER_DATE = "2026-11-29"
 
-# Property-based tests: a short run by default (the README's test command), a long one in CI
-# (.ci/run sets HYPOTHESIS_PROFILE=ci). No deadline: this machine is shared and timings vary.
-try:
-    from hypothesis import settings
-except ImportError:  # pragma: no cover - hypothesis comes with the test dependencies
-    pass
-else:
-    settings.register_profile("dev", max_examples=50, deadline=None)
-    settings.register_profile("ci", max_examples=1000, deadline=None)
-    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
-
 
 def complainer_exe() -> str:
     """The `complainer` script of the environment running the tests (the venv CI installs into)."""
@@ -145,3 +134,17 @@ def assert_clean_error(result: subprocess.CompletedProcess[bytes], code: int, *n
     for needle in needles:
         assert needle in error_lines[0], (needle, error_lines[0])
     return error_lines[0]
+
+
+# Hypothesis: a quick default profile for local runs, and the `ci` profile (.ci/run sets
+# HYPOTHESIS_PROFILE=ci) with at least 10,000 examples per property.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("default", max_examples=300, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

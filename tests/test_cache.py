@@ -106,15 +106,23 @@ def test_an_entry_is_data_never_code(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
     monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
     monkeypatch.chdir(tmp_path)
-    cache.store("toml", b"source", {"a": [1, "x"]})
-    assert cache.load("toml", b"source") == {"a": [1, "x"]}
-    assert cache.load("toml", b"other source") is None
+    maker = str(tmp_path / "maker.py")
+    Path(maker).write_text("# the code that makes the entries\n", encoding="utf-8")
+    cache.store("toml", b"source", {"a": [1, "x"]}, made_by=maker)
+    assert cache.load("toml", b"source", made_by=maker) == {"a": [1, "x"]}
+    assert cache.load("toml", b"other source", made_by=maker) is None
     [path] = entries(tmp_path / "cache")
     # A forged entry with the right key still may not run anything when it is read.
     header = path.read_bytes()[: len(cache._FORMAT) + 32]
+    valid = path.read_bytes()
     path.write_bytes(header + pickle.dumps(Payload()))
-    assert cache.load("toml", b"source") is None
+    assert cache.load("toml", b"source", made_by=maker) is None
     assert not (tmp_path / "pwned").exists()
-    # An entry made for another version or kind is not this one's.
+    # An entry made by other code (even under the same version number) is not this one's.
+    path.write_bytes(valid)
+    other = tmp_path / "other_maker.py"
+    other.write_text("# changed code\n", encoding="utf-8")
+    assert cache.load("toml", b"source", made_by=str(other)) is None
+    # Nor one made for another version.
     monkeypatch.setattr(cache, "__version__", "0.0.0-other")
-    assert cache.load("toml", b"source") is None
+    assert cache.load("toml", b"source", made_by=maker) is None

@@ -61,7 +61,10 @@ def test_eml_parses_back_and_matches_the_text(run: Runner, tmp_path: Path) -> No
     assert msg["X-Unsent"] == "1"
     assert msg["MIME-Version"] == "1.0"
     assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@example.org>")
-    assert msg["Date"].datetime.date().isoformat() == LETTER_DATE
+    # Date: is when the message was made; the letter's own date (--date) is in its body.
+    made = msg["Date"].datetime
+    assert abs((dt.datetime.now(dt.timezone.utc) - made).total_seconds()) < 120
+    assert made.date().isoformat() != LETTER_DATE or dt.date.today().isoformat() == LETTER_DATE
     assert msg.get_content_type() == "text/plain"
     assert msg.get_content_charset() == "utf-8"
     assert msg.get_content().replace("\r\n", "\n") == text
@@ -257,9 +260,10 @@ def test_existing_file_is_kept_without_force(run: Runner, tmp_path: Path) -> Non
 INJECTIONS = [
     "Anna\r\nBcc: x@example.com",
     "Anna\nBcc: x@example.com",
-    "=?utf-8?q?hi=0ABcc:_x@example.com?=",
-    "Anna =?UTF-8?B?SGk=?= Schmidt",
+    "Anna\u2028Bcc: x@example.com",
 ]
+# Encoded-word syntax in a value is text: the header builder encodes it, so it reads back literally
+# (tests/test_header_safety.py has these in every spelling).
 
 
 @pytest.mark.parametrize("value", INJECTIONS)

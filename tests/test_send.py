@@ -52,6 +52,7 @@ class Recorder:
 
     received: list[Received] = field(default_factory=list)
     logins: list[tuple[str, bytes]] = field(default_factory=list)
+    password: str = PASSWORD
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received.append(
@@ -69,7 +70,7 @@ class Recorder:
     ) -> AuthResult:
         assert isinstance(auth_data, LoginPassword)
         self.logins.append((mechanism, auth_data.login))
-        ok = auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
+        ok = auth_data.login == USER.encode() and auth_data.password == self.password.encode()
         return AuthResult(success=ok, handled=False)
 
 
@@ -273,6 +274,36 @@ def test_non_ascii_address_is_sent_with_smtputf8(
     msg = email.message_from_string(got.content.decode("utf-8"), policy=policy.default)
     assert msg["From"].addresses[0].addr_spec == sender
     assert msg["From"].addresses[0].display_name == "Anna Schmidt"
+
+
+# A password with letters outside ASCII and Latin-1: smtplib alone fails on it (UnicodeEncodeError).
+UNICODE_PASSWORD = "Пароль-ßü€-日本"
+
+
+def assert_no_password_character(result: Any, *files: Path) -> None:
+    shown = result.stdout + result.stderr + b"".join(f.read_bytes() for f in files)
+    for ch in set(UNICODE_PASSWORD) - set("-"):
+        assert ch.encode() not in shown, ch
+
+
+def test_non_ascii_password_logs_in_with_utf8_auth_plain(
+    run: Runner, server: Server, tmp_path: Path
+) -> None:
+    server.recorder.password = UNICODE_PASSWORD
+    result = run("send", *LETTER, "--from", SENDER, "--yes", env=smtp_env(server, UNICODE_PASSWORD))
+    assert result.returncode == 0, stderr_of(result)
+    assert [m for m, _ in server.recorder.logins] == ["PLAIN"]
+    assert len(server.recorder.received) == 1
+    assert_no_password_character(result, *saved(tmp_path, "sent"))
+
+
+def test_wrong_non_ascii_password_keeps_the_draft(
+    run: Runner, server: Server, tmp_path: Path
+) -> None:
+    result = run("send", *LETTER, "--from", SENDER, "--yes", env=smtp_env(server, UNICODE_PASSWORD))
+    draft = assert_failed_with_draft(result, tmp_path, "refused the login")
+    assert_no_password_character(result, draft)
+    assert server.recorder.received == []
 
 
 def test_wrong_password(cli: Runner, server: Server, tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
 """A cache of work derived from campaign files (parsed TOML, compiled templates), to start faster.
 
 Each entry is found by, and must carry, a key made of what it was derived from (the file's bytes
-or the template's source), complainer's version and the Python version; an entry whose key does
-not match is ignored, so an edited file, an upgrade or a stale or damaged entry only costs the
-work the cache would have saved. Only campaign content goes in here, never what a person writes.
+or the template's source), the source code of the module that derives it, complainer's version
+and the Python version; an entry whose key does not match is ignored, so an edited file, changed
+code (even under the same version number), an upgrade or a damaged entry only costs the work the
+cache would have saved. Only campaign content goes in here, never what a person writes.
 
 The folder is the user's cache folder (platformdirs: ~/.cache/complainer on Linux), or
 COMPLAINER_CACHE_DIR; COMPLAINER_NO_CACHE=1 turns the cache off. A cache that cannot be read or
@@ -54,9 +55,21 @@ def _cache_dir(environment: tuple[str, ...]) -> Path | None:
     return Path(platformdirs.user_cache_dir("complainer", appauthor=False))
 
 
-def _key(kind: str, source: bytes) -> bytes:
+@functools.cache
+def _code_of(module_file: str) -> bytes | None:
+    try:
+        return Path(module_file).read_bytes()
+    except OSError:
+        return None
+
+
+def _key(kind: str, source: bytes, made_by: str) -> bytes | None:
+    """The entry's key, or None when the deriving module's code cannot be read (no caching)."""
+    code = _code_of(made_by)
+    if code is None:
+        return None
     digest = hashlib.sha256()
-    for part in (kind.encode(), __version__.encode(), sys.version.encode(), source):
+    for part in (kind.encode(), __version__.encode(), sys.version.encode(), code, source):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.digest()
@@ -87,11 +100,12 @@ class _DataOnly(pickle.Unpickler):
         return found
 
 
-def load(kind: str, source: bytes) -> Any | None:
-    """The value stored for `source` under `kind`, or None if there is none that matches."""
-    key = _key(kind, source)
-    path = _entry(kind, key)
-    if path is None:
+def load(kind: str, source: bytes, *, made_by: str) -> Any | None:
+    """The value stored for `source` under `kind` by the module at `made_by` (its __file__),
+    or None if there is none that matches."""
+    key = _key(kind, source, made_by)
+    path = _entry(kind, key) if key is not None else None
+    if key is None or path is None:
         return None
     try:
         blob = path.read_bytes()
@@ -106,11 +120,12 @@ def load(kind: str, source: bytes) -> Any | None:
         return None
 
 
-def store(kind: str, source: bytes, value: Any) -> None:
-    """Keep `value` (plain data: dicts, lists, str, numbers, dates) as derived from `source`."""
-    key = _key(kind, source)
-    path = _entry(kind, key)
-    if path is None:
+def store(kind: str, source: bytes, value: Any, *, made_by: str) -> None:
+    """Keep `value` (plain data: dicts, lists, str, bytes, numbers, dates) as derived from
+    `source` by the module at `made_by` (its __file__)."""
+    key = _key(kind, source, made_by)
+    path = _entry(kind, key) if key is not None else None
+    if key is None or path is None:
         return
     try:
         blob = _FORMAT + key + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -31,6 +31,14 @@ class DeliveryError(ComplainerError):
     """Writing, opening or sending the letter failed."""
 
 
+class StdoutFailed(Exception):
+    """Standard output could not be written (a full disk, /dev/full); the CLI reports it once."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 def unknown_choice(what: str, value: str, choices: Sequence[str]) -> str:
     """'unknown X "v". Did you mean "w"? Choose from: a, b, c.'"""
     close = difflib.get_close_matches(value.lower(), [c.lower() for c in choices], n=1, cutoff=0.5)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from complainer.campaigns.confine import confined
 from complainer.campaigns.fields import Fields
 from complainer.campaigns.model import Campaign
 from complainer.campaigns.tomlfile import load_toml
@@ -36,7 +37,7 @@ def load_check_settings(campaign: Campaign) -> CheckSettings:
     path = campaign.folder / CHECK_FILE
     if not path.is_file():
         return CheckSettings()
-    root = Fields(load_toml(path), path)
+    root = Fields(load_toml(confined(campaign.folder, path)), path)
     dates: list[dt.date] = []
     raw = root.data.get("dates", [])
     if not isinstance(raw, list) or any(

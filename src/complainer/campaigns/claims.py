@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from complainer.campaigns.confine import confined
 from complainer.campaigns.fields import Fields
 from complainer.campaigns.model import CONFIDENCES, Campaign, Source, read_source
 from complainer.campaigns.tomlfile import load_toml
@@ -75,7 +76,7 @@ def load_claims(campaign: Campaign) -> Claims:
     path = campaign.folder / CLAIMS_FILE
     if not path.is_file():
         return Claims((), {})
-    root = Fields(load_toml(path), path)
+    root = Fields(load_toml(confined(campaign.folder, path)), path)
     extra: dict[str, Source] = {}
     for f in root.tables("sources"):
         source = read_source(f)

@@ -45,7 +45,7 @@ class Fields:
 
     def ident(self, key: str) -> str:
         value = self.text(key)
-        if not ID_PATTERN.match(value):
+        if not ID_PATTERN.fullmatch(value):
             raise self.fail(key, f"must be lower-case letters, digits and hyphens (got {value!r})")
         return value
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from complainer.campaigns.claims import compile_pattern
+from complainer.campaigns.confine import confined
 from complainer.campaigns.fields import Fields
 from complainer.campaigns.tomlfile import load_toml
 from complainer.paths import content_root
@@ -124,5 +125,8 @@ def load_glossary(language: str, campaign_folder: Path | None = None) -> Glossar
         campaign_folder / GLOSSARY_DIR if campaign_folder else None,
     ):
         if folder is not None and (folder / f"{language}.toml").is_file():
-            glossary = _read(folder / f"{language}.toml", language, glossary)
+            path = folder / f"{language}.toml"
+            if campaign_folder is not None and folder != shared_glossary_dir():
+                confined(campaign_folder, path)  # a campaign's own files stay inside it
+            glossary = _read(path, language, glossary)
     return glossary

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from complainer.campaigns.confine import confined, is_language_tag
 from complainer.campaigns.fields import Fields
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError
@@ -287,7 +288,7 @@ class TextsByLanguage(Mapping[str, LanguageTexts]):
             raise KeyError(code)
         texts = self._read.get(code)
         if texts is None:
-            texts = self._read[code] = _load_texts(self._folder / code, code)
+            texts = self._read[code] = _load_texts(self._folder, code)
         return texts
 
     def __getitem__(self, code: str) -> LanguageTexts:
@@ -368,14 +369,18 @@ def _merge(
             into[key] = value
 
 
-def _load_texts(folder: Path, code: str) -> LanguageTexts:
+def _load_texts(campaign_folder: Path, code: str) -> LanguageTexts:
+    folder = campaign_folder / code
+    if not folder.exists():
+        raise CampaignError(f"{folder}: language '{code}' is declared but has no folder here")
+    confined(campaign_folder, folder, directory=True)
     files = sorted(folder.glob("*.toml"))
-    if not folder.is_dir() or not files:
+    if not files:
         raise CampaignError(f"{folder}: language '{code}' is declared but has no TOML files here")
     data: dict[str, Any] = {}
     origins: dict[tuple[str, ...], Path] = {}
     for path in files:
-        _merge(data, load_toml(path), path, origins)
+        _merge(data, load_toml(confined(campaign_folder, path)), path, origins)
     texts = LanguageTexts(code=code, folder=folder, data=data, origins=origins)
     declared = data.get("language")
     if declared != code:
@@ -415,6 +420,20 @@ def _points(root: Fields, kind: PointKind, sources: Mapping[str, Source]) -> tup
     return tuple(points)
 
 
+def _email(f: Fields) -> str:
+    """A recipient address, validated as the writer's are (RFC 5321/5322 syntax, no DNS look-up)."""
+    value = f.text("email")
+    if "=?" in value:  # read as an RFC 2047 encoded word by mail parsers (see letter.writer)
+        raise f.fail("email", 'contains "=?", which mail software reads as encoding')
+    from email_validator import EmailNotValidError, validate_email  # slow to import: only here
+
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise f.fail("email", f"is not a valid email address ({exc})") from None
+    return value
+
+
 def _formal_appeal(target: Fields) -> FormalAppeal:
     f = target.table("formal_appeal")
     requires = tuple(f.strings("requires"))
@@ -445,7 +464,7 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
     path = folder / "campaign.toml"
     if not path.is_file():
         raise CampaignError(f"{folder}: no campaign.toml in this folder")
-    root = Fields(load_toml(path), path)
+    root = Fields(load_toml(confined(folder, path)), path)
     cid = root.ident("id")
     if cid != folder.name:
         raise root.fail("id", f"must match the folder name {folder.name!r} (got {cid!r})")
@@ -453,6 +472,12 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
     if status not in ("open", "closed"):
         raise root.fail("status", f"must be 'open' or 'closed' (got {status!r})")
     languages = tuple(root.strings("languages"))
+    for code in languages:
+        if not is_language_tag(code):
+            raise root.fail(
+                "languages",
+                f"has {code!r}, which is not a BCP 47 language tag such as 'en', 'kk' or 'pt-BR'",
+            )
 
     sources: dict[str, Source] = {}
     for f in root.tables("sources"):
@@ -465,7 +490,7 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
         source = f.text("email_source")
         if source not in sources:
             raise f.fail("email_source", f"names {source!r}, which is not declared in [[sources]]")
-        recipients[rid] = Recipient(rid, f.text("email"), source, tuple(f.strings("reads")))
+        recipients[rid] = Recipient(rid, _email(f), source, tuple(f.strings("reads")))
 
     targets: dict[str, Target] = {}
     for f in root.tables("targets"):
@@ -539,8 +564,9 @@ def _check_texts_present(campaign: Campaign, texts: LanguageTexts) -> None:
     for tid in campaign.targets:
         texts.target(tid)
         template = campaign.template_path(code, tid)
-        if not template.is_file():
+        if not template.exists():
             raise CampaignError(f"{template}: template for target '{tid}' in '{code}' is missing")
+        confined(campaign.folder, template)
     for kind in POINT_KINDS:
         for p in campaign.points(kind):
             texts.point(p.kind, p.id)

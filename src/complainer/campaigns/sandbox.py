@@ -1,29 +1,74 @@
-"""The Jinja environment: campaign templates are untrusted, so they run sandboxed and strict."""
+"""The Jinja environment: campaign templates are untrusted, so they run sandboxed, strict and bounded.
+
+Jinja's sandbox stops a template from reaching Python internals, but not from using up the machine:
+`{{ 'x' * 10**9 }}`, `{{ lipsum(10**6) }}`, `{{ 10**(10**8) }}` or loops inside loops. `LimitedSandbox`
+bounds each of those, and `Renderer` bounds every render in time and output size:
+
+- templates load only from inside the campaign folder (campaigns.confine);
+- `*`, `**`, `+`, `%` and `~` refuse results longer than MAX_SEQUENCE items or integers longer than
+  MAX_INT_BITS bits, before computing them; so do filters and method calls (`center`, `indent`,
+  `batch`, `format`, `str.format` widths) through their numeric arguments (MAX_ARGUMENT);
+- `range` is at most MAX_RANGE long, `lipsum` at most MAX_LIPSUM paragraphs;
+- a render stops after RENDER_SECONDS of CPU time (every sandbox hook and every output chunk
+  checks it, and on the main thread a SIGVTALRM timer also stops loops that call no hook) and
+  after MAX_OUTPUT characters of output;
+- recursion, overflow and any other failure inside a template become one CampaignError naming
+  the file, not an "unexpected" error.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import math
+import os
 import re
-from collections.abc import Mapping
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from jinja2 import (
+    BaseLoader,
     BytecodeCache,
-    FileSystemLoader,
+    Environment,
     StrictUndefined,
     Template,
     TemplateError,
+    TemplateNotFound,
     TemplateSyntaxError,
 )
 from jinja2.bccache import Bucket
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Namespace, generate_lorem_ipsum
 
 from complainer import cache
+from complainer.campaigns.confine import confined
 from complainer.errors import CampaignError
+
+RENDER_SECONDS = 3.0
+MAX_OUTPUT = 200_000  # characters; a letter is about 4,000
+MAX_SEQUENCE = 100_000  # characters of a string, items of a list, made by one operation
+MAX_INT_BITS = 10_000  # about 3,000 decimal digits
+MAX_ARGUMENT = 10_000  # a number passed to a filter or method (a width, a count)
+MAX_RANGE = 10_000
+MAX_LIPSUM = 20
 
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# A width or precision in a printf-style or str.format specification, such as %999999d or {:>99999}.
+_FORMAT_WIDTH = re.compile(r"%[-#0 +(\w)]*\d{5,}|%[^a-zA-Z%]*\*|\{[^{}]*\d{5,}[^{}]*\}")
+
+
+class LimitExceeded(Exception):
+    """A template went past one of the limits; the message says which."""
 
 
 def tidy(text: str) -> str:
@@ -32,22 +77,218 @@ def tidy(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
 
 
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, bytes, list, tuple, dict)) else 0
+
+
+def _check_result(value: Any) -> Any:
+    if _size(value) > MAX_SEQUENCE:
+        raise LimitExceeded(f"a value longer than {MAX_SEQUENCE:,} characters or items")
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise LimitExceeded(f"a number longer than {MAX_INT_BITS:,} bits")
+    return value
+
+
+def _check_arguments(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
+    for value in (*args, *kwargs.values()):
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and (not math.isfinite(value) or abs(value) > MAX_ARGUMENT):
+            raise LimitExceeded(f"a number argument over {MAX_ARGUMENT:,}")
+        if isinstance(value, str) and _FORMAT_WIDTH.search(value):
+            raise LimitExceeded("a format width over 9,999 (or given by '*')")
+
+
+def _int_bits(value: Any) -> int:
+    return abs(value).bit_length() if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+class _LimitedNamespace(Namespace):
+    """`namespace()` whose attributes may not grow past the limits (the one mutable object left)."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, _check_result(value))
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Compiles `a ~ b` to a call that checks the length of the result before it is built."""
+
+    def visit_Concat(self, node: Concat, frame: Frame) -> None:
+        self.write("environment.limited_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class ConfinedLoader(BaseLoader):
+    """Loads templates by name from inside one campaign folder only (see campaigns.confine)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder.joinpath(*split_template_path(template))  # refuses ".." names
+        if not path.exists():
+            raise TemplateNotFound(template)
+        real = confined(self.folder, path)
+        try:
+            source = real.read_text(encoding="utf-8")
+            mtime = os.path.getmtime(real)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CampaignError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(real) == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
+
+
+class LimitedSandbox(ImmutableSandboxedEnvironment):
+    """An immutable sandbox whose operations are bounded (see the module docstring)."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
+    code_generator_class = _BoundedCodeGenerator
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.deadline = math.inf
+        self.globals["range"] = self._range
+        self.globals["lipsum"] = self._lipsum
+        self.globals["namespace"] = _LimitedNamespace
+        self.filters = {name: self._limited(f) for name, f in self.filters.items()}
+
+    def tick(self) -> None:
+        if time.process_time() > self.deadline:
+            raise LimitExceeded(f"rendering took more than {RENDER_SECONDS:g} seconds of CPU time")
+
+    def _limited(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)  # keeps jinja_pass_arg, which says what to pass first
+        def limited(*args: Any, **kwargs: Any) -> Any:
+            self.tick()
+            # The first one or two arguments are the context and the value filtered; the rest are
+            # the filter's own arguments (widths, counts).
+            first = 1 if hasattr(function, "jinja_pass_arg") else 0
+            # `format` takes its specification as the value filtered: check that one too.
+            own = args[first:] if function.__name__ == "do_format" else args[first + 1 :]
+            _check_arguments(own, kwargs)
+            return _check_result(function(*args, **kwargs))
+
+        return limited
+
+    def _range(self, *args: int) -> Iterator[int]:
+        numbers = range(*args)
+        if len(numbers) > MAX_RANGE:
+            raise LimitExceeded(f"a range longer than {MAX_RANGE:,}")
+
+        def ticking() -> Iterator[int]:
+            for n in numbers:
+                self.tick()
+                yield n
+
+        return ticking()
+
+    def _lipsum(self, n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+        if n > MAX_LIPSUM or max > 1000 or min > max:
+            raise LimitExceeded(f"lipsum over {MAX_LIPSUM} paragraphs")
+        return str(generate_lorem_ipsum(n, html, min, max))
+
+    def limited_concat(self, values: tuple[Any, ...]) -> str:
+        self.tick()
+        parts = [str(v) for v in values]
+        _check_result(parts)
+        if sum(len(p) for p in parts) > MAX_SEQUENCE:
+            raise LimitExceeded(f"a value longer than {MAX_SEQUENCE:,} characters or items")
+        return "".join(parts)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        self.tick()
+        if operator == "**" and _int_bits(left) > 1 and isinstance(right, int):
+            if right * _int_bits(left) > MAX_INT_BITS:
+                raise LimitExceeded(f"a number longer than {MAX_INT_BITS:,} bits")
+        elif operator == "*":
+            if isinstance(left, int) and _size(right):
+                left, right = right, left
+            if _size(left) and isinstance(right, int) and _size(left) * right > MAX_SEQUENCE:
+                raise LimitExceeded(f"a value longer than {MAX_SEQUENCE:,} characters or items")
+            if _int_bits(left) + _int_bits(right) > MAX_INT_BITS:
+                raise LimitExceeded(f"a number longer than {MAX_INT_BITS:,} bits")
+        elif operator == "+" and _size(left) + _size(right) > MAX_SEQUENCE:
+            raise LimitExceeded(f"a value longer than {MAX_SEQUENCE:,} characters or items")
+        elif operator == "%" and isinstance(left, str):
+            _check_arguments((left, *(right if isinstance(right, tuple) else (right,))), {})
+        return _check_result(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        __self.tick()
+        if __obj not in (__self._range, __self._lipsum):
+            _check_arguments(args, kwargs)
+        return _check_result(super().call(__context, __obj, *args, **kwargs))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self.tick()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self.tick()
+        return super().getitem(obj, argument)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        owner = getattr(value, "__self__", None)
+        if isinstance(owner, str) and _FORMAT_WIDTH.search(owner):
+            raise LimitExceeded("a format width over 9,999")
+        return super().wrap_str_format(value)
+
+
+@contextlib.contextmanager
+def _alarm(env: LimitedSandbox) -> Iterator[None]:
+    """RENDER_SECONDS of CPU time from now: `env` refuses to go on, and SIGVTALRM interrupts loops
+    that never ask. CPU time, not wall-clock time, so that a busy machine does not fail a letter."""
+    env.deadline = time.process_time() + RENDER_SECONDS
+    use_signal = (
+        hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
+    previous: Any = None
+    if use_signal:
+
+        def expired(signum: int, frame: FrameType | None) -> None:
+            raise LimitExceeded(f"rendering took more than {RENDER_SECONDS:g} seconds of CPU time")
+
+        previous = signal.signal(signal.SIGVTALRM, expired)
+        signal.setitimer(signal.ITIMER_VIRTUAL, RENDER_SECONDS + 0.5)
+    try:
+        yield
+    finally:
+        env.deadline = math.inf
+        if use_signal:
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+            signal.signal(signal.SIGVTALRM, previous if previous is not None else signal.SIG_DFL)
+
+
 class CompiledTemplates(BytecodeCache):
     """Jinja's compiled templates kept in complainer's cache (complainer.cache), by source.
 
-    Compiling a letter's fifteen or so templates costs more than rendering them; Jinja checks
-    each entry against the template's source again when it loads it.
+    Compiling a letter's fifteen or so templates costs more than rendering them. An entry is
+    keyed by the template's name and source and by this module's own code (whose code generator
+    adds the limits to what it compiles), and Jinja checks the source again when it loads one.
     """
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        data = cache.load("jinja", f"{bucket.key}\n{bucket.checksum}".encode())
+        data = cache.load("jinja", _bucket_source(bucket), made_by=__file__)
         if isinstance(data, bytes):
             bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        cache.store(
-            "jinja", f"{bucket.key}\n{bucket.checksum}".encode(), bucket.bytecode_to_string()
-        )
+        data = bucket.bytecode_to_string()
+        cache.store("jinja", _bucket_source(bucket), data, made_by=__file__)
+
+
+def _bucket_source(bucket: Bucket) -> bytes:
+    return f"{bucket.key}\n{bucket.checksum}".encode()
 
 
 class Renderer:
@@ -55,8 +296,8 @@ class Renderer:
 
     def __init__(self, folder: Path) -> None:
         # Immutable: a template may not even append to a list it was given.
-        self.env = ImmutableSandboxedEnvironment(
-            loader=FileSystemLoader(str(folder)),
+        self.env = LimitedSandbox(
+            loader=ConfinedLoader(folder),
             undefined=StrictUndefined,
             autoescape=False,
             keep_trailing_newline=True,
@@ -75,17 +316,35 @@ class Renderer:
             env.bytecode_cache.set_bucket(bucket)
         return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
 
+    def _render(self, template: Any, context: Mapping[str, Any]) -> str:
+        return self._render_chunks(template.generate(context))
+
+    def _render_chunks(self, generated: Iterator[str]) -> str:
+        """Join the output of a render, within the time and output limits."""
+        chunks: list[str] = []
+        total = 0
+        with _alarm(self.env):
+            for chunk in generated:
+                total += len(chunk)
+                if total > MAX_OUTPUT:
+                    raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
+                self.env.tick()
+                chunks.append(chunk)
+        return "".join(chunks)
+
     def snippet(self, source: str, origin: Path, context: Mapping[str, Any]) -> str:
         """Render one phrasing (a small template from a texts file)."""
         try:
             template = self._snippets.get(source)
             if template is None:
                 template = self._snippets[source] = self._compile_snippet(source)
-            return str(template.render(context)).strip()
-        except (SecurityError, TemplateError) as exc:
+            return self._render(template, context).strip()
+        except CampaignError:
+            raise
+        except Exception as exc:  # untrusted code: every failure is the campaign's
             raise CampaignError(
                 f"{origin}: {_describe(exc)} in the text {_excerpt(source)}"
-            ) from exc
+            ) from None
 
     def layout(self, name: str, context: Mapping[str, Any]) -> str:
         """Render `<lang>/<target>.j2` and tidy the result."""
@@ -101,25 +360,36 @@ class Renderer:
         """
         try:
             template = self.env.get_template(name)
-            text = tidy(template.render(context))
+            text = tidy(self._render(template, context))
             blocks: list[tuple[str, str]] = []
             if template.blocks:
                 ctx = template.new_context(dict(context))
                 for block, render in template.blocks.items():
-                    blocks.append((block, tidy("".join(render(ctx))).strip("\n")))
+                    rendered = self._render_chunks(render(ctx))
+                    blocks.append((block, tidy(rendered).strip("\n")))
             return text, blocks
         except TemplateSyntaxError as exc:
-            raise CampaignError(f"{self.folder / name}:{exc.lineno}: {_describe(exc)}") from exc
-        except (SecurityError, TemplateError) as exc:
-            raise CampaignError(f"{self.folder / name}: {_describe(exc)}") from exc
+            raise CampaignError(f"{self.folder / name}:{exc.lineno}: {_describe(exc)}") from None
+        except CampaignError:
+            raise
+        except Exception as exc:  # untrusted code: every failure is the campaign's
+            raise CampaignError(f"{self.folder / name}: {_describe(exc)}") from None
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, LimitExceeded):
+        return f"template over a limit: {exc}"
     if isinstance(exc, SecurityError):
         return f"unsafe template code refused ({exc})"
     if isinstance(exc, TemplateSyntaxError):
         return f"template syntax error: {exc.message}"
-    return f"template error: {exc}"
+    if isinstance(exc, TemplateError):
+        return f"template error: {exc}"
+    if isinstance(exc, RecursionError):
+        return "template error: recursion too deep"
+    if isinstance(exc, MemoryError):
+        return "template error: out of memory"
+    return f"template error: {type(exc).__name__}: {exc}"
 
 
 def _excerpt(source: str, width: int = 60) -> str:

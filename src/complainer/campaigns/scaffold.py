@@ -115,7 +115,7 @@ Subject: {{ subject }}
 
 def scaffold(cid: str, parent: Path) -> Path:
     """Create `parent/cid` with a campaign skeleton; never touches an existing folder."""
-    if not ID_PATTERN.match(cid):
+    if not ID_PATTERN.fullmatch(cid):
         raise UsageProblem(f'campaign id "{cid}" must be lower-case letters, digits and hyphens')
     if not parent.is_dir():
         raise UsageProblem(

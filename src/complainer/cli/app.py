@@ -5,6 +5,8 @@ The commands register themselves on `app` from their own modules (see complainer
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from typing import Annotated
@@ -13,7 +15,13 @@ import typer
 from typer._click import exceptions as click_exceptions
 
 from complainer import __version__
-from complainer.errors import EXIT_CANCELLED, EXIT_FAILURE, ComplainerError
+from complainer.errors import (
+    EXIT_CANCELLED,
+    EXIT_FAILURE,
+    EXIT_USAGE,
+    ComplainerError,
+    StdoutFailed,
+)
 from complainer.terminal import console
 
 app = typer.Typer(
@@ -52,10 +60,36 @@ def root(
     """
 
 
+def _undecodable_argument(argv: list[str]) -> str | None:
+    """Why an argument is not text: Python keeps bytes that are not UTF-8 as lone surrogates."""
+    for number, arg in enumerate(argv, 1):
+        for position, ch in enumerate(arg, 1):
+            if "\udc80" <= ch <= "\udcff":
+                return (
+                    f"argument {number} is not UTF-8 text (byte 0x{ord(ch) - 0xDC00:02x} at"
+                    f" character {position}); complainer takes UTF-8 text and file names"
+                )
+    return None
+
+
+def _stdout_failed(exc: OSError) -> None:
+    """stdout cannot be written (a full disk, /dev/full): say so once, and exit 1."""
+    # Point stdout at /dev/null so that the interpreter's final flush does not fail again.
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    console.error(f"cannot write to standard output: {exc.strerror or exc}")
+    sys.exit(EXIT_FAILURE)
+
+
 def main() -> None:
     """The console entry point: every failure becomes one line on stderr and an exit code."""
+    problem = _undecodable_argument(sys.argv[1:])
+    if problem:
+        console.error(problem)
+        sys.exit(EXIT_USAGE)
     try:
         result = app(standalone_mode=False, prog_name="complainer")
+        sys.stdout.flush()
     except ComplainerError as exc:
         console.error(str(exc))
         sys.exit(exc.exit_code)
@@ -75,6 +109,19 @@ def main() -> None:
     except BrokenPipeError:
         # A reader such as `head` closed the pipe: not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_FAILURE)
+    except StdoutFailed as exc:
+        _stdout_failed(exc.cause)
+    except OSError as exc:
+        # Files are written through delivery.files, which reports its own errors; a full disk or
+        # an I/O error that gets here came from printing to stdout (`> /dev/full`).
+        if exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG):
+            _stdout_failed(exc)
+        if os.environ.get("COMPLAINER_DEBUG"):
+            raise
+        console.error(
+            f"unexpected {type(exc).__name__}: {exc} (set COMPLAINER_DEBUG=1 for details, and please report it)"
+        )
         sys.exit(EXIT_FAILURE)
     except Exception as exc:
         if os.environ.get("COMPLAINER_DEBUG"):

@@ -1,60 +1,179 @@
-"""Writing a letter to disk: atomically, private to the user, never over an existing file unasked."""
+"""Writing a letter to disk: atomically, private to the user, never over an existing file unasked.
+
+Only a regular file is ever replaced (with --force). A character device or a FIFO (`/dev/stdout`,
+`/dev/null`, a named pipe) is written into, as a shell redirection would; any other kind of file,
+and a symbolic link to a regular file, is refused: replacing it would replace the node or the link,
+not what it stands for.
+
+The bytes are first written to an unnamed file (Linux O_TMPFILE) that is linked into place only
+when complete, so a process killed mid-write (SIGKILL) leaves nothing behind. Where O_TMPFILE is
+missing, a hidden `.NAME.*.part` file is used instead, and those older than an hour (left by a
+killed run) are removed on the next write beside them.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from complainer.errors import DeliveryError, UsageProblem
 
+STALE_PART_SECONDS = 3600
+
+
+def _exists(path: Path) -> UsageProblem:
+    return UsageProblem(f"{path} already exists; use --force to overwrite it")
+
+
+def is_stream(path: Path) -> bool:
+    """True when `path` is (or links to) a character device or a FIFO: written into, not replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
 
 def check_writable(path: Path, force: bool) -> None:
-    """Fail before any work is done if `path` cannot be written as asked."""
-    if path.is_dir():
-        raise UsageProblem(f"{path} is a folder; give a file name")
+    """Fail before any work is done if `path` cannot be written as asked (UsageProblem, exit 2)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise UsageProblem(f"{path} cannot be checked: {exc.strerror}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise UsageProblem(f"{path} is a folder; give a file name")
+        if is_stream(path):
+            return  # written into, like a shell's > redirection
+        if stat.S_ISLNK(info.st_mode):
+            raise UsageProblem(
+                f"{path} is a symbolic link; give the file it points to (or --out - for stdout)"
+            )
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageProblem(f"{path} is not a regular file; complainer does not replace it")
+        if not force:
+            raise _exists(path)
     if not path.parent.is_dir():
         raise UsageProblem(
             f"folder {path.parent} does not exist; create it first or choose another path"
         )
-    if path.exists() and not force:
-        raise UsageProblem(f"{path} already exists; use --force to overwrite it")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _write_stream(path: Path, data: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise DeliveryError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _place(tmp: Path, path: Path, force: bool) -> None:
+    """Move the complete file `tmp` to `path`: replace only a regular file, and only with `force`."""
+    if force:
+        with contextlib.suppress(FileNotFoundError):
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                raise UsageProblem(f"{path} is not a regular file; complainer does not replace it")
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise _exists(path) from None
+    except OSError:
+        # Some file systems have no hard links; a check-then-rename race is the best left.
+        if os.path.lexists(path):
+            raise _exists(path) from None
+        os.replace(tmp, path)
+
+
+def _unnamed_file(folder: Path) -> int | None:
+    """An O_TMPFILE descriptor in `folder` (mode 0600), or None where the system has none."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):  # linkat needs the /proc link
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+            return None
+        raise
+
+
+def _link_unnamed(fd: int, path: Path) -> None:
+    """Give the O_TMPFILE file `fd` the name `path`: linkat(2) through /proc, following the link.
+
+    os.link uses linkat with AT_SYMLINK_FOLLOW only when given a directory descriptor.
+    """
+    proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(str(fd), path, src_dir_fd=proc, follow_symlinks=True)
+    finally:
+        os.close(proc)
+
+
+def _remove_stale_parts(path: Path) -> None:
+    now = time.time()
+    for part in path.parent.glob(f".{path.name}.*.part"):
+        with contextlib.suppress(OSError):
+            info = part.lstat()
+            if info.st_uid == os.getuid() and now - info.st_mtime > STALE_PART_SECONDS:
+                part.unlink()
 
 
 def write_private(path: Path, data: bytes, force: bool = False) -> None:
-    """Write `data` to `path` with mode 0600, all or nothing.
+    """Write `data` to `path` with mode 0600, all or nothing (see the module docstring).
 
-    The bytes go to a temporary file beside the target first; without `force` it is then linked
-    into place, which fails if the name was taken meanwhile, so an existing file is never replaced.
+    Raises UsageProblem when `path` exists and `force` is not given or it is not a regular file,
+    DeliveryError when the system refuses the write.
     """
     check_writable(path, force)
+    if is_stream(path):
+        _write_stream(path, data)
+        return
+    tmp: Path | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise DeliveryError(f"cannot write in {path.parent}: {exc.strerror}") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError as exc:
-                raise UsageProblem(f"{path} already exists; use --force to overwrite it") from exc
-            except OSError:
-                # Some file systems have no hard links; a check-then-rename race is the best left.
-                if path.exists():
-                    raise UsageProblem(
-                        f"{path} already exists; use --force to overwrite it"
-                    ) from None
-                os.replace(tmp, path)
+        fd = _unnamed_file(path.parent)
+        if fd is None:
+            _remove_stale_parts(path)
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            tmp = Path(name)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+            os.fchmod(fd, 0o600)
+            if tmp is None and not force:
+                try:  # linkat(2) fails if the name was taken meanwhile: nothing is replaced
+                    _link_unnamed(fd, path)
+                except FileExistsError:
+                    raise _exists(path) from None
+                return
+            if tmp is None:
+                # A name for the finished file, for the instant before it replaces the target.
+                tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.part"
+                _link_unnamed(fd, tmp)
+        finally:
+            os.close(fd)
+        _place(tmp, path, force)
     except OSError as exc:
         raise DeliveryError(f"cannot write {path}: {exc.strerror}") from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)

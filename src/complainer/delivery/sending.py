@@ -20,6 +20,7 @@ from rich.text import Text
 from complainer.delivery import smtp, store
 from complainer.errors import DeliveryError, UsageProblem
 from complainer.formats.eml import Attachment, to_eml
+from complainer.formats.headers import ascii_domain_form
 from complainer.letter.compose import Letter
 from complainer.terminal import console
 from complainer.terminal.prompts import confirm
@@ -59,13 +60,14 @@ def settings(opts: SendOptions) -> smtp.SmtpSettings:
 
 
 def envelope(letter: Letter, bcc_self: bool) -> tuple[str, list[str]]:
-    sender = letter.writer.email
+    sender = ascii_domain_form(letter.writer.email) if letter.writer.email else ""
     if not sender:
         raise UsageProblem(
             "sending needs your email address: give --from EMAIL (it is the letter's From:)"
         )
-    recipients = [letter.recipient.email]
-    if bcc_self and sender.casefold() != letter.recipient.email.casefold():
+    # The ASCII form of a domain whenever the local part is ASCII: no SMTPUTF8 needed for it.
+    recipients = [ascii_domain_form(letter.recipient.email)]
+    if bcc_self and sender.casefold() != recipients[0].casefold():
         recipients.append(sender)
     return sender, recipients
 
@@ -158,6 +160,11 @@ def send_letter(
     except KeyboardInterrupt:
         console.warn(f"interrupted; {_keep_draft(letter, attachment)}")
         raise
+    except Exception as exc:
+        # Not the exception's text, which could quote the password; the letter is kept.
+        raise DeliveryError(
+            f"sending failed unexpectedly ({type(exc).__name__}); {_keep_draft(letter, attachment)}"
+        ) from None
     for address, (code, said) in refused.items():
         problem = (
             f"the mail server did not take {address}: {code} {said.decode('utf-8', 'replace')}"

@@ -6,6 +6,7 @@ The password is only ever passed to `login`; it never appears in a message.
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import socket
 import ssl
@@ -94,6 +95,28 @@ def _mail_options(
     return []
 
 
+def _login(smtp: smtplib.SMTP, s: SmtpSettings, password: str) -> None:
+    """Log in; a non-ASCII user name or password goes as UTF-8 in AUTH PLAIN (RFC 4616).
+
+    smtplib encodes credentials as ASCII only. PLAIN is defined on UTF-8, so it carries any
+    password; CRAM-MD5 and LOGIN have no agreed encoding, so they are not used for one.
+    """
+    user = s.user or ""
+    if user.isascii() and password.isascii():
+        smtp.login(user, password)
+        return
+    if "plain" not in smtp.esmtp_features.get("auth", "").lower().split():
+        raise SmtpFailure(
+            f"the mail server {s.where} offers no login (AUTH PLAIN) that can carry a non-ASCII"
+            " user name or password"
+        )
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, said = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code == 235:
+        return
+    raise smtplib.SMTPAuthenticationError(code, said)
+
+
 def _session(
     s: SmtpSettings, password: str | None, sender: str, recipients: list[str], data: bytes
 ) -> dict[str, tuple[int, bytes]]:
@@ -101,7 +124,7 @@ def _session(
     try:
         if s.user:
             try:
-                smtp.login(s.user, password or "")
+                _login(smtp, s, password or "")
             except smtplib.SMTPAuthenticationError as exc:
                 raise SmtpFailure(
                     f"the mail server {s.where} refused the login as {s.user}:"
@@ -160,6 +183,11 @@ def send(
         ) from None
     except smtplib.SMTPException as exc:
         raise SmtpFailure(f"sending through {s.where} failed: {exc}") from None
+    except UnicodeError:
+        # Never the exception's text: it would quote the character and where it is.
+        raise SmtpFailure(
+            f"sending through {s.where} failed: a value could not be encoded for SMTP"
+        ) from None
     except ssl.SSLCertVerificationError as exc:
         raise SmtpFailure(
             f"TLS with {s.where} failed: its certificate is not trusted ({exc.verify_message});"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from complainer import formats
 from complainer.campaigns.registry import open_registry
 from complainer.delivery.files import check_writable, write_private
-from complainer.errors import UsageProblem
+from complainer.errors import StdoutFailed, UsageProblem
 from complainer.formats.mailto import DEFAULT_LIMIT
 from complainer.letter.request import DraftValues, build_letter, missing_flags, require_complete
 from complainer.terminal import console
@@ -198,8 +198,13 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
     else:
         data = formats.render(letter, fmt_name)
     if out_path is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise StdoutFailed(exc) from None
     else:
         write_private(out_path, data, force=values.force)
         if not delivery.quiet:

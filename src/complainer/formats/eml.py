@@ -1,27 +1,41 @@
-"""The letter as an RFC 5322 message (.eml draft): what a mail client opens or an SMTP server takes."""
+"""The letter as an RFC 5322 message (.eml draft): what a mail client opens or an SMTP server takes.
+
+The header fields come from `formats.headers` (the one header builder) and the finished bytes are
+read back by `formats.readback` before they are returned, so a message that would say anything other
+than what complainer meant is refused (MessageMismatch, exit 1) before it is written or sent.
+"""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import quopri
+import secrets
 from dataclasses import dataclass
-from email import charset as email_charset
-from email import policy
-from email.header import Header
-from email.headerregistry import Address
-from email.message import EmailMessage, Message
-from email.mime.application import MIMEApplication
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from complainer.formats import headers
+from complainer.formats.headers import HeaderField
+from complainer.formats.readback import MessageMismatch, verify_attachment, verify_text
 
 if TYPE_CHECKING:  # only for annotations: a format need not load the composer
     from complainer.letter.compose import Letter
 
-# Python's modern folder (policy.default/SMTP) turns the space at a fold between two RFC 2047
-# encoded words into folding white space, which RFC 2047 (6.2) tells readers to drop: a Russian
-# subject arrives as "30декабря". The classic Header encoder keeps spaces inside the encoded
-# words, so ASCII-address messages are built with it. Messages with a non-ASCII address need
-# RFC 6532 UTF-8 headers, which have no encoded words at all, so the modern API is safe there.
-_CRLF_CLASSIC = policy.compat32.clone(linesep="\r\n")
+# The header fields a message may carry, in order; README "Email drafts" documents them.
+DOCUMENTED_FIELDS = (
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "Content-Language",
+    "X-Unsent",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+)
 
 
 @dataclass(frozen=True)
@@ -34,138 +48,110 @@ class Attachment:
     subtype: str = "pdf"
 
 
-def _attachment_part(attachment: Attachment) -> MIMEApplication:
-    part = MIMEApplication(attachment.data, attachment.subtype)  # base64
-    if attachment.maintype != "application":
-        part.replace_header("Content-Type", f"{attachment.maintype}/{attachment.subtype}")
-    # A non-ASCII name goes out as an RFC 2231 parameter (filename*=utf-8''...).
-    name: str | tuple[str, str, str] = attachment.filename
-    if not attachment.filename.isascii():
-        name = ("utf-8", "", attachment.filename)
-    part.add_header("Content-Disposition", "attachment", filename=name)
-    return part
-
-
-def _needs_smtputf8(*emails: str) -> bool:
-    return any(not e.isascii() for e in emails if e)
-
-
-def header_date(day: dt.date, now: dt.datetime | None = None) -> dt.datetime:
-    """Now, for a letter dated today; noon local time on the letter's date otherwise."""
-    now = now or dt.datetime.now().astimezone()
-    if day == now.date():
-        return now
-    return dt.datetime.combine(day, dt.time(12, 0)).astimezone()
-
-
-def _message_id(letter: Letter) -> str:
-    domain = letter.writer.email.rpartition("@")[2] if letter.writer.email.isascii() else ""
+def message_id(letter: Letter) -> str:
+    """A new RFC 5322 msg-id on the writer's (ASCII) domain, else on complainer.invalid."""
+    domain = ""
+    if letter.writer.email:
+        domain = headers.ascii_domain_form(letter.writer.email).rpartition("@")[2]
     # An explicit domain keeps make_msgid from looking up this host's name (no network use).
-    return make_msgid(domain=domain or "complainer.invalid")
+    return make_msgid(domain=domain if domain.isascii() and domain else "complainer.invalid")
 
 
-def _text(value: str) -> str | Header:
-    return value if value.isascii() else Header(value, "utf-8")
+def letter_fields(
+    letter: Letter, unsent: bool = True, now: dt.datetime | None = None
+) -> list[HeaderField]:
+    """The message header fields of `letter`, before the MIME ones (which depend on the body).
 
-
-def _mailbox(name: str, email: str) -> str | Header:
-    if name.isascii():
-        return formataddr((name, email))  # quotes a name with commas or other specials
-    # Header splits a long name into encoded words of at most 75 characters (RFC 2047).
-    header = Header(name, "utf-8")
-    header.append(f" <{email}>", "us-ascii")
-    return header
-
-
-def _set(msg: Message, name: str, value: str | Header) -> None:
-    # The classic API takes Header objects, though typeshed declares str only.
-    msg[name] = value  # type: ignore[assignment]
-
-
-def _classic(
-    letter: Letter, unsent: bool, now: dt.datetime | None, attachment: Attachment | None = None
-) -> Message:
-    cs = email_charset.Charset("utf-8")
-    # Quoted-printable keeps a mostly-Latin letter readable in the raw file; base64 is shorter
-    # for Cyrillic.
-    latin = sum(ch.isascii() for ch in letter.body) > 0.8 * len(letter.body)
-    cs.body_encoding = email_charset.QP if latin else email_charset.BASE64
-    msg = Message()
+    `Date:` is when the message is made (sent, for `send`), never the letter's own date, which is in
+    its body (RFC 5322 section 3.6.1: the date the message was ready to be delivered). `X-Unsent: 1`
+    marks a draft that Outlook and Thunderbird open ready to send.
+    """
+    fields = []
     if letter.writer.email:
-        _set(msg, "From", _mailbox(letter.writer.name, letter.writer.email))
-    _set(msg, "To", _mailbox(letter.recipient.name, letter.recipient.email))
-    _set(msg, "Subject", _text(letter.subject))
-    msg["Date"] = format_datetime(header_date(letter.date, now))
-    msg["Message-ID"] = _message_id(letter)
-    msg["Content-Language"] = letter.language
-    if unsent:
-        # Outlook and Thunderbird open a message with this header as a draft ready to send.
-        msg["X-Unsent"] = "1"
-    if attachment is None:
-        msg.set_payload(letter.body, cs)  # adds MIME-Version, Content-Type, -Transfer-Encoding
-        return msg
-    # multipart/mixed: the letter as its first part, in its language, then the file.
-    text = Message()
-    text.set_payload(letter.body, cs)
-    del text["MIME-Version"]
-    text["Content-Language"] = letter.language
-    msg["MIME-Version"] = "1.0"
-    msg["Content-Type"] = "multipart/mixed"
-    msg.attach(text)
-    attached = _attachment_part(attachment)
-    del attached["MIME-Version"]
-    msg.attach(attached)
-    return msg
-
-
-def _address(name: str, email: str) -> Address:
-    local, _, domain = email.rpartition("@")
-    return Address(display_name=name, username=local, domain=domain)
-
-
-def _utf8(
-    letter: Letter, unsent: bool, now: dt.datetime | None, attachment: Attachment | None = None
-) -> EmailMessage:
-    msg = EmailMessage(policy=policy.SMTPUTF8)
-    if letter.writer.email:
-        msg["From"] = _address(letter.writer.name, letter.writer.email)
-    msg["To"] = _address(letter.recipient.name, letter.recipient.email)
-    msg["Subject"] = letter.subject
-    msg["Date"] = format_datetime(header_date(letter.date, now))
-    msg["Message-ID"] = _message_id(letter)
-    if unsent:
-        msg["X-Unsent"] = "1"
-    msg.set_content(letter.body, charset="utf-8")
-    # After set_content, which replaces every Content-* header.
-    msg["Content-Language"] = letter.language
-    if attachment is not None:
-        # RFC 6532 headers: the file name goes out as UTF-8, as the addresses do.
-        msg.add_attachment(
-            attachment.data,
-            maintype=attachment.maintype,
-            subtype=attachment.subtype,
-            filename=attachment.filename,
+        fields.append(
+            headers.address("From", headers.mailbox(letter.writer.name, letter.writer.email))
         )
-    return msg
+    recipient = headers.mailbox(letter.recipient.name, letter.recipient.email)
+    fields += [
+        headers.address("To", recipient),
+        headers.unstructured("Subject", letter.subject),
+        headers.raw("Date", format_datetime(now or dt.datetime.now().astimezone())),
+        headers.raw("Message-ID", message_id(letter)),
+        headers.raw("Content-Language", letter.language),
+    ]
+    if unsent:
+        fields.append(headers.raw("X-Unsent", "1"))
+    return fields
 
 
-def build_message(
-    letter: Letter,
-    unsent: bool = True,
-    now: dt.datetime | None = None,
-    attachment: Attachment | None = None,
-) -> Message:
-    """The message; with `attachment`, multipart/mixed: the text letter, then the file."""
-    if _needs_smtputf8(letter.recipient.email, letter.writer.email):
-        return _utf8(letter, unsent, now, attachment)
-    return _classic(letter, unsent, now, attachment)
+def text_body(text: str) -> tuple[str, bytes]:
+    """(Content-Transfer-Encoding, encoded body with CRLF line ends) for UTF-8 `text`.
+
+    Quoted-printable keeps a mostly-Latin letter readable in the raw file; base64 is shorter for
+    Cyrillic. Either keeps every body line within 76 characters (RFC 2045 section 6.7, 6.8).
+    """
+    data = text.encode("utf-8")
+    latin = sum(ch.isascii() for ch in text) > 0.8 * len(text) if text else True
+    if latin:
+        encoded = quopri.encodestring(data.replace(b"\r\n", b"\n"))
+        return "quoted-printable", encoded.replace(b"\n", b"\r\n")
+    return "base64", base64.encodebytes(data).replace(b"\n", b"\r\n")
 
 
-def message_bytes(msg: Message) -> bytes:
-    """The message with CRLF line ends, as RFC 5322 and mail clients expect."""
-    if isinstance(msg, EmailMessage):
-        return msg.as_bytes()
-    return msg.as_bytes(policy=_CRLF_CLASSIC)
+def _text_part_fields(letter: Letter) -> tuple[list[HeaderField], bytes]:
+    encoding, body = text_body(letter.body)
+    return [
+        headers.raw("Content-Type", 'text/plain; charset="utf-8"'),
+        headers.raw("Content-Transfer-Encoding", encoding),
+    ], body
+
+
+def disposition(filename: str) -> str:
+    """`attachment; filename=...`: quoted when plain ASCII, else RFC 2231 UTF-8 (filename*=)."""
+    plain = filename.isascii() and filename.isprintable() and not set(filename) & set('"\\')
+    if plain:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename*=utf-8''{quote(filename, safe='')}"
+
+
+def _with_attachment(
+    letter: Letter, unsent: bool, now: dt.datetime | None, attachment: Attachment
+) -> bytes:
+    """multipart/mixed (RFC 2046 section 5.1.3): the letter in its language, then the file."""
+    # "=_" never occurs in quoted-printable or base64 text, so the boundary cannot occur in a part.
+    boundary = f"=_complainer_{secrets.token_hex(12)}"
+    fields = [
+        *letter_fields(letter, unsent, now),
+        headers.raw("MIME-Version", "1.0"),
+        headers.raw("Content-Type", f'multipart/mixed; boundary="{boundary}"'),
+    ]
+    text_fields, text = _text_part_fields(letter)
+    text_fields.append(headers.raw("Content-Language", letter.language))
+    file_fields = [
+        headers.raw("Content-Type", f"{attachment.maintype}/{attachment.subtype}"),
+        headers.raw("Content-Transfer-Encoding", "base64"),
+        headers.raw("Content-Disposition", disposition(attachment.filename)),
+    ]
+    encoded = base64.encodebytes(attachment.data).replace(b"\n", b"\r\n")
+    delimiter = f"--{boundary}\r\n".encode("ascii")
+    data = b"".join(
+        [
+            headers.header_block(fields),
+            b"\r\n",
+            delimiter,
+            headers.header_block(text_fields),
+            b"\r\n",
+            text,
+            b"\r\n",  # RFC 2046 section 5.1.1: this CRLF belongs to the delimiter, not the part
+            delimiter,
+            headers.header_block(file_fields),
+            b"\r\n",
+            encoded,
+            f"\r\n--{boundary}--\r\n".encode("ascii"),
+        ]
+    )
+    verify_attachment(data, fields, letter.body, attachment.filename, attachment.data)
+    return data
 
 
 def to_eml(
@@ -174,4 +160,28 @@ def to_eml(
     now: dt.datetime | None = None,
     attachment: Attachment | None = None,
 ) -> bytes:
-    return message_bytes(build_message(letter, unsent=unsent, now=now, attachment=attachment))
+    """The whole message as bytes with CRLF line ends, read back and verified (see module doc).
+
+    With `attachment`, multipart/mixed: the text letter, then the file. Raises
+    readback.MessageMismatch if the message would not read back exactly.
+    """
+    try:
+        if attachment is not None:
+            return _with_attachment(letter, unsent, now, attachment)
+        text_fields, body = _text_part_fields(letter)
+        fields = [
+            *letter_fields(letter, unsent, now),
+            headers.raw("MIME-Version", "1.0"),
+            *text_fields,
+        ]
+        data = headers.header_block(fields) + b"\r\n" + body
+        verify_text(data, fields, letter.body)
+        return data
+    except ValueError as exc:  # a header line that cannot be written within 998 octets
+        raise MessageMismatch(f"the email message cannot be written: {exc}") from None
+
+
+def needs_smtputf8(letter: Letter) -> bool:
+    """True when the message must go out with SMTPUTF8 (a non-ASCII local part, RFC 6531)."""
+    emails = [letter.recipient.email, letter.writer.email]
+    return any(not e.rpartition("@")[0].isascii() for e in emails if e)

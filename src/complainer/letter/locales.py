@@ -144,7 +144,11 @@ def _territory_codes() -> frozenset[str]:
     # The same for every writer, so kept in the cache: a letter in Russian need not load the
     # English locale only to learn that DE is a country code.
     release = _babel_release()
-    cached = disk_cache.load("territory-codes", release) if release is not None else None
+    cached = (
+        disk_cache.load("territory-codes", release, made_by=__file__)
+        if release is not None
+        else None
+    )
     if isinstance(cached, list) and all(isinstance(c, str) for c in cached):
         return frozenset(cached)
     from babel import Locale
@@ -152,7 +156,7 @@ def _territory_codes() -> frozenset[str]:
     territories = Locale.parse(INPUT_LOCALES[0]).territories
     codes = {c for c in territories if isinstance(c, str) and len(c) == 2 and c.isalpha()}
     if release is not None:
-        disk_cache.store("territory-codes", release, sorted(codes))
+        disk_cache.store("territory-codes", release, sorted(codes), made_by=__file__)
     return frozenset(codes)
 
 
@@ -220,7 +224,7 @@ def _letter_locale(lang: str) -> dict[str, Any] | None:
     if release is None:
         return None
     source = release + b"\0" + lang.encode()
-    facts = disk_cache.load("letter-locale", source)
+    facts = disk_cache.load("letter-locale", source, made_by=__file__)
     if _is_letter_locale(facts):
         return facts
     try:
@@ -237,7 +241,7 @@ def _letter_locale(lang: str) -> dict[str, Any] | None:
         }
     except Exception:
         return None
-    disk_cache.store("letter-locale", source, facts)
+    disk_cache.store("letter-locale", source, facts, made_by=__file__)
     return facts
 
 

@@ -73,7 +73,10 @@ def read_note(values: DraftValues) -> str:
     if values.note_file is None:
         return clean_note(values.note or "")
     if str(values.note_file) == "-":
-        return clean_note(sys.stdin.read())
+        try:
+            return clean_note(sys.stdin.read())
+        except UnicodeDecodeError:
+            raise UsageProblem("the note on standard input is not UTF-8 text") from None
     try:
         return clean_note(values.note_file.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -11,28 +11,68 @@ from complainer.errors import UsageProblem
 from complainer.letter.formal import clean_address, clean_iin
 from complainer.letter.locales import country_name, resolve_country
 
-# RFC 2047 encoded words. Python 3.11.7 still decodes one into a real header line when it
-# carries a line break (CVE-2024-6923), so none may reach a header, broken or not.
-ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?]*\?=")
-# Characters people paste along with an address: zero-width spaces, BOMs, bidi marks.
+# Characters people paste along with an address: zero-width spaces, BOMs, bidi marks. An
+# override (U+202D, U+202E) is refused rather than dropped: it shows the address as another one.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202c"))
+# Bidi embeddings, overrides and isolates (Unicode UAX #9): they reorder the text around them, so a
+# name or a note could make an address or a sentence read as something it is not ("Trojan Source",
+# CVE-2021-42574). The marks LRM, RLM and ALM only set the direction of a neutral character and
+# stay allowed, as do ZWJ (emoji sequences such as 🏳️‍🌈), ZWNJ (Persian) and the soft hyphen.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MAX_FIELD = 200
+_SPACE_RUNS = re.compile(r"\s*[ \t]\s*")
 MAX_NOTE = 4000
 
 
-def _has_control(text: str, allowed: str = "") -> bool:
-    return any(
-        ch not in allowed and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text
-    )
+def describe_char(ch: str) -> str:
+    """'U+202E RIGHT-TO-LEFT OVERRIDE', or 'U+000A (a control character)' for unnamed ones."""
+    name = unicodedata.name(ch, "")
+    if not name:
+        kind = {"Cc": "a control character", "Cs": "a lone surrogate: not UTF-8 text"}
+        name = f"({kind.get(unicodedata.category(ch), 'an unnamed character')})"
+    return f"U+{ord(ch):04X} {name}"
+
+
+def dangerous_char(text: str, allowed: str = "") -> tuple[int, str] | None:
+    """(1-based position, character) of the first character that could break or disguise text.
+
+    Refused: C0 and C1 controls and DEL (a line break forges a header, ESC drives a terminal),
+    the line and paragraph separators U+2028 and U+2029, lone surrogates (bytes that were not UTF-8)
+    and the bidi controls in BIDI_CONTROLS. Everything else, including the format characters that
+    ordinary writing uses (ZWJ, ZWNJ, soft hyphen, LRM, RLM, emoji tags), is text. `allowed` lists
+    characters to let through (line breaks and tabs in a note).
+    """
+    for i, ch in enumerate(text, 1):
+        if ch in allowed:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in BIDI_CONTROLS:
+            return i, ch
+    return None
+
+
+def refuse_dangerous(text: str, what: str, allowed: str = "") -> None:
+    """Raise UsageProblem naming the character and where, if `text` has a dangerous one."""
+    found = dangerous_char(text, allowed)
+    if found is not None:
+        pos, ch = found
+        raise UsageProblem(
+            f"{what} contains {describe_char(ch)} at character {pos}, which could break or"
+            " disguise the letter; remove it"
+        )
 
 
 def header_safe(value: str, what: str) -> str:
-    """`value` stripped, or a UsageProblem if it could break or forge a mail header."""
+    """`value` stripped, or a UsageProblem if it could break or disguise a header or a line.
+
+    Encoded-word syntax (=?...?=) is ordinary text here: formats.headers encodes any value that
+    holds "=?", so no value can be read as an encoded word (RFC 2047) whatever its spelling.
+    """
     value = value.strip()
-    if _has_control(value):
-        raise UsageProblem(f"{what} contains a line break or another control character; remove it")
-    if ENCODED_WORD.search(value):
-        raise UsageProblem(f"{what} contains encoded-word syntax (=?…?=), which is not allowed")
+    refuse_dangerous(value, what)
+    # A run of white space holding a space or tab becomes one space: readers of a display name
+    # do that anyway (CPython's policy.default strips all white space after a space), so the
+    # header would otherwise not read back as written. A lone no-break space stays.
+    value = _SPACE_RUNS.sub(" ", value)
     if len(value) > MAX_FIELD:
         raise UsageProblem(f"{what} is longer than {MAX_FIELD} characters")
     return value
@@ -46,28 +86,40 @@ def clean_name(value: str, what: str = "name") -> str:
 
 
 def clean_email(value: str, what: str = "email address") -> str:
-    """A syntactically valid address (no DNS look-up: the tool stays off the network)."""
-    # email_validator compiles its Unicode patterns on import (about 30 ms): only when an
-    # address is given.
-    from email_validator import EmailNotValidError, validate_email
+    """A syntactically valid address (no DNS look-up: the tool stays off the network).
 
+    A domain typed in ASCII (an IDNA A-label such as xn--mnchen-3ya.de) stays ASCII; a domain typed
+    in Unicode is kept in Unicode for display, and formats.headers writes its ASCII form.
+    """
     raw = value.translate(_INVISIBLE).strip()
     if raw.lower().startswith("mailto:"):
         raw = raw[len("mailto:") :]
     raw = raw.strip().strip(";,").strip().strip("<>").strip()
     header_safe(raw, what)
+    if "=?" in raw:
+        # An addr-spec cannot be encoded, and parsers (CPython's policy.default among them) read
+        # "=?...?=" in it as an RFC 2047 encoded word: refused, though RFC 5321 would allow it.
+        raise UsageProblem(f'{what} "{raw}" contains "=?", which mail software reads as encoding')
+    from email_validator import EmailNotValidError, validate_email  # slow to import: only here
+
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as exc:
         raise UsageProblem(f'{what} "{raw}" is not valid: {exc}') from exc
+    typed_domain = raw.rpartition("@")[2]
+    if typed_domain.isascii() and result.ascii_domain:
+        return f"{result.local_part}@{result.ascii_domain}"
     return str(result.normalized)
 
 
 def clean_note(value: str) -> str:
-    """The personal paragraph: any text, but no control characters besides line breaks and tabs."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if _has_control(text, allowed="\n\t"):
-        raise UsageProblem("the personal note contains control characters; remove them")
+    """The personal paragraph: any text without dangerous characters (see `dangerous_char`).
+
+    A leading byte order mark (a file saved as "UTF-8 with BOM") is dropped; CRLF and CR line
+    ends become LF.
+    """
+    text = value.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").strip()
+    refuse_dangerous(text, "the personal note", allowed="\n\t")
     if len(text) > MAX_NOTE:
         raise UsageProblem(f"the personal note is longer than {MAX_NOTE} characters; shorten it")
     return text

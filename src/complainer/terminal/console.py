@@ -6,6 +6,7 @@ import builtins
 import os
 import re
 import sys
+import unicodedata
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ def writes_plain(stream: TextIO) -> bool:
 
 
 def _say(style: str, label: str, message: str) -> None:
+    message = printable(message)
     line = f"{label} {message}"
     # Once rich's console is in use (the wizard), it writes everything, in order.
     if "err" not in globals() and writes_plain(sys.stderr) and not _NEEDS_RICH.search(line):
@@ -71,6 +73,27 @@ def _say(style: str, label: str, message: str) -> None:
         sys.stderr.flush()
         return
     _stderr().print(_markup(style, label, message), soft_wrap=True)
+
+
+# Bidi embeddings, overrides and isolates, which would reorder the rest of the line.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(message: str) -> str:
+    """`message` as one printable line: what could break the line or drive the terminal is escaped.
+
+    Control characters (C0, C1, DEL; ESC starts terminal escape sequences), line and paragraph
+    separators, bidi controls and lone surrogates (argument bytes that were not UTF-8) become
+    Python-style escapes (\\n, \\x1b, \\u2028, \\udcff), so an error that echoes input is still one
+    line that says exactly what was given.
+    """
+    out = []
+    for ch in message:
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in _BIDI:
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def note(message: str) -> None:
