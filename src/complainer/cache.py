@@ -75,6 +75,37 @@ def _key(kind: str, source: bytes, made_by: str) -> bytes | None:
     return digest.digest()
 
 
+@functools.cache
+def release_of(package: str) -> bytes | None:
+    """What identifies an installed library, read without importing it: the path, the time and
+    the bytes of its __init__.py (which names its version; reinstalling changes the time).
+    None when it cannot be found or read (then nothing derived from it is cached)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        return None
+    init = Path(spec.origin)
+    try:
+        stamp = init.stat().st_mtime_ns
+        return b"%s\0%d\0%s" % (str(init).encode(), stamp, init.read_bytes())
+    except OSError:
+        return None
+
+
+def remembered_true(kind: str, facts: bytes, *, made_by: str, library: str) -> bool:
+    """Whether `check` was already found true for `facts` by this code and this `library`."""
+    release = release_of(library)
+    return release is not None and load(kind, release + b"\0" + facts, made_by=made_by) is True
+
+
+def remember_true(kind: str, facts: bytes, *, made_by: str, library: str) -> None:
+    """Note that a check of `facts` by `library` came out true (see remembered_true)."""
+    release = release_of(library)
+    if release is not None:
+        store(kind, release + b"\0" + facts, True, made_by=made_by)
+
+
 def _entry(kind: str, key: bytes) -> Path | None:
     folder = cache_dir()
     return None if folder is None else folder / kind / f"{key.hex()}.pickle"

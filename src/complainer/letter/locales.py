@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import importlib.util
 import re
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 from typing import Any, TypeGuard
 
 from complainer import cache as disk_cache
@@ -125,18 +123,9 @@ def _country_index() -> dict[str, str]:
     return index
 
 
-@cache
 def _babel_release() -> bytes | None:
     """What identifies the installed Babel and its CLDR data, read without importing Babel."""
-    spec = importlib.util.find_spec("babel")
-    if spec is None or spec.origin is None:
-        return None
-    init = Path(spec.origin)
-    try:  # __init__.py names the version; global.dat's time changes with every install
-        stamp = (init.parent / "global.dat").stat().st_mtime_ns
-        return b"%s\0%d\0%s" % (str(init).encode(), stamp, init.read_bytes())
-    except OSError:
-        return None
+    return disk_cache.release_of("babel")
 
 
 @cache
