@@ -35,6 +35,10 @@ class Tls(str, enum.Enum):
     ssl = "ssl"
 
 
+def _ui_language(value: str | None) -> str | None:
+    return value
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo("floor 0")
@@ -95,8 +99,13 @@ def draft(
     seed: Annotated[int | None, typer.Option(help="Phrasing choice.")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Recipient address.")] = None,
     to_name: Annotated[str | None, typer.Option("--to-name", help="Recipient's name.")] = None,
+    to_kind: Annotated[str | None, typer.Option("--to-kind", help="person or institution.")] = None,
+    with_translation: Annotated[
+        str | None, typer.Option("--with-translation", help="Also in this language.")
+    ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="text, eml, json or mailto.")
+        str | None,
+        typer.Option("--format", "-f", metavar="text|eml|json|mailto|pdf", help="The format."),
     ] = None,
     out: Annotated[str | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
@@ -184,6 +193,10 @@ def draft(
     ] = None,
     sign_p12: Annotated[
         Path | None, typer.Option("--sign-p12", metavar="PATH", rich_help_panel=LETTER_PDF)
+    ] = None,
+    ui_lang: Annotated[
+        str | None,
+        typer.Option("--ui-lang", callback=_ui_language, is_eager=True, help="en, ru or kk."),
     ] = None,
     attach_pdf: Annotated[bool, typer.Option("--attach-pdf", rich_help_panel=LETTER_PDF)] = False,
 ) -> None:

@@ -260,19 +260,32 @@ def test_scaffold_fails_check_until_filled_then_passes(
     assert checked.returncode == 1
     assert "placeholder" in stdout_of(checked)
     assert "fresh-campaign: " in stdout_of(checked)
-    # Fill it in as an author would.
+
+    # Fill it in as an author would: the texts first, then campaign.toml.
+    def fill(path: Path) -> None:
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("TODO@example.org", "office@culture.gov.kz").replace(
+            "https://example.org/TODO", "https://www.gov.kz/memleket/entities/mam"
+        )
+        text = text.replace('confidence = "unverified"', 'confidence = "verified"')
+        text = re.sub(r'"TODO: ([^"]*)"', r'"\1"', text)
+        parts = text.split('"TODO"')
+        text = parts[0] + "".join(
+            f'"Phrasing number {i}."{part}' for i, part in enumerate(parts[1:])
+        )
+        path.write_text(text, encoding="utf-8")
+
+    campaign_toml = folder / "campaign.toml"
     for path in folder.rglob("*"):
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            text = text.replace("TODO@example.org", "office@example.org").replace(
-                "https://example.org/TODO", "https://example.org/source"
-            )
-            text = re.sub(r'"TODO: ([^"]*)"', r'"\1"', text)
-            parts = text.split('"TODO"')
-            text = parts[0] + "".join(
-                f'"Phrasing number {i}."{part}' for i, part in enumerate(parts[1:])
-            )
-            path.write_text(text, encoding="utf-8")
+        if path.is_file() and path != campaign_toml:
+            fill(path)
+    # Every placeholder left in the data is named, not only those that reach a letter.
+    checked = run("check", str(folder))
+    assert checked.returncode == 1
+    for field in ("recipients[1].email", "sources[1].url", "arguments[1].citations[1].ref"):
+        assert f"{campaign_toml}: field '{field}' still holds a placeholder" in stdout_of(checked)
+    assert "texts.toml" not in stdout_of(checked)
+    fill(campaign_toml)
     checked = run("check", str(folder))
     assert checked.returncode == 0, stdout_of(checked)
     assert "fresh-campaign: ok" in stdout_of(checked)
@@ -352,3 +365,33 @@ def test_check_rejects_a_malformed_validity_date(cli: Runner, tmp_path: Path) ->
 
 def test_check_of_a_folder_that_is_not_a_campaign(cli: Runner, tmp_path: Path) -> None:
     assert_clean_error(cli("check", str(tmp_path)), 2, "not a campaign folder")
+
+
+def test_new_campaign_creates_its_folder_and_refuses_a_taken_id(tmp_path: Path) -> None:
+    from complainer.campaigns.scaffold import scaffold
+    from complainer.errors import UsageProblem
+
+    folder = scaffold("my-campaign", tmp_path / "campaigns" / "deeper")
+    assert (folder / "campaign.toml").is_file()
+    # An installed campaign's id would make every later --campaigns-dir run fail.
+    with pytest.raises(UsageProblem, match='"kz-petition-2024" is taken'):
+        scaffold("kz-petition-2024", tmp_path / "campaigns")
+    assert not (tmp_path / "campaigns" / "kz-petition-2024").exists()
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    with pytest.raises(UsageProblem, match="is not a folder"):
+        scaffold("other", tmp_path / "a-file")
+
+
+def test_check_says_what_a_wrong_path_is(tmp_path: Path) -> None:
+    from complainer.campaigns.scaffold import scaffold
+    from complainer.errors import UsageProblem
+    from complainer.flows.check import folders_to_check
+
+    with pytest.raises(UsageProblem, match="does not exist"):
+        folders_to_check([tmp_path / "nowhere"], None)
+    scaffold("inner", tmp_path / "camps")
+    with pytest.raises(UsageProblem, match=r"holds campaign folders \(inner\)"):
+        folders_to_check([tmp_path / "camps"], None)
+    with pytest.raises(UsageProblem, match=r"no campaign\.toml"):
+        folders_to_check([tmp_path], None)
+    assert folders_to_check([tmp_path / "camps" / "inner"], None) == [tmp_path / "camps" / "inner"]

@@ -22,7 +22,7 @@ default_target = "ministry"
 
 [[recipients]]
 id = "mci"
-email = "office@example.org"
+email = "office@culture.gov.kz"
 email_source = "law"
 reads = ["ru"]
 
@@ -36,7 +36,7 @@ id = "mp"
 [[sources]]
 id = "law"
 title = "A law"
-url = "https://example.org/law"
+url = "https://adilet.zan.kz/law"
 confidence = "verified"
 
 [[arguments]]
@@ -408,3 +408,28 @@ def test_a_text_that_cites_a_boundary_day_is_not_taken_for_a_gate(tiny: Path) ->
         "Подписан в июне 2026 года ({{ date }}).",
     )
     assert problems(tiny) == []
+
+
+def test_one_document_under_two_source_ids_fails(tiny: Path) -> None:
+    (tiny / "claims.toml").write_text(
+        '[[sources]]\nid = "law-again"\ntitle = "The same law"\n'
+        'url = "https://adilet.zan.kz/law"\nconfidence = "verified"\n',
+        encoding="utf-8",
+    )
+    found = problems(tiny)
+    assert len(found) == 1 and "sources law, law-again are the same document" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ('email = "office@culture.gov.kz"', 'email = "office@example.org"', "recipients[1].email"),
+        ('url = "https://adilet.zan.kz/law"', 'url = "https://example.com/law"', "sources[1].url"),
+        ('title = "A law"', 'title = "TODO: which law"', "sources[1].title"),
+    ],
+)
+def test_a_placeholder_anywhere_in_the_data_fails(
+    tiny: Path, old: str, new: str, field: str
+) -> None:
+    edit(tiny / "campaign.toml", old, new)
+    assert any(f"field '{field}' still holds a placeholder" in p for p in problems(tiny))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import LETTER_DATE, Runner, stderr_of, stdout_of
 
-from complainer.letter.locales import country_name, resolve_country
+from complainer.letter.countries import resolve_country
+from complainer.letter.locales import country_name
 
 # ISO code: (Russian, Kazakh), in the spelling of each language's official usage (the Foreign
 # Ministries of Kazakhstan and Russia, legislation, the press). The Kazakh names follow the

@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import json
 import os
+import re
 import stat
 from email import policy
 from pathlib import Path
@@ -99,10 +100,28 @@ def test_json_output(run: Runner, tmp_path: Path) -> None:
     assert all(c["url"].startswith("https://") for c in data["citations"])
 
 
-def test_format_flag_beats_extension(cli: Runner, tmp_path: Path) -> None:
-    result = cli("draft", *PETITION, *ANNA, "--lang", "en", "--format", "json", "--out", "x.txt")
+def test_format_is_case_insensitive_and_agrees_with_the_extension(
+    cli: Runner, tmp_path: Path
+) -> None:
+    result = cli("draft", *PETITION, *ANNA, "--lang", "en", "--format", "JSON", "--out", "x.json")
     assert result.returncode == 0, stderr_of(result)
-    assert json.loads((tmp_path / "x.txt").read_text(encoding="utf-8"))["language"] == "en"
+    assert json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))["language"] == "en"
+    # An extension no format claims (.letter) leaves --format to decide.
+    result = cli("draft", *PETITION, *ANNA, "--format", "Eml", "--out", "x.letter")
+    assert result.returncode == 0, stderr_of(result)
+    msg = email.message_from_bytes((tmp_path / "x.letter").read_bytes(), policy=policy.default)
+    assert msg["Subject"] and msg["To"].addresses[0].addr_spec == "k.kense@mki.gov.kz"
+
+
+@pytest.mark.parametrize(
+    ("tag", "code"),
+    [("ru-RU", "ru"), ("kk-KZ", "kk"), ("kk-Cyrl-KZ", "kk"), ("qazaqsha", "kk"), ("ru_RU.UTF-8", "ru"),
+     ("EN-gb", "en")],
+)  # fmt: skip
+def test_lang_takes_language_tags_and_romanisations(run: Runner, tag: str, code: str) -> None:
+    result = run("draft", *PETITION, *ANNA, "--lang", tag, "--format", "json")
+    assert result.returncode == 0, stderr_of(result)
+    assert json.loads(stdout_of(result))["language"] == code
 
 
 def test_template_syntax_in_a_name_stays_literal(run: Runner) -> None:
@@ -206,6 +225,14 @@ def test_note_from_stdin_and_file(run: Runner, tmp_path: Path) -> None:
         (["--name", "Anna\x07Schmidt"], 2, ["control character"]),
         (["--date", "29/11/2026"], 2, ["YYYY-MM-DD"]),
         (["--note-file", "missing.txt"], 2, ["missing.txt"]),
+        (["--format", "json", "--out", "x.eml"], 2, ["--format json", "x.eml", "eml"]),
+        (["--format", "text", "--out", "x.json"], 2, ["--format text", "x.json"]),
+        (["--format", "EML", "--out", "x.txt"], 2, ["--format eml", "x.txt"]),
+        (["--date", "2024-05-28"], 2, ["2024-05-28", "from 2024-05-29 to"]),
+        (["--date", "2099-01-01"], 2, ["2099-01-01", "from 2024-05-29 to"]),
+        (["--date", "2024-02-30"], 2, ["YYYY-MM-DD"]),
+        (["--to-kind", "robot"], 2, ["--to-kind", "institution"]),
+        (["--with-translation", "de"], 2, ["unknown language"]),
         (["--format", "docx"], 2, ["unknown format"]),
         (["--iin", "900101300016"], 2, ["check digit"]),
         (["--address", "Musterstraße 1\x1b[2J"], 2, ["control character"]),
@@ -383,3 +410,59 @@ def test_a_letter_over_one_page_is_warned_about() -> None:
         full = build_letter(base, campaign)
         assert len(full.body) > one_page(campaign, full.target)
         assert [w for w in full.warnings if f"{len(full.body)} characters" in w], full.warnings
+
+
+def _commands(group: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], object]]:
+    """(command path, click command) for every command under `group`, the group itself first."""
+    found: list[tuple[tuple[str, ...], object]] = [(path, group)]
+    for name, sub in getattr(group, "commands", {}).items():
+        found += _commands(sub, (*path, name))
+    return found
+
+
+def test_help_shows_every_bracketed_word_it_was_given() -> None:
+    """Rich markup swallows an unescaped [word] (it printed "pip install 'complainer'" for
+    'complainer[sign]'): every bracketed word in any option's help must reach the screen."""
+    import typer.main
+    from typer.testing import CliRunner
+
+    from complainer.cli import app
+
+    runner = CliRunner()
+    for path, command in _commands(typer.main.get_command(app)):
+        shown = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "400"}).output
+        for param in getattr(command, "params", []):
+            given = (getattr(param, "help", None) or "").replace("\\[", "[")
+            for word in re.findall(r"\[[^\]\s]+\]", given):
+                assert word in shown, f"{' '.join(path)} --help loses {word} from {param.name}"
+
+
+def test_with_translation_appends_the_same_letter_marked(run: Runner) -> None:
+    kk = run("draft", *PETITION, *ANNA, "--lang", "kk")
+    en = run("draft", *PETITION, *ANNA, "--lang", "en")
+    both = run("draft", *PETITION, *ANNA, "--lang", "kk", "--with-translation", "en")
+    assert both.returncode == 0, stderr_of(both)
+    text = stdout_of(both)
+    original, _, rest = text.partition("-" * 40)
+    assert original.rstrip() == stdout_of(kk).rstrip()
+    mark, _, translation = rest.partition("-" * 40)
+    assert "Translation into English" in mark and "Аударма" in mark
+    assert translation.strip() == stdout_of(en).strip()
+
+
+@pytest.mark.parametrize(
+    ("to_name", "kind", "greeted"),
+    [
+        ("Federal Foreign Office", None, False),
+        ("Auswärtiges Amt", "institution", False),
+        ("Jane Doe", None, True),
+    ],
+)
+def test_institutions_get_a_generic_greeting(
+    run: Runner, to_name: str, kind: str | None, greeted: bool
+) -> None:
+    extra = ["--to-kind", kind] if kind else []
+    result = run("draft", *PETITION, *ANNA, "--lang", "en", "-t", "foreign-ministry",
+                 "--to", "office@example.org", "--to-name", to_name, *extra)  # fmt: skip
+    assert result.returncode == 0, stderr_of(result)
+    assert (f"Dear {to_name}," in stdout_of(result)) == greeted

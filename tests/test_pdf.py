@@ -219,7 +219,16 @@ def test_iin_check_digit() -> None:
     # 9*1 + 1*4 + 1*6 + 3*7 + 1*11 = 51, and 51 mod 11 = 7.
     assert iin_check_digit("90010130001") == 7
     assert clean_iin("9001 0130 0017") == "900101300017"
-    for bad in ("900101300016", "12345", "９００１０１３０００１７", "90010130001a"):
+    # Check digit wrong; too short; not ASCII digits; a letter; no date of birth (the check
+    # digit of all zeros is 0, so only the date catches it); 31 April.
+    for bad in (
+        "900101300016",
+        "12345",
+        "９００１０１３０００１７",
+        "90010130001a",
+        "0" * 12,
+        "900431300012",
+    ):
         with pytest.raises(UsageProblem):
             clean_iin(bad)
     # Where the first weights give 10, the second set decides.
@@ -236,6 +245,12 @@ def test_address_lines() -> None:
     for bad in (["a\x1b[31m"], ["x" * 200], [str(n) for n in range(9)]):
         with pytest.raises(UsageProblem):
             clean_address(bad)
+    # Refused as every other field refuses it: the character and where are named.
+    with pytest.raises(UsageProblem, match=r"line 2 of the postal address contains U\+202E"):
+        clean_address(["Musterstraße 1", "10115 \u202eBerlin"])
+    # Text that names and addresses are written in is accepted (ZWNJ in Persian, soft hyphen).
+    persian = "خیابان\u200cآزادی"
+    assert clean_address([persian, "Muster\u00adstraße 1"]) == (persian, "Muster\u00adstraße 1")
 
 
 # ---------------------------------------------------------------------------------------------

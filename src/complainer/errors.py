@@ -5,10 +5,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from complainer.i18n import _
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_CANCELLED = 130
+# stdout was closed by its reader (`complainer campaigns | head -1`): 128 + SIGPIPE, as a shell
+# reports a program that a broken pipe ended, the same for every command.
+EXIT_BROKEN_PIPE = 141
 
 
 class ComplainerError(Exception):
@@ -40,11 +45,14 @@ class StdoutFailed(Exception):
 
 
 def unknown_choice(what: str, value: str, choices: Sequence[str]) -> str:
-    """'unknown X "v". Did you mean "w"? Choose from: a, b, c.'"""
+    """'unknown X "v". Did you mean "w"? Choose from: a, b, c.' (`what` already translated)."""
     close = difflib.get_close_matches(value.lower(), [c.lower() for c in choices], n=1, cutoff=0.5)
-    hint = ""
+    listing = ", ".join(choices) if choices else "-"
     if close:
         match = next(c for c in choices if c.lower() == close[0])
-        hint = f' Did you mean "{match}"?'
-    listing = ", ".join(choices) if choices else "(none)"
-    return f'unknown {what} "{value}".{hint} Choose from: {listing}.'
+        return _(
+            'unknown {what} "{value}". Did you mean "{match}"? Choose from: {choices}.'
+        ).format(what=what, value=value, match=match, choices=listing)
+    return _('unknown {what} "{value}". Choose from: {choices}.').format(
+        what=what, value=value, choices=listing
+    )

@@ -107,6 +107,9 @@ class Target:
     recipient: str | None
     arguments: bool
     recommendations: bool
+    # Countries (ISO 3166 alpha-2) whose writers are not offered this letter in the wizard: a
+    # letter asking "your" foreign ministry to press Kazakhstan makes no sense from Kazakhstan.
+    not_for: tuple[str, ...] = ()
     appeal: FormalAppeal | None = None
 
 
@@ -316,6 +319,9 @@ class Campaign:
     builtin: bool
     status: Literal["open", "closed"]
     deadline: dt.date | None
+    # The day the letters' subject came to exist (a law signed, a petition published): a letter
+    # cannot be dated earlier. None: no lower limit.
+    since: dt.date | None
     languages: tuple[str, ...]
     alternative: str | None
     default_target: str
@@ -507,12 +513,19 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
             raise f.fail(
                 "recipient", f"names {recipient!r}, which is not declared in [[recipients]]"
             )
+        not_for = tuple(f.strings("not_for", allow_empty=True)) if f.has("not_for") else ()
+        for code in not_for:
+            if len(code) != 2 or not code.isalpha() or not code.isupper():
+                raise f.fail(
+                    "not_for", f"must list ISO 3166 alpha-2 codes such as 'KZ' (got {code!r})"
+                )
         targets[tid] = Target(
             tid,
             recipient,
             f.flag("arguments", True),
             f.flag("recommendations", True),
-            _formal_appeal(f) if f.has("formal_appeal") else None,
+            not_for=not_for,
+            appeal=_formal_appeal(f) if f.has("formal_appeal") else None,
         )
     if not targets:
         raise root.fail("targets", "must declare at least one [[targets]]")
@@ -540,6 +553,7 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
         builtin=builtin,
         status="open" if status == "open" else "closed",
         deadline=root.date("deadline"),
+        since=root.date("since"),
         languages=languages,
         alternative=root.data.get("alternative"),
         default_target=default_target,

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from complainer import i18n
 from complainer.campaigns.model import Campaign, load_campaign
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
+from complainer.i18n import _
 from complainer.paths import CAMPAIGNS_DIR_ENV, builtin_campaigns_dir, content_root
 
 
@@ -30,7 +32,7 @@ class Registry:
         check` reads every language at once).
         """
         if cid not in self.folders:
-            raise UsageProblem(unknown_choice("campaign", cid, self.ids))
+            raise UsageProblem(unknown_choice(_("campaign"), cid, self.ids))
         folder, builtin = self.folders[cid]
         return load_campaign(folder, builtin=builtin, all_languages=False)
 
@@ -41,7 +43,8 @@ class Registry:
         for cid in self.folders:
             try:
                 campaign = self.load(cid)
-                campaign.lang("en")  # a listing shows titles: a broken one is reported here
+                # A listing shows titles in the interface language: a broken one is reported here.
+                campaign.lang(i18n.language())
                 loaded.append(campaign)
             except CampaignError as exc:
                 broken.append(exc)

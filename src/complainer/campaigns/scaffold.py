@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from complainer.campaigns.fields import ID_PATTERN
+from complainer.campaigns.registry import open_registry
 from complainer.errors import UsageProblem
 
 CAMPAIGN_TOML = """\
@@ -28,7 +29,7 @@ recipient = "authority"
 id = "campaign-source"
 title = "TODO: the document that publishes the recipient's address"
 url = "https://example.org/TODO"
-confidence = "verified"
+confidence = "unverified"  # once checked: "verified", or "secondary" for a report of it
 
 [[arguments]]
 id = "first-argument"
@@ -114,13 +115,25 @@ Subject: {{ subject }}
 
 
 def scaffold(cid: str, parent: Path) -> Path:
-    """Create `parent/cid` with a campaign skeleton; never touches an existing folder."""
+    """Create `parent/cid` with a campaign skeleton, and `parent` if it does not exist yet.
+
+    Never touches an existing folder. Raises UsageProblem for an id that is not lower-case letters,
+    digits and hyphens, or that an installed campaign already has (built in, or in a folder of
+    COMPLAINER_CAMPAIGNS_DIR): two campaigns with one id cannot be loaded together.
+    """
     if not ID_PATTERN.fullmatch(cid):
         raise UsageProblem(f'campaign id "{cid}" must be lower-case letters, digits and hyphens')
-    if not parent.is_dir():
+    installed = open_registry().folders.get(cid)
+    if installed is not None:
         raise UsageProblem(
-            f"folder {parent} does not exist; create it first or choose another --dir"
+            f'campaign id "{cid}" is taken by the campaign in {installed[0]}; choose another id'
         )
+    if parent.exists() and not parent.is_dir():
+        raise UsageProblem(f"{parent} is not a folder; choose another --dir")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageProblem(f"cannot create the folder {parent}: {exc.strerror}") from None
     folder = parent / cid
     if folder.exists():
         raise UsageProblem(f"{folder} already exists; choose another id or folder")

@@ -8,20 +8,27 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import sys
 from typing import Annotated
 
 import typer
 from typer._click import exceptions as click_exceptions
+from typer._click import utils as click_utils
 
-from complainer import __version__
+from complainer import __version__, i18n
+from complainer.cli import helptext
 from complainer.errors import (
+    EXIT_BROKEN_PIPE,
     EXIT_CANCELLED,
     EXIT_FAILURE,
     EXIT_USAGE,
     ComplainerError,
     StdoutFailed,
+    UsageProblem,
+    unknown_choice,
 )
+from complainer.i18n import N_, _
 from complainer.terminal import console
 
 app = typer.Typer(
@@ -38,6 +45,31 @@ campaigns_app = typer.Typer(
 app.add_typer(campaigns_app, name="campaigns")
 
 
+def set_ui_language(value: str | None) -> str | None:
+    """--ui-lang: the interface language from here on (an eager callback, so that even errors
+    about other options are in it)."""
+    if value is not None:
+        code = i18n.ui_code(value)
+        if code is None:
+            raise UsageProblem(
+                unknown_choice(_("interface language"), value, list(i18n.UI_LANGUAGES))
+            )
+        i18n.set_language(code)
+    return value
+
+
+UiLang = Annotated[
+    str | None,
+    typer.Option(
+        "--ui-lang",
+        callback=set_ui_language,
+        is_eager=True,
+        help="Language of questions and messages: en, ru or kk (default: from LANGUAGE, LC_ALL,"
+        " LC_MESSAGES or LANG). The letter's language is --lang.",
+    ),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"complainer {__version__}")
@@ -52,12 +84,64 @@ def root(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    ui_lang: UiLang = None,
 ) -> None:
     """Compose personal, legally grounded complaint letters for human-rights campaigns, and deliver them.
 
     Exit codes: 0 done, 1 failure (a broken campaign, a file or delivery problem), 2 bad usage or input,
     130 cancelled.
     """
+
+
+# Typer's own wording for bad values (from its validation), and the tool's sentence for each.
+_VALIDATOR_WORDING: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Input should be a valid integer"), N_("give a whole number")),
+    (re.compile(r"Input should be a valid number"), N_("give a number")),
+    (re.compile(r"Input should be greater than or equal to (\S+)"), N_("give {0} or more")),
+    (re.compile(r"Input should be greater than (\S+)"), N_("give more than {0}")),
+    (re.compile(r"Input should be less than or equal to (\S+)"), N_("give {0} or less")),
+    (re.compile(r"'([^']*)' is not one of (.*?)\.?$"), N_('"{0}" is not one of: {1}')),
+    (re.compile(r"file '([^']*)' does not exist"), N_("the file {0} does not exist")),
+    (re.compile(r"file '([^']*)' is a directory"), N_("{0} is a folder, not a file")),
+]
+
+
+def usage_message(exc: click_exceptions.ClickException) -> str:
+    """A usage error in the tool's words: "--seed: give a whole number (see --help)"."""
+    if isinstance(exc, click_exceptions.BadParameter) and exc.param is not None:
+        param = exc.param
+        name = next(
+            (o for o in param.opts if o.startswith("--")),
+            param.opts[0] if param.opts else str(param.name),
+        )
+        problem = exc.message
+        for pattern, sentence in _VALIDATOR_WORDING:
+            found = pattern.search(exc.message)
+            if found:
+                groups = [g.replace("'", "") for g in found.groups()]
+                problem = _(sentence).format(*groups)
+                break
+        envvar = getattr(param, "envvar", None)
+        if isinstance(envvar, str) and os.environ.get(envvar):
+            name = _("{option} (from {envvar})").format(option=name, envvar=envvar)
+        return f"{name}: {problem} " + _("(see --help)")
+    hint = " " + _("(see --help)") if isinstance(exc, click_exceptions.UsageError) else ""
+    return exc.format_message().replace("\n", " ") + hint
+
+
+def _stdout_is_devnull() -> bool:
+    try:
+        here, null = os.fstat(sys.__stdout__.fileno()), os.stat(os.devnull)  # type: ignore[union-attr]
+    except (OSError, AttributeError, ValueError):
+        return False
+    return (here.st_dev, here.st_ino) == (null.st_dev, null.st_ino)
+
+
+def _quiet_stdout() -> None:
+    """A reader such as `head` closed the pipe: send what is left to /dev/null, so that the
+    interpreter's last flush does not complain either."""
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _undecodable_argument(argv: list[str]) -> str | None:
@@ -82,34 +166,46 @@ def _stdout_failed(exc: OSError) -> None:
 
 
 def main() -> None:
-    """The console entry point: every failure becomes one line on stderr and an exit code."""
+    """The console entry point: every failure becomes one line on stderr and an exit code.
+
+    A closed stdout (`complainer campaigns | head -1`) ends every command the same way: quietly,
+    with exit code EXIT_BROKEN_PIPE.
+    """
     problem = _undecodable_argument(sys.argv[1:])
     if problem:
         console.error(problem)
         sys.exit(EXIT_USAGE)
+    was_devnull = _stdout_is_devnull()
     try:
-        result = app(standalone_mode=False, prog_name="complainer")
-        sys.stdout.flush()
+        try:
+            result = helptext.command_for(app).main(standalone_mode=False, prog_name="complainer")
+            sys.stdout.flush()
+        except SystemExit as exc:
+            # Typer (wrapping stdout) and Rich's help (pointing stdout at /dev/null) each end a
+            # broken pipe with exit 1 themselves; make it the same as everywhere else.
+            if isinstance(sys.stdout, click_utils.PacifyFlushWrapper) or (
+                _stdout_is_devnull() and not was_devnull
+            ):
+                raise BrokenPipeError from exc
+            raise
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
     except ComplainerError as exc:
         console.error(str(exc))
         sys.exit(exc.exit_code)
     except typer.Abort:
-        console.err.print("Cancelled.")
+        console.err.print(_("Cancelled."))
         sys.exit(EXIT_CANCELLED)
     except click_exceptions.NoArgsIsHelpError as exc:
         # `complainer` alone: the help is already printed, and there is nothing else to say.
         sys.exit(exc.exit_code)
     except click_exceptions.ClickException as exc:
-        hint = " (see --help)" if isinstance(exc, click_exceptions.UsageError) else ""
-        console.error(exc.format_message().replace("\n", " ") + hint)
+        console.error(usage_message(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        console.err.print("Cancelled.")
+        console.err.print(_("Cancelled."))
         sys.exit(EXIT_CANCELLED)
-    except BrokenPipeError:
-        # A reader such as `head` closed the pipe: not an error worth a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(EXIT_FAILURE)
     except StdoutFailed as exc:
         _stdout_failed(exc.cause)
     except OSError as exc:
@@ -120,17 +216,26 @@ def main() -> None:
         if os.environ.get("COMPLAINER_DEBUG"):
             raise
         console.error(
-            f"unexpected {type(exc).__name__}: {exc} (set COMPLAINER_DEBUG=1 for details, and please report it)"
+            _(
+                "unexpected {kind}: {problem} (set COMPLAINER_DEBUG=1 for details, and please report it)"
+            ).format(kind=type(exc).__name__, problem=exc)
         )
         sys.exit(EXIT_FAILURE)
     except Exception as exc:
         if os.environ.get("COMPLAINER_DEBUG"):
             raise
         console.error(
-            f"unexpected {type(exc).__name__}: {exc} (set COMPLAINER_DEBUG=1 for details, and please report it)"
+            _(
+                "unexpected {kind}: {problem} (set COMPLAINER_DEBUG=1 for details, and please report it)"
+            ).format(kind=type(exc).__name__, problem=exc)
         )
         sys.exit(EXIT_FAILURE)
     if result == EXIT_CANCELLED:
         # Typer turns a Ctrl-C that arrives outside a prompt into a silent exit 130; say it.
-        console.err.print("Cancelled.")
+        console.err.print(_("Cancelled."))
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
     sys.exit(result if isinstance(result, int) else 0)

@@ -6,8 +6,10 @@ from typing import Annotated
 
 import typer
 
+from complainer import i18n
 from complainer.cli import options
-from complainer.cli.app import app
+from complainer.cli.app import UiLang, app
+from complainer.i18n import _
 
 
 @app.command(
@@ -16,29 +18,34 @@ from complainer.cli.app import app
 def arguments(
     campaign: Annotated[str | None, typer.Option("--campaign", "-c", help="Campaign id.")] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", "-l", help="Language of titles and summaries.")
+        str | None,
+        typer.Option(
+            "--lang", "-l", help="Language of titles and summaries (default: the interface's)."
+        ),
     ] = None,
     date: Annotated[
         str | None, typer.Option(help="Check validity on this date (default: today).")
     ] = None,
     campaigns_dir: options.CampaignsDir = None,
+    ui_lang: UiLang = None,
 ) -> None:
     """List a campaign's arguments and recommendations: ids, titles, citations, validity."""
     # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
-    from complainer.campaigns.model import PLURAL, POINT_KINDS
+    from complainer.campaigns.model import POINT_KINDS
     from complainer.campaigns.registry import open_registry
+    from complainer.letter.compose import PLURAL_NAMES
     from complainer.letter.locales import resolve_language
     from complainer.letter.request import parse_date
     from complainer.terminal import tables
 
     registry = open_registry(campaigns_dir)
     chosen = registry.load(campaign or registry.default_id())
-    code = resolve_language(lang, chosen.languages) if lang else "en"
+    code = resolve_language(lang, chosen.languages) if lang else i18n.language()
     day = parse_date(date)
     out = tables.stdout_console()
-    headers = ["id", "default", "title", "summary", "citations"]
+    headers = ["id", _("default"), _("title"), _("summary"), _("citations")]
     for kind in POINT_KINDS:
-        title = PLURAL[kind].capitalize()
+        title = _(PLURAL_NAMES[kind]).capitalize()
         rows = tables.point_rows(chosen, kind, code, day)
         if out is None or not out.is_terminal:
             rows = [[kind, *r] for r in rows]

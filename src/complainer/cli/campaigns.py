@@ -9,46 +9,45 @@ from typing import Annotated
 import typer
 
 from complainer.cli import options
-from complainer.cli.app import campaigns_app
+from complainer.cli.app import UiLang, campaigns_app
+from complainer.i18n import _
+from complainer.terminal import console
 
 # The modules each command needs are imported in its body: registering the commands must stay
 # cheap (see cli/__init__), and listing campaigns needs neither the scaffold nor the composer.
 
 
 @campaigns_app.callback(invoke_without_command=True)
-def campaigns_list(ctx: typer.Context, campaigns_dir: options.CampaignsDir = None) -> None:
+def campaigns_list(
+    ctx: typer.Context, campaigns_dir: options.CampaignsDir = None, ui_lang: UiLang = None
+) -> None:
     """List the campaigns with their status, deadline and days left."""
     if ctx.invoked_subcommand is not None:
         return
     from complainer.campaigns.registry import open_registry
-    from complainer.terminal import console, tables
+    from complainer.terminal import tables
 
     registry = open_registry(campaigns_dir)
     loaded, broken = registry.load_all()
     for problem in broken:
         console.warn(str(problem))
     rows = tables.campaign_rows(loaded, dt.date.today(), registry.default_id())
-    tables.print_rows(
-        tables.stdout_console(),
-        ["campaign", "status", "deadline", "when", "title"],
-        rows,
-        "Campaigns",
-    )
+    headers = [_("campaign"), _("status"), _("deadline"), _("when"), _("title")]
+    tables.print_rows(tables.stdout_console(), headers, rows, _("Campaigns"))
 
 
 @campaigns_app.command("show")
 def campaigns_show(
     campaign_id: Annotated[str, typer.Argument(metavar="ID", help="Campaign id.")],
     campaigns_dir: options.CampaignsDir = None,
+    ui_lang: UiLang = None,
 ) -> None:
     """Show a campaign's background, status, recipients, targets and every source URL."""
-    from rich.console import Console
-
     from complainer.campaigns.registry import open_registry
     from complainer.terminal import tables
 
     chosen = open_registry(campaigns_dir).load(campaign_id)
-    tables.show_campaign(Console(), chosen, dt.date.today())
+    tables.show_campaign(console.product(), chosen, dt.date.today())
 
 
 @campaigns_app.command(
@@ -65,7 +64,10 @@ def campaigns_new(
 ) -> None:
     """Create a campaign folder to fill in; `complainer check` says what is left."""
     from complainer.campaigns.scaffold import scaffold
-    from complainer.terminal import console
 
     folder = scaffold(campaign_id, directory)
-    console.note(f"created {folder}; fill in the TODOs, then run: complainer check {folder}")
+    console.note(
+        _("created {folder}; fill in the TODOs, then run: complainer check {folder}").format(
+            folder=folder
+        )
+    )

@@ -19,7 +19,7 @@ def check(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[PATH]...", help="Campaign folders (default: every installed campaign)."
+            metavar="PATH", help="Campaign folders (default: every installed campaign)."
         ),
     ] = None,
     date: Annotated[

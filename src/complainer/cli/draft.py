@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from complainer.cli import options
-from complainer.cli.app import app
+from complainer.cli.app import UiLang, app
 from complainer.formats.mailto import DEFAULT_LIMIT
 
 DRAFT_EXAMPLES = """
@@ -98,13 +98,33 @@ def draft(
             "--to", help="Recipient address, for letters without a fixed one (or to override it)."
         ),
     ] = None,
-    to_name: Annotated[str | None, typer.Option("--to-name", help="Recipient's name.")] = None,
+    to_name: Annotated[
+        str | None,
+        typer.Option("--to-name", help="Recipient's name: a person's, or an institution's."),
+    ] = None,
+    to_kind: Annotated[
+        str | None,
+        typer.Option(
+            "--to-kind",
+            help="person (greeted by name) or institution (a generic greeting). Default: from"
+            " --to-name (Office, Ministry, Embassy… mean an institution).",
+        ),
+    ] = None,
+    with_translation: Annotated[
+        str | None,
+        typer.Option(
+            "--with-translation",
+            help="Append the same letter in this language too, marked as a translation.",
+        ),
+    ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
             "--format",
             "-f",
-            help="text, eml, json, mailto or pdf (default: from --out's extension, else text).",
+            metavar="text|eml|json|mailto|pdf",
+            help="Output format (default: from --out's extension, else text); it must agree"
+            " with --out's extension.",
         ),
     ] = None,
     out: Annotated[
@@ -119,6 +139,7 @@ def draft(
         bool, typer.Option("--quiet", "-q", help="No notes on stderr (warnings still show).")
     ] = False,
     campaigns_dir: options.CampaignsDir = None,
+    ui_lang: UiLang = None,
     open_: options.Open = False,
     mailto_limit: options.MailtoLimit = DEFAULT_LIMIT,
     send_now: options.Send = False,
@@ -146,7 +167,8 @@ def draft(
         campaign=campaign, target=target, name=name, country=country, city=city,
         organisation=organisation, email=email, lang=lang, arguments=argument,
         recommendations=recommendation, note=note, note_file=note_file, date=date, seed=seed,
-        to=to, to_name=to_name, fmt=fmt, out=out, force=force, address=address, iin=iin,
+        to=to, to_name=to_name, to_kind=to_kind, fmt=fmt, out=out, force=force,
+        with_translation=with_translation, address=address, iin=iin,
         signature_image=signature_image,
     )  # fmt: skip
     send_options = None

@@ -190,7 +190,7 @@ SignP12 = Annotated[
         "--sign-p12",
         metavar="PATH",
         help="Sign the PDF electronically (PAdES) with the certificate in this PKCS#12 file"
-        " (needs: pip install 'complainer[sign]'). The password is read from"
+        " (needs: pip install 'complainer\\[sign]'). The password is read from"
         " COMPLAINER_P12_PASSWORD or asked for (hidden); it is never a flag.",
         rich_help_panel=LETTER_PDF,
     ),

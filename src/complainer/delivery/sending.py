@@ -72,7 +72,8 @@ def envelope(letter: Letter, bcc_self: bool) -> tuple[str, list[str]]:
     return sender, recipients
 
 
-def preview(letter: Letter, s: smtp.SmtpSettings, recipients: list[str]) -> None:
+def preview(letter: Letter, s: smtp.SmtpSettings, recipients: list[str], body: bool = True) -> None:
+    """Who, what and through which server; with `body`, the letter too (for a person to confirm)."""
     r, w = letter.recipient, letter.writer
     rows = [
         ("From", f"{w.name} <{w.email}>"),
@@ -87,8 +88,9 @@ def preview(letter: Letter, s: smtp.SmtpSettings, recipients: list[str]) -> None
     for label, value in rows:
         console.err.print(Text(f"{label + ':':<9}{value}"), soft_wrap=True)
     console.err.print()
-    console.err.print(Text(letter.body.rstrip("\n")))
-    console.err.print()
+    if body:
+        console.err.print(Text(letter.body.rstrip("\n")))
+        console.err.print()
 
 
 def env_password(s: smtp.SmtpSettings, can_ask: bool) -> str | None:
@@ -142,7 +144,9 @@ def send_letter(
         )
     password = env_password(s, can_ask)
     if not (quiet and opts.yes):
-        preview(letter, s, recipients)
+        # --yes: nobody is asked, so nobody needs the whole letter on the screen; the header
+        # lines still say what went where.
+        preview(letter, s, recipients, body=not opts.yes)
     # ask.confirm, not typer.confirm: the latter leaks the prompt's end to a redirected stdout.
     if not opts.yes and not confirm(
         f"Send this letter to {letter.recipient.email} now?", default=False

@@ -18,19 +18,26 @@ from pathlib import Path
 
 from complainer.campaigns.checkconf import load_check_settings
 from complainer.campaigns.claims import load_claims
+from complainer.campaigns.confine import confined
 from complainer.campaigns.glossary import load_glossary
 from complainer.campaigns.model import PLURAL, POINT_KINDS, Campaign, PointKind, load_campaign
 from complainer.campaigns.registry import open_registry
+from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import ComplainerError, UsageProblem
 from complainer.flows.checks import dates as date_rules
 from complainer.flows.checks.corpus import render_corpus
 from complainer.flows.checks.letters import covering_letters
 from complainer.flows.checks.pronouns import pronoun_problems
 from complainer.flows.checks.samples import write_samples
-from complainer.flows.checks.sources import citation_problems, claim_problems
+from complainer.flows.checks.sources import (
+    citation_problems,
+    claim_problems,
+    duplicate_source_problems,
+)
 from complainer.flows.checks.terms import abbreviation_problems, term_problems
 from complainer.flows.checks.variants import variant_problems
 from complainer.letter.compose import (
+    EmptyLetter,
     Recipient,
     Request,
     base_context,
@@ -42,10 +49,9 @@ from complainer.letter.writer import Writer
 
 MIN_PHRASINGS = 3
 MIN_SUBJECTS = 2
-# Marks an author leaves in unfinished text (the scaffold writes TODO) or Jinja that leaked through.
-LEFTOVER = re.compile(
-    r"\{\{|\}\}|\{%|%\}|\{#|\bTODO\b|\bFIXME\b|\bXXX\b|lorem ipsum", re.IGNORECASE
-)
+# Jinja that leaked through into a rendered text (unfinished marks such as TODO are found in the
+# data itself, where the report can name the file and field: see DATA_PLACEHOLDER).
+JINJA_LEAK = re.compile(r"\{\{|\}\}|\{%|%\}|\{#")
 _LIST_MARK_ONLY = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s*$")
 
 SAMPLE_WRITERS = (
@@ -98,27 +104,52 @@ def _check_counts(campaign: Campaign) -> Iterator[str]:
                     yield f"{texts.origin(PLURAL[kind], p.id, 'text')}: field '{PLURAL[kind]}.{p.id}.text' needs at least {MIN_PHRASINGS} phrasings"
 
 
-def _check_texts_leftovers(campaign: Campaign) -> Iterator[str]:
-    """Placeholders in titles and summaries (phrasings are checked after rendering)."""
-    for code in campaign.languages:
-        texts = campaign.texts[code]
-        c = texts.campaign()
-        for key in ("title", "summary", "status_note"):
-            if LEFTOVER.search(c.text(key)):
-                yield f"{texts.origin('campaign', key)}: field 'campaign.{key}' still holds a placeholder"
-        for kind in POINT_KINDS:
-            for p in campaign.points(kind):
-                t = texts.point(kind, p.id)
-                for key, value in (("title", t.title), ("summary", t.summary)):
-                    if LEFTOVER.search(value):
-                        yield f"{texts.origin(PLURAL[kind], p.id, key)}: field '{PLURAL[kind]}.{p.id}.{key}' still holds a placeholder"
+# Placeholders in campaign data. Jinja markers are not among them: phrasings hold `{{ ... }}`.
+# Example domains are reserved for documentation (RFC 2606 section 3, RFC 6761 section 6): a
+# recipient at one, or a source URL on one, is a placeholder as surely as TODO is.
+DATA_PLACEHOLDER = re.compile(
+    r"\bTODO\b|\bFIXME\b|\bXXX\b|lorem ipsum"
+    r"|[@./]example\.(?:org|com|net)\b|\.(?:example|invalid|test)\b",
+    re.IGNORECASE,
+)
+
+
+def _walk_strings(value: object, field: str) -> Iterator[tuple[str, str]]:
+    """(dotted field, string) for every string inside a TOML value."""
+    if isinstance(value, str):
+        yield field, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_strings(item, f"{field}.{key}" if field else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk_strings(item, f"{field}[{i + 1}]")
+
+
+def _check_data_leftovers(folder: Path) -> Iterator[str]:
+    """Placeholders anywhere in the campaign: every string of every TOML file and every template, so that a
+    recipient address, a source URL or a citation left as the scaffold wrote it is found as surely
+    as a letter text (rendered letters are checked as well, after rendering)."""
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in (".toml", ".j2")):
+        try:
+            safe = confined(folder, path)
+            data: object = load_toml(safe) if path.suffix == ".toml" else safe.read_text("utf-8")
+        except (ComplainerError, OSError, UnicodeDecodeError):
+            continue  # loading the campaign reports a broken or escaping file
+        for field, text in _walk_strings(data, ""):
+            found = DATA_PLACEHOLDER.search(text)
+            if found and field:
+                yield f"{path}: field '{field}' still holds a placeholder ({found.group(0)!r}): {text[:60]!r}"
+            elif found:
+                line = text.count("\n", 0, found.start()) + 1
+                yield f"{path}: line {line} still holds a placeholder ({found.group(0)!r})"
 
 
 def _letter_problems(body: str, where: str) -> Iterator[str]:
-    leftover = LEFTOVER.search(body)
-    if leftover:
-        line = next(ln for ln in body.splitlines() if leftover.group(0) in ln)
-        yield f"{where}: placeholder {leftover.group(0)!r} left in the letter: {line.strip()[:80]!r}"
+    leak = JINJA_LEAK.search(body)
+    if leak:
+        line = next(ln for ln in body.splitlines() if leak.group(0) in ln)
+        yield f"{where}: template syntax {leak.group(0)!r} left in the letter: {line.strip()[:80]!r}"
     for line in body.splitlines():
         if _LIST_MARK_ONLY.match(line):
             yield f"{where}: empty list item {line.strip()!r} in the letter"
@@ -154,6 +185,8 @@ def _check_rendering(campaign: Campaign, days: Sequence[dt.date]) -> tuple[list[
                             )  # fmt: skip
                             try:
                                 letter = compose(campaign, writer, request)
+                            except EmptyLetter:
+                                continue  # refused by design (no point chosen), not a fault
                             except ComplainerError as exc:
                                 note(str(exc))
                                 continue
@@ -206,8 +239,8 @@ def _check_phrasings(campaign: Campaign, days: Sequence[dt.date]) -> Iterator[st
                             continue
                         if not text.strip():
                             yield f"{where} renders empty"
-                        elif LEFTOVER.search(text):
-                            yield f"{where} still holds a placeholder: {text[:60]!r}"
+                        elif JINJA_LEAK.search(text):
+                            yield f"{where} renders with template syntax left in it: {text[:60]!r}"
 
 
 FORMAL_WRITER = Writer(
@@ -276,8 +309,9 @@ def check_folder(
     days = date_rules.check_days(bounds, campaign, day)
     problems = list(_check_counts(campaign))
     problems.extend(variant_problems(campaign))
-    problems.extend(_check_texts_leftovers(campaign))
+    problems.extend(_check_data_leftovers(campaign.folder))
     problems.extend(citation_problems(campaign))
+    problems.extend(duplicate_source_problems(campaign, claims))
     problems.extend(dict.fromkeys(_check_phrasings(campaign, days)))
     rendered, letters = _check_rendering(campaign, days)
     problems.extend(rendered)
@@ -310,6 +344,15 @@ def folders_to_check(
         registry = open_registry(campaigns_dirs)
         return [registry.folders[cid][0] for cid in registry.ids]
     for folder in paths:
-        if not (folder / "campaign.toml").is_file():
-            raise UsageProblem(f"{folder} is not a campaign folder (no campaign.toml)")
+        if not folder.exists():
+            raise UsageProblem(f"{folder} does not exist; give the path of a campaign folder")
+        if (folder / "campaign.toml").is_file():
+            continue
+        inside = sorted(p.parent.name for p in folder.glob("*/campaign.toml"))
+        if inside:
+            raise UsageProblem(
+                f"{folder} holds campaign folders ({', '.join(inside)}); give one of them,"
+                f" or check them all with: complainer check --campaigns-dir {folder}"
+            )
+        raise UsageProblem(f"{folder} is not a campaign folder (no campaign.toml)")
     return list(paths)

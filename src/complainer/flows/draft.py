@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 from complainer import formats
 from complainer.campaigns.registry import open_registry
 from complainer.delivery.files import check_writable, write_private
-from complainer.errors import StdoutFailed, UsageProblem
+from complainer.errors import DeliveryError, StdoutFailed, UsageProblem
 from complainer.formats.mailto import DEFAULT_LIMIT
+from complainer.i18n import _
+from complainer.i18n import language as ui_language
 from complainer.letter.request import DraftValues, build_letter, missing_flags, require_complete
 from complainer.terminal import console
 
@@ -47,12 +49,22 @@ class Delivery:
 
 
 def campaign_notes(campaign: Campaign) -> list[str]:
-    """What a writer should know before using `campaign` (shown on stderr, in English)."""
+    """What a writer should know before using `campaign` (on stderr, in the interface language)."""
     notes = []
     if campaign.status == "closed":
-        status_note = campaign.lang("en").campaign().text("status_note")
-        alt = f" (--campaign {campaign.alternative})" if campaign.alternative else ""
-        notes.append(f"campaign {campaign.id} is closed{alt}. {status_note}")
+        status_note = campaign.lang(ui_language()).campaign().text("status_note")
+        if campaign.alternative:
+            notes.append(
+                _("campaign {campaign} is closed (see --campaign {alternative}). {note}").format(
+                    campaign=campaign.id, alternative=campaign.alternative, note=status_note
+                )
+            )
+        else:
+            notes.append(
+                _("campaign {campaign} is closed. {note}").format(
+                    campaign=campaign.id, note=status_note
+                )
+            )
     return notes
 
 
@@ -123,7 +135,7 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
     opening or sending fails; nothing is written before the letter is complete.
     """
     if delivery.open and delivery.send is not None:
-        raise UsageProblem("give either --open or --send, not both")
+        raise UsageProblem(_("give either --open or --send, not both"))
     fmt_name = formats.format_for(values.fmt, values.out)
     out_path = Path(values.out) if values.out and values.out != "-" else None
     if out_path is not None:
@@ -182,9 +194,16 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
         from complainer.delivery import mailclient
 
         if delivery.open:
-            mailclient.open_letter(
-                letter, delivery.mailto_limit, quiet=delivery.quiet, attachment=attachment
+            handoff = mailclient.open_letter(
+                letter,
+                delivery.mailto_limit,
+                quiet=delivery.quiet,
+                attachment=attachment,
+                explain=False,
             )
+            if not handoff.opened:
+                # README, exit codes: a delivery that failed is 1, with one line saying what to do.
+                raise DeliveryError(mailclient.nothing_opened(letter, handoff))
         if fmt_name == "mailto":
             mailclient.warn_if_long(letter, delivery.mailto_limit)
     if (delivery.open or delivery.send is not None) and values.fmt is None and values.out is None:
@@ -208,4 +227,4 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
     else:
         write_private(out_path, data, force=values.force)
         if not delivery.quiet:
-            console.note(f"saved {fmt_name} to {out_path}")
+            console.note(_("saved {format} to {path}").format(format=fmt_name, path=out_path))

@@ -8,6 +8,7 @@ nothing is written before the person picks "save".
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -21,17 +22,17 @@ from rich.text import Text
 
 from complainer import formats
 from complainer.campaigns.model import Campaign
-from complainer.delivery import mailclient
+from complainer.delivery import mailclient, webmail
 from complainer.delivery.files import write_private
-from complainer.errors import ComplainerError
+from complainer.errors import ComplainerError, UsageProblem
+from complainer.i18n import N_, _
+from complainer.i18n import language as ui_language
 from complainer.letter import request
 from complainer.letter.compose import Letter
-from complainer.letter.locales import language_name, long_date
+from complainer.letter.locales import long_date
 from complainer.terminal import console, picker, questions
 from complainer.terminal.prompts import ask, confirm, say
 from complainer.terminal.tables import days_left
-
-UI_LANG = picker.UI_LANG
 
 
 @dataclass
@@ -45,14 +46,15 @@ class Session:
     mailto_limit: int
 
 
-# What an action asks for next: leave the wizard, go back to the choices, or show the menu again.
-Next = Literal["done", "edit", "menu"]
+# What an action asks for next: leave the wizard, go back to the choices, show the menu again,
+# or compose and preview the letter again (its language changed).
+Next = Literal["done", "edit", "menu", "preview"]
 
 
 @dataclass(frozen=True)
 class Action:
     key: str  # one letter, typed at the menu
-    label: str
+    label: str  # marked with N_, translated when shown
     run: Callable[[Session], Next]
 
 
@@ -61,14 +63,14 @@ def _print(session: Session) -> Next:
     sys.stdout.buffer.write(formats.render(session.letter, fmt))
     sys.stdout.flush()
     if not sys.stdout.isatty():
-        say("The letter went to standard output.")
+        say(_("The letter went to standard output."))
     return "done"
 
 
 def _save_format(path: Path, fmt: str | None) -> str:
     """--format if given; else the extension decides (.txt, .json), and anything else is .eml."""
     if fmt is not None:
-        return fmt
+        return formats.format_for(fmt, None)
     return {".txt": "text", ".json": "json"}.get(path.suffix.lower(), "eml")
 
 
@@ -76,16 +78,22 @@ def _save(session: Session) -> Next:
     letter, values = session.letter, session.values
     proposed = values.out or f"complaint-{letter.campaign}-{letter.language}.eml"
     while True:
-        path = Path(ask("Save to", default=proposed)).expanduser()
+        path = Path(ask(_("Save to"), default=proposed)).expanduser()
         if path.is_dir():
-            say(f"{path} is a folder; give a file name.")
+            say(_("{path} is a folder; give a file name.").format(path=path))
             continue
         if not path.parent.is_dir():
-            say(f"The folder {path.parent} does not exist; choose another path.")
+            say(
+                _("The folder {folder} does not exist; choose another path.").format(
+                    folder=path.parent
+                )
+            )
             continue
         force = values.force
         if path.exists() and not force:
-            if not confirm(f"{path} already exists. Replace it?", default=False):
+            if not confirm(
+                _("{path} already exists. Replace it?").format(path=path), default=False
+            ):
                 continue
             force = True
         data = formats.render(letter, _save_format(path, values.fmt))
@@ -94,7 +102,11 @@ def _save(session: Session) -> Next:
         except ComplainerError as exc:
             say(f"{exc}.")
             continue
-        say(f"Saved to {path} (only you can read it). Open it in your mail client to send it.")
+        say(
+            _(
+                "Saved to {path} (only you can read it). Open it in your mail client to send it."
+            ).format(path=path)
+        )
         return "done"
 
 
@@ -155,7 +167,21 @@ def _edit(session: Session) -> Next:
 
 
 def _quit(session: Session) -> Next:
-    say("Nothing was saved.")
+    say(_("Nothing was saved."))
+    return "done"
+
+
+def _change_language(session: Session) -> Next:
+    """Another language for the letter, keeping every other choice; the preview is shown again."""
+    campaign, values = session.campaign, session.values
+    target = campaign.targets[values.target or campaign.default_target]
+    reads = campaign.recipients[target.recipient].reads if target.recipient else ()
+    values.lang = questions.language(campaign, reads, session.letter.language)
+    return "preview"
+
+
+def _webmail(session: Session) -> Next:
+    webmail.copy_into_webmail(session.letter)
     return "done"
 
 
@@ -163,10 +189,12 @@ def _quit(session: Session) -> Next:
 # the delivery code adds "open in your mail client" with register_action(Action("m", ..., run)),
 # where `run` gets the Session (the composed letter and the answers) and returns a Next.
 ACTIONS: list[Action] = [
-    Action("p", "print the letter to standard output", _print),
-    Action("s", "save it as an .eml draft for your mail client", _save),
-    Action("e", "edit the choices again (arguments, recommendations, note)", _edit),
-    Action("q", "quit without saving", _quit),
+    Action("w", N_("copy it into webmail (Gmail, Outlook, Yandex…), step by step"), _webmail),
+    Action("p", N_("print the letter to standard output"), _print),
+    Action("s", N_("save it as an .eml draft for your mail client"), _save),
+    Action("l", N_("change the letter's language"), _change_language),
+    Action("e", N_("edit the choices again (arguments, recommendations, note)"), _edit),
+    Action("q", N_("quit without saving"), _quit),
 ]
 
 
@@ -184,13 +212,15 @@ def _open_in_mail_client(session: Session) -> Next:
     return "done" if handoff.opened else "menu"  # not opened: the draft is kept; print or save
 
 
-register_action(Action("m", "open it in your mail client", _open_in_mail_client))
+register_action(Action("m", N_("open it in your mail client"), _open_in_mail_client), before="s")
 register_action(
-    Action("f", "save it as a PDF (A4) to print and sign", lambda s: _save_pdf(s, attach=False))
+    Action("f", N_("save it as a PDF (A4) to print and sign"), lambda s: _save_pdf(s, attach=False))
 )
 register_action(
     Action(
-        "a", "save an .eml draft with the letter attached as a PDF", lambda s: _save_pdf(s, True)
+        "a",
+        N_("save an .eml draft with the letter attached as a PDF"),
+        lambda s: _save_pdf(s, True),
     )
 )
 
@@ -200,13 +230,13 @@ def _menu(session: Session) -> Next:
     default = "p" if not sys.stdout.isatty() else "s"
     while True:
         say()
-        say("What now?", style="bold")
+        say(_("What now?"), style="bold")
         for a in ACTIONS:
-            say(f"  {a.key}  {a.label}")
-        answer = ask("Choice", default=default).casefold()
-        action = next((a for a in ACTIONS if answer in (a.key, a.label.split()[0])), None)
+            say(f"  {a.key}  {_(a.label)}")
+        answer = ask(_("Choice"), default=default).casefold()
+        action = next((a for a in ACTIONS if answer in (a.key, _(a.label).split()[0])), None)
         if action is None:
-            say(f"Type one of: {', '.join(a.key for a in ACTIONS)}.")
+            say(_("Type one of: {keys}.").format(keys=", ".join(a.key for a in ACTIONS)))
             continue
         result = action.run(session)
         if result != "menu":
@@ -214,22 +244,28 @@ def _menu(session: Session) -> Next:
 
 
 def _header(campaign: Campaign, day: dt.date) -> None:
-    texts = campaign.lang(UI_LANG).campaign()
-    rows = [("Campaign", f"{texts.text('title')} ({campaign.id})")]
-    status: str = campaign.status
+    ui = ui_language()
+    texts = campaign.lang(ui).campaign()
+    rows = [(_("Campaign"), f"{texts.text('title')} ({campaign.id})")]
     if campaign.status == "closed" and campaign.outcome:
-        status += f" on {long_date(campaign.outcome.date, UI_LANG)}"
+        status = _("closed on {date}").format(date=long_date(campaign.outcome.date, ui))
+    elif campaign.status == "closed":
+        status = _("closed")
+    else:
+        status = _("open")
     if campaign.deadline:
         when = days_left(campaign, day)
-        status += f"; deadline {long_date(campaign.deadline, UI_LANG)} ({when})"
+        status += "; " + _("deadline {date} ({when})").format(
+            date=long_date(campaign.deadline, ui), when=when
+        )
     else:
-        status += "; no deadline"
-    rows.append(("Status", status))
+        status += "; " + _("no deadline")
+    rows.append((_("Status"), status))
     if campaign.status == "closed":
-        rows.append(("Outcome", texts.text("status_note")))
+        rows.append((_("Outcome"), texts.text("status_note")))
         if campaign.alternative:
-            rows.append(("Instead", f"complainer draft --campaign {campaign.alternative}"))
-    rows.append(("Privacy", "Nothing is sent or stored unless you choose to at the end."))
+            rows.append((_("Instead"), f"complainer draft --campaign {campaign.alternative}"))
+    rows.append((_("Privacy"), _("Nothing is sent or stored unless you choose to at the end.")))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column()
@@ -237,7 +273,7 @@ def _header(campaign: Campaign, day: dt.date) -> None:
         grid.add_row(f"{label}:", Text(value))
     console.err.print(Rule("complainer draft", style="none"))
     console.err.print(grid)
-    say("Answer a few questions; Ctrl-C stops at any time.")
+    say(_("Answer a few questions; Ctrl-C stops at any time."))
 
 
 def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
@@ -245,10 +281,17 @@ def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
         values.name = questions.name()
     if not (values.country or "").strip():
         values.country = questions.country()
+    else:
+        # Given as a flag: still say which country it was taken to be.
+        say(
+            _("Your country: {country}").format(
+                country=questions.country_label(values.country or "")
+            )
+        )
     if values.country == "KZ":
         questions.kazakhstan_note()
     if values.target is None:
-        values.target = questions.target(campaign, UI_LANG)
+        values.target = questions.target(campaign, ui_language(), values.country or "")
     target = campaign.targets[values.target]
     reads = campaign.recipients[target.recipient].reads if target.recipient else ()
     if not values.lang:
@@ -262,11 +305,11 @@ def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
         values.email = questions.email()
     if values.city is None or values.organisation is None:
         say()
-        say("Your city and organisation, if you want them in the letter.")
+        say(_("Your city and organisation, if you want them in the letter."))
     if values.city is None:
-        values.city = questions.optional("city", "City")
+        values.city = questions.optional(_("city"), _("City"))
     if values.organisation is None:
-        values.organisation = questions.optional("organisation", "Organisation")
+        values.organisation = questions.optional(_("organisation"), _("Organisation"))
     if target.recipient is None and not values.to:
         values.to, values.to_name = questions.recipient()
 
@@ -286,37 +329,84 @@ def _ask_choices(
         values.note = questions.note(values.note or "")
 
 
-def _preview(campaign: Campaign, letter: Letter) -> None:
-    r = letter.recipient
-    rows = [("To", f"{r.name} <{r.email}>" if r.name else r.email)]
-    if r.source:
-        # Where the address comes from, so the writer can judge it before sending.
-        note = campaign.lang(UI_LANG).recipient(campaign.targets[letter.target].recipient or "")
-        rows.append(("", f"address from: {campaign.sources[r.source].title}"))
-        if note.email_note != "-":
-            rows.append(("", note.email_note))
-    if letter.writer.email:
-        rows.append(("From", f"{letter.writer.name} <{letter.writer.email}>"))
-    rows.append(("Subject", letter.subject))
-    rows.append(("Language", f"{letter.language} ({language_name(letter.language)})"))
+def _grid(rows: list[tuple[str, str]]) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column()
     for label, value in rows:
         grid.add_row(f"{label}:" if label else "", Text(value))
+    return grid
+
+
+def reading_copy(values: request.DraftValues, campaign: Campaign, letter: Letter) -> Letter | None:
+    """The same letter in the interface language, when the letter is in another one.
+
+    Same answers and the same seed: each phrasing variant of a text has its counterpart at the
+    same position in every language, so the copy says what the letter says. None when the
+    letter is already in the interface language or the campaign is not written in it.
+    """
+    ui = ui_language()
+    if letter.language == ui or ui not in campaign.languages:
+        return None
+    return request.build_letter(
+        dataclasses.replace(values, lang=ui, seed=letter.seed, with_translation=None), campaign
+    )
+
+
+def _preview(campaign: Campaign, letter: Letter, copy: Letter | None) -> None:
+    ui = ui_language()
+    r = letter.recipient
+    rows = [(_("To"), f"{r.name} <{r.email}>" if r.name else r.email)]
+    if r.source:
+        # Where the address comes from, so the writer can judge it before sending.
+        note = campaign.lang(ui).recipient(campaign.targets[letter.target].recipient or "")
+        rows.append(
+            ("", _("address from: {source}").format(source=campaign.sources[r.source].title))
+        )
+        if note.email_note != "-":
+            rows.append(("", note.email_note))
+    if letter.writer.email:
+        rows.append((_("From"), f"{letter.writer.name} <{letter.writer.email}>"))
+    rows.append((_("Subject"), letter.subject))
+    rows.append((_("Language"), questions.language_label(letter.language)))
     say()
-    console.err.print(Rule("Preview", style="none"))
-    console.err.print(grid)
+    console.err.print(Rule(_("Preview"), style="none"))
+    console.err.print(_grid(rows))
     console.err.print(Rule(style="none"))
     console.err.print(Text(letter.body.rstrip("\n")))
     console.err.print(Rule(style="none"))
+    if copy is not None:
+        mark = _("Reading copy in {language}: for you to read, it is not sent").format(
+            language=questions.language_label(copy.language)
+        )
+        say()
+        console.err.print(Rule(mark, style="none"))
+        console.err.print(_grid([(_("Subject"), copy.subject)]))
+        console.err.print(Rule(style="none"))
+        console.err.print(Text(copy.body.rstrip("\n")))
+        console.err.print(Rule(_("End of the reading copy"), style="none"))
+        say(
+            _(
+                'The letter itself is in {language}. To send it in another language, choose "l" below.'
+            ).format(language=questions.language_label(letter.language))
+        )
     for warning in letter.warnings:
         console.warn(warning)
 
 
+def _compose(values: request.DraftValues, campaign: Campaign) -> Letter | None:
+    """The letter, or None (having said why) when the choices cannot make one, such as none."""
+    try:
+        return request.build_letter(values, campaign)
+    except UsageProblem as exc:
+        say()
+        say(f"{exc}.", style="bold")
+        return None
+
+
 def run(values: request.DraftValues, campaign: Campaign, mailto_limit: int) -> request.DraftValues:
     """Ask what is missing, show the letter, do what the person chooses; the final answers."""
-    day = request.parse_date(values.date)
+    day = request.letter_date(values.date, campaign)
     # Flags are not asked again, so check them first: a bad one fails before any question.
     request.normalise(values, campaign)
     _header(campaign, day)
@@ -324,8 +414,15 @@ def run(values: request.DraftValues, campaign: Campaign, mailto_limit: int) -> r
     again = False
     while True:
         _ask_choices(values, campaign, day, again)
-        letter = request.build_letter(values, campaign)
-        _preview(campaign, letter)
-        if _menu(Session(campaign, values, day, letter, mailto_limit)) == "done":
-            return values
         again = True
+        letter = _compose(values, campaign)
+        if letter is None:
+            continue
+        while True:
+            _preview(campaign, letter, reading_copy(values, campaign, letter))
+            result = _menu(Session(campaign, values, day, letter, mailto_limit))
+            if result == "done":
+                return values
+            if result != "preview":
+                break
+            letter = request.build_letter(values, campaign)

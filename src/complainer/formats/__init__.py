@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from complainer.errors import UsageProblem
+from complainer.i18n import _
 
 if TYPE_CHECKING:
     from complainer.letter.compose import Letter
@@ -29,17 +30,29 @@ BINARY = frozenset({"pdf"})  # formats not to be written to a terminal
 
 
 def format_for(fmt: str | None, out: str | None) -> str:
-    """The format name: `fmt` when given, else the extension of `out` decides, else text.
+    """The format name: `fmt` (any case) when given, else the extension of `out`, else text.
 
-    Raises UsageProblem for a name not in FORMATS.
+    Raises UsageProblem for a name not in FORMATS, and when `fmt` and the extension of `out`
+    disagree (`--format json --out letter.eml`): the file would not be what its name says.
     """
-    if fmt is not None:
-        if fmt not in FORMATS:
-            raise UsageProblem(f'unknown format "{fmt}"; choose from: {", ".join(FORMATS)}')
-        return fmt
-    if out and out != "-":
-        return _EXTENSIONS.get(Path(out).suffix.lower(), "text")
-    return "text"
+    by_extension = _EXTENSIONS.get(Path(out).suffix.lower()) if out and out != "-" else None
+    if fmt is None:
+        return by_extension or "text"
+    name = fmt.strip().casefold()
+    if name not in FORMATS:
+        raise UsageProblem(
+            _('unknown format "{format}"; choose from: {choices}').format(
+                format=fmt, choices=", ".join(FORMATS)
+            )
+        )
+    if by_extension is not None and by_extension != name:
+        raise UsageProblem(
+            _(
+                "--format {format} does not match --out {path}, which names a {other} file; "
+                "change one of them"
+            ).format(format=name, path=out, other=by_extension)
+        )
+    return name
 
 
 def render(letter: Letter, fmt: str) -> bytes:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +22,28 @@ from complainer.campaigns.model import (
     Source,
 )
 from complainer.campaigns.sandbox import Renderer
+from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
+from complainer.i18n import N_, _
 from complainer.letter.formal import appeal_warning, missing_requirements
 from complainer.letter.locales import long_date
 from complainer.letter.writer import Writer, header_safe
+from complainer.paths import content_root
+
+KIND_NAMES: dict[PointKind, str] = {
+    "argument": N_("argument"),
+    "recommendation": N_("recommendation"),
+}
+PLURAL_NAMES: dict[PointKind, str] = {
+    "argument": N_("arguments"),
+    "recommendation": N_("recommendations"),
+}
+# Placeholders a campaign scaffold leaves for its author (campaigns.scaffold).
+UNFINISHED = re.compile(r"\bTODO\b")
+
+
+class EmptyLetter(UsageProblem):
+    """The choices leave a letter that carries points with none: refused, never sent empty."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +59,13 @@ class Request:
     seed: int | None = None
     to_email: str | None = None
     to_name: str | None = None
+    # "person" or "institution" for a recipient given by name; None: decided from the name.
+    to_kind: str | None = None
     signed: bool = False  # goes out signed: an image, a certificate, or a PDF signed by hand
     signature_image: bytes | None = None  # PNG or JPEG, checked (letter.formal)
+
+
+RECIPIENT_KINDS = ("person", "institution")
 
 
 @dataclass(frozen=True)
@@ -59,6 +84,8 @@ class Recipient:
     source: str | None = (
         None  # where the campaign's address comes from; None when the writer gave it
     )
+    # A person is greeted by name ("Dear Jane Doe,"); an institution gets the generic greeting.
+    kind: str = "institution"
 
 
 @dataclass(frozen=True)
@@ -83,6 +110,7 @@ class Letter:
     recommendations: tuple[str, ...]
     citations: tuple[CitedSource, ...]
     warnings: tuple[str, ...] = field(default=())
+    translation: str | None = None  # the language of a translation appended to the body
     blocks: tuple[Block, ...] = field(default=())  # the body in layout blocks, in order
     page: PageLayout = field(default_factory=PageLayout)
     signature_image: bytes | None = None
@@ -129,21 +157,49 @@ def select_points(
         ids = [p.id for p in points]
         for pid in wanted:
             if pid not in ids:
-                raise UsageProblem(unknown_choice(kind, pid, ids))
+                raise UsageProblem(unknown_choice(_(KIND_NAMES[kind]), pid, ids))
         chosen = [p for p in points if p.id in set(wanted)]
     kept: list[Point] = []
     warnings: list[str] = []
     for point in chosen:
         expired = point.expired_citations(day)
-        if expired:
+        if not expired:
+            kept.append(point)
+        elif wanted is not None:
+            # Asked for by name: say why it is left out. The default set just moves on.
             c = expired[0]
             warnings.append(
-                f'left out {kind} "{point.id}": its citation ({c.ref}, {campaign.sources[c.source].title})'
-                f" is {c.validity()}, and the letter is dated {day.isoformat()}"
+                _(
+                    'left out {kind} "{id}": its citation ({ref}, {source}) is {validity}, and the '
+                    "letter is dated {date}"
+                ).format(
+                    kind=_(KIND_NAMES[kind]),
+                    id=point.id,
+                    ref=c.ref,
+                    source=campaign.sources[c.source].title,
+                    validity=c.validity(),
+                    date=day.isoformat(),
+                )
             )
-        else:
-            kept.append(point)
     return kept, warnings
+
+
+@cache
+def _institution_words() -> tuple[str, ...]:
+    data = load_toml(content_root() / "complainer.toml").get("institution_words", [])
+    return tuple(w.casefold() for w in data if isinstance(w, str))
+
+
+def recipient_kind(name: str, given: str | None) -> str:
+    """ "person" or "institution": `given` (--to-kind) if any, else from words in the name
+    ([institution_words] in templates/complainer.toml: Office, Ministry, Редакция, …)."""
+    if given:
+        return given
+    words = set(re.findall(r"\w+", name.casefold()))
+    stems = _institution_words()
+    if any(w.startswith(stem) for w in words for stem in stems):
+        return "institution"
+    return "person" if name.strip() else "institution"
 
 
 def _recipient(campaign: Campaign, target_id: str, request: Request) -> Recipient:
@@ -152,9 +208,12 @@ def _recipient(campaign: Campaign, target_id: str, request: Request) -> Recipien
     if target.recipient is None:
         if not request.to_email:
             raise UsageProblem(
-                f'the "{target_id}" letter has no fixed recipient: give --to EMAIL (and --to-name NAME)'
+                _(
+                    'the "{target}" letter has no fixed recipient: give --to EMAIL (and --to-name NAME)'
+                ).format(target=target_id)
             )
-        return Recipient(request.to_name or "", request.to_email, ())
+        name = request.to_name or ""
+        return Recipient(name, request.to_email, (), kind=recipient_kind(name, request.to_kind))
     fixed = campaign.recipients[target.recipient]
     text = texts.recipient(fixed.id)
     try:
@@ -162,8 +221,14 @@ def _recipient(campaign: Campaign, target_id: str, request: Request) -> Recipien
     except UsageProblem as exc:
         raise CampaignError(f"{texts.origin('recipients', fixed.id)}: {exc}") from exc
     if request.to_email:
+        kind = (
+            recipient_kind(request.to_name, request.to_kind) if request.to_name else "institution"
+        )
         return Recipient(
-            request.to_name or name, request.to_email, text.address if not request.to_name else ()
+            request.to_name or name,
+            request.to_email,
+            text.address if not request.to_name else (),
+            kind=kind,
         )
     return Recipient(name, fixed.email, text.address, source=fixed.email_source)
 
@@ -184,6 +249,7 @@ def base_context(
             "name": recipient.name,
             "email": recipient.email,
             "address": list(recipient.address),
+            "person": recipient.kind == "person",
         },
         "date": long_date(day, lang),
         "date_iso": day.isoformat(),
@@ -209,10 +275,10 @@ def one_page(campaign: Campaign, target_id: str) -> int:
 def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     lang = request.language
     if lang not in campaign.languages:
-        raise UsageProblem(unknown_choice("language", lang, list(campaign.languages)))
+        raise UsageProblem(unknown_choice(_("language"), lang, list(campaign.languages)))
     target_id = request.target or campaign.default_target
     if target_id not in campaign.targets:
-        raise UsageProblem(unknown_choice("target", target_id, list(campaign.targets)))
+        raise UsageProblem(unknown_choice(_("target"), target_id, list(campaign.targets)))
     target = campaign.targets[target_id]
     texts = campaign.texts[lang]
     warnings: list[str] = []
@@ -224,13 +290,22 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         if not allowed:
             if wanted:
                 warnings.append(
-                    f'the "{target_id}" letter carries no {kind}s; ignored: {", ".join(wanted)}'
+                    _('the "{target}" letter carries no {kinds}; ignored: {ids}').format(
+                        target=target_id, kinds=_(PLURAL_NAMES[kind]), ids=", ".join(wanted)
+                    )
                 )
             selected[kind] = []
             continue
         selected[kind], left_out = select_points(campaign, kind, wanted, request.date)
         warnings.extend(left_out)
 
+    if (target.arguments or target.recommendations) and not any(selected.values()):
+        raise EmptyLetter(
+            _(
+                "the letter would make no point: choose at least one argument or recommendation "
+                "(see: complainer arguments)"
+            )
+        )
     recipient = _recipient(campaign, target_id, request)
     seed = request.seed if request.seed is not None else default_seed(writer, request.date)
     renderer = renderer_for(campaign.folder)
@@ -284,11 +359,22 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
             f"{campaign.folder / layout}: text outside {{% block %}} tags, which the PDF would"
             " leave out; put every line of the letter inside a block"
         )
+    body = renderer.layout(f"{lang}/{target_id}.j2", context)
+    if UNFINISHED.search(subject) or UNFINISHED.search(body):
+        # A campaign scaffold's placeholders; `complainer check` lists them.
+        raise CampaignError(
+            _(
+                "campaign {campaign} is not finished: its {language} texts for the {target} letter "
+                "still hold TODO; run: complainer check {folder}"
+            ).format(campaign=campaign.id, language=lang, target=target_id, folder=campaign.folder)
+        )
     if len(body) > one_page(campaign, target_id):
         # Officials read short letters; a writer who picked every argument should know.
         warnings.append(
-            f"the letter runs to {len(body)} characters, more than one printed page"
-            f" (about {one_page(campaign, target_id)}); fewer arguments or a shorter note keep it to one"
+            _(
+                "the letter runs to {length} characters, more than one printed page (about "
+                "{page}); fewer arguments or a shorter note keep it to one"
+            ).format(length=len(body), page=one_page(campaign, target_id))
         )
     cited = tuple(
         CitedSource(p.id, c, campaign.sources[c.source])

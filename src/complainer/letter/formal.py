@@ -10,12 +10,13 @@ and names what is missing.
 
 from __future__ import annotations
 
-import unicodedata
+import calendar
 from collections.abc import Sequence
 from pathlib import Path
 
 from complainer.campaigns.model import FormalAppeal
 from complainer.errors import UsageProblem
+from complainer.letter.characters import refuse_dangerous
 
 MAX_ADDRESS_LINES = 6
 MAX_ADDRESS_LINE = 120
@@ -62,6 +63,14 @@ def clean_iin(value: str) -> str:
     iin = "".join(value.split())
     if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
         raise UsageProblem(f'--iin "{value.strip()}" is not an IIN: it must be 12 digits')
+    month, day = int(iin[2:4]), int(iin[4:6])
+    # The first six digits are the holder's date of birth, YYMMDD (the century is in the seventh,
+    # whose coding is not checked here); 2000 is a leap year, so 29 February passes for any YY.
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]):
+        raise UsageProblem(
+            f'--iin "{iin}" is not a valid IIN: its first six digits are not a date of birth'
+            " (YYMMDD)"
+        )
     if iin_check_digit(iin[:11]) != int(iin[11]):
         raise UsageProblem(
             f'--iin "{iin}" is not a valid IIN: its last digit does not match the check digit'
@@ -74,7 +83,7 @@ def clean_address(lines: Sequence[str]) -> tuple[str, ...]:
     """The postal address as lines: stripped, blank lines dropped, no control characters.
 
     A line given with commas stays one line (people write "Musterstraße 1, 10115 Berlin").
-    Raises UsageProblem for a control character, a line over MAX_ADDRESS_LINE characters or more
+    Raises UsageProblem for a character `characters.refuse_dangerous` refuses, a line over MAX_ADDRESS_LINE characters or more
     than MAX_ADDRESS_LINES lines.
     """
     result: list[str] = []
@@ -83,8 +92,8 @@ def clean_address(lines: Sequence[str]) -> tuple[str, ...]:
             line = " ".join(line.split())
             if not line:
                 continue
-            if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in line):
-                raise UsageProblem("the postal address contains a control character; remove it")
+            # The same rule as every other field: ZWJ, ZWNJ and the like are text.
+            refuse_dangerous(line, f"line {len(result) + 1} of the postal address")
             if len(line) > MAX_ADDRESS_LINE:
                 raise UsageProblem(
                     f"a line of the postal address is longer than {MAX_ADDRESS_LINE} characters"

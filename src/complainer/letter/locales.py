@@ -7,19 +7,14 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeGuard
 
 from complainer import cache as disk_cache
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem
+from complainer.i18n import _
 from complainer.paths import content_root
-
-# Interface languages whose country names are accepted as input (the tool's own and the
-# campaign's languages); a writer types "Germany", "Германия" or "Германия" alike.
-INPUT_LOCALES = ("en", "ru", "kk", "de", "fr", "es")
-# CLDR territory codes that are not countries a writer lives in.
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 
 
 def _fold(text: str) -> str:
@@ -27,8 +22,10 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s.\-_'’()]+", " ", text).strip()
 
 
+@lru_cache(maxsize=1024)
 def language_name(code: str, in_lang: str | None = None) -> str:
-    """The name of language `code` in `in_lang` (default: in itself)."""
+    """The name of language `code` in `in_lang` (default: in itself). Cached: a batch asks for
+    the same few names for every letter, and Babel's lookup costs more than composing one."""
     from babel import Locale
 
     try:
@@ -44,13 +41,17 @@ def _language_aliases() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in data.items() if isinstance(v, list)}
 
 
+def _language_subtag(value: str) -> str:
+    """The language of a BCP 47 tag or a POSIX locale name: "ru-RU", "kk-Cyrl-KZ", "ru_RU.UTF-8" -> "ru"."""
+    return re.split(r"[-_.@]", value.strip(), maxsplit=1)[0]
+
+
 def resolve_language(value: str, available: Sequence[str]) -> str:
-    """A language code from a code or a name ("ru", "русский", "Kazakh", "қазақша")."""
-    wanted = _fold(value)
-    for code in available:
-        # A code needs no names: no alias or CLDR name of one language is another's code.
-        if _fold(code) == wanted:
-            return code
+    """A language code from a code, a language tag or a name ("ru", "ru-RU", "kk-Cyrl-KZ",
+    "русский", "Kazakh", "қазақша", "qazaqsha"); UsageProblem naming the choices if none fits.
+    """
+    if value in available:  # the usual case, and every row of a batch: no names to build
+        return value
     names: dict[str, str] = {}
     for code in available:
         names[_fold(code)] = code
@@ -58,12 +59,22 @@ def resolve_language(value: str, available: Sequence[str]) -> str:
             names[_fold(alias)] = code
         for in_lang in {*available, "en", code}:
             names[_fold(language_name(code, in_lang))] = code
-    if wanted in names:
-        return names[wanted]
+    for wanted in (_fold(value), _fold(_language_subtag(value))):
+        if wanted in names:
+            return names[wanted]
     choices = [f"{c} ({language_name(c)})" for c in available]
-    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
-    hint = f' Did you mean "{names[close[0]]}"?' if close else ""
-    raise UsageProblem(f'unknown language "{value}".{hint} Choose from: {", ".join(choices)}.')
+    close = difflib.get_close_matches(_fold(value), list(names), n=1, cutoff=0.6)
+    if close:
+        raise UsageProblem(
+            _('unknown language "{value}". Did you mean "{guess}"? Choose from: {choices}.').format(
+                value=value, guess=names[close[0]], choices=", ".join(choices)
+            )
+        )
+    raise UsageProblem(
+        _('unknown language "{value}". Choose from: {choices}.').format(
+            value=value, choices=", ".join(choices)
+        )
+    )
 
 
 @cache
@@ -88,117 +99,9 @@ def country_overrides() -> dict[str, dict[str, str]]:
     return result
 
 
-@cache
-def _names_in(loc: str) -> dict[str, str]:
-    """Folded country names in locale `loc` -> ISO code (the first territory of a name wins)."""
-    from babel import Locale
-
-    names: dict[str, str] = {}
-    for code, name in Locale.parse(loc).territories.items():
-        is_country = isinstance(code, str) and len(code) == 2 and code.isalpha()
-        if is_country and code not in _NOT_COUNTRIES:
-            names.setdefault(_fold(name), str(code))
-    return names
-
-
-@cache
-def _override_index() -> dict[str, str]:
-    """Folded names from templates/countries.toml -> ISO code (the last entry of a name wins)."""
-    return {
-        _fold(name): code for names in country_overrides().values() for code, name in names.items()
-    }
-
-
-@cache
-def _country_index() -> dict[str, str]:
-    """Every accepted spelling (codes, and names in all INPUT_LOCALES) -> ISO code."""
-    index: dict[str, str] = {}
-    for loc in INPUT_LOCALES:
-        for name, code in _names_in(loc).items():
-            index.setdefault(name, code)
-    for code in _territory_codes() - _NOT_COUNTRIES:
-        index[_fold(code)] = code
-    # The standard spellings are what a writer types most; CLDR's stay accepted too.
-    index.update(_override_index())
-    return index
-
-
 def _babel_release() -> bytes | None:
     """What identifies the installed Babel and its CLDR data, read without importing Babel."""
     return disk_cache.release_of("babel")
-
-
-@cache
-def _territory_codes() -> frozenset[str]:
-    # The same for every writer, so kept in the cache: a letter in Russian need not load the
-    # English locale only to learn that DE is a country code.
-    release = _babel_release()
-    cached = (
-        disk_cache.load("territory-codes", release, made_by=__file__)
-        if release is not None
-        else None
-    )
-    if isinstance(cached, list) and all(isinstance(c, str) for c in cached):
-        return frozenset(cached)
-    from babel import Locale
-
-    territories = Locale.parse(INPUT_LOCALES[0]).territories
-    codes = {c for c in territories if isinstance(c, str) and len(c) == 2 and c.isalpha()}
-    if release is not None:
-        disk_cache.store("territory-codes", release, sorted(codes), made_by=__file__)
-    return frozenset(codes)
-
-
-def _as_code(folded: str) -> str | None:
-    """The country code `folded` (a `_fold`ed input) spells, if it spells one.
-
-    CLDR names every territory in each of INPUT_LOCALES (tests/test_locales.py checks it), so the
-    codes of one locale are the codes of all: a code costs one locale's data, not six.
-    """
-    if len(folded) == 2 and folded.isascii() and folded.isalpha():
-        code = folded.upper()
-        if code not in _NOT_COUNTRIES and code in _territory_codes():
-            return code
-    return None
-
-
-def country_codes() -> list[str]:
-    return sorted(set(_country_index().values()))
-
-
-def resolve_country(value: str) -> str:
-    """An ISO 3166 alpha-2 code from a code or a name in English, Russian, Kazakh, …"""
-    wanted = _fold(value)
-    # In the order the full index (_country_index) gives precedence: the standard spellings, the
-    # codes, then CLDR's names.
-    code = _override_index().get(wanted) or _as_code(wanted)
-    if code is not None:
-        return code
-    # A name: the locales in order, stopping at the first that knows it ("Germany" costs one
-    # locale's data, "Германия" two), which finds what the full index would.
-    for loc in INPUT_LOCALES:
-        found = _names_in(loc).get(wanted)
-        if found is not None:
-            return found
-    index = _country_index()
-    close = difflib.get_close_matches(wanted, [k for k in index if len(k) > 2], n=1, cutoff=0.6)
-    if close:
-        code = index[close[0]]
-        hint = f' Did you mean "{country_name(code, "en")}" ({code})?'
-    else:
-        hint = ""
-    raise UsageProblem(
-        f'unknown country "{value}".{hint} Give an ISO code such as DE or a name such as Germany.'
-    )
-
-
-def suggest_country(value: str) -> str | None:
-    """The closest country code to a mistyped name, if any is close enough."""
-    index = _country_index()
-    close = difflib.get_close_matches(
-        _fold(value), [k for k in index if len(k) > 2], n=1, cutoff=0.6
-    )
-    return index[close[0]] if close else None
 
 
 @cache

@@ -6,14 +6,19 @@ import dataclasses
 import datetime as dt
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from complainer.campaigns.model import Campaign, PointKind
+from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import UsageProblem, unknown_choice
-from complainer.letter.compose import Letter, Request, compose
+from complainer.i18n import _
+from complainer.letter.compose import KIND_NAMES, RECIPIENT_KINDS, Letter, Request, compose
+from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin, read_signature_image
-from complainer.letter.locales import resolve_country, resolve_language
+from complainer.letter.locales import language_name, resolve_language
 from complainer.letter.writer import Writer, clean_email, clean_name, clean_note, header_safe
+from complainer.paths import content_root
 
 
 @dataclass
@@ -36,15 +41,23 @@ class DraftValues:
     seed: int | None = None
     to: str | None = None
     to_name: str | None = None
+    # "person" or "institution": how the letter greets a recipient given with --to-name.
+    to_kind: str | None = None
     fmt: str | None = None
     out: str | None = None
     force: bool = False
+    with_translation: str | None = None
     address: list[str] | None = None  # postal address lines
     iin: str | None = None
     signature_image: Path | None = None
 
 
 REQUIRED = {"name": "--name", "country": "--country"}
+
+
+# How far ahead a letter may be dated: enough to prepare letters for a day of action, not so far
+# that a typo in the year (2062 for 2026) passes.
+MAX_DAYS_AHEAD = 90
 
 
 def missing_flags(values: DraftValues) -> list[str]:
@@ -55,21 +68,52 @@ def require_complete(values: DraftValues) -> None:
     """One error naming every missing flag, for runs that may not ask (--no-input, no terminal)."""
     missing = missing_flags(values)
     if missing:
-        raise UsageProblem(f"missing {' and '.join(missing)} (needed when not asking questions)")
+        raise UsageProblem(
+            _("missing {flags} (needed when not asking questions)").format(
+                flags=_(" and ").join(missing)
+            )
+        )
 
 
 def parse_date(value: str | None) -> dt.date:
+    """A date from YYYY-MM-DD or "today" (None: today); UsageProblem otherwise."""
     if value is None or value.strip().lower() in ("", "today"):
         return dt.date.today()
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise UsageProblem(f'--date "{value}" is not a date; write it as YYYY-MM-DD') from None
+        raise UsageProblem(
+            _('--date "{value}" is not a date; write it as YYYY-MM-DD').format(value=value)
+        ) from None
+
+
+def date_range(campaign: Campaign, today: dt.date) -> tuple[dt.date | None, dt.date]:
+    """The dates a letter of `campaign` may carry: from the day its subject existed (the
+    campaign's `since`, if any) to MAX_DAYS_AHEAD days after `today`."""
+    return campaign.since, today + dt.timedelta(days=MAX_DAYS_AHEAD)
+
+
+def letter_date(value: str | None, campaign: Campaign, today: dt.date | None = None) -> dt.date:
+    """The letter's date (parse_date), refused when outside `date_range` with the range named."""
+    day = parse_date(value)
+    first, last = date_range(campaign, today or dt.date.today())
+    if (first is not None and day < first) or day > last:
+        span = (
+            _("from {first} to {last}").format(first=first.isoformat(), last=last.isoformat())
+            if first is not None
+            else _("up to {last}").format(last=last.isoformat())
+        )
+        raise UsageProblem(
+            _("--date {date} is outside the dates a letter of {campaign} can carry: {span}").format(
+                date=day.isoformat(), campaign=campaign.id, span=span
+            )
+        )
+    return day
 
 
 def read_note(values: DraftValues) -> str:
     if values.note is not None and values.note_file is not None:
-        raise UsageProblem("give either --note or --note-file, not both")
+        raise UsageProblem(_("give either --note or --note-file, not both"))
     if values.note_file is None:
         return clean_note(values.note or "")
     if str(values.note_file) == "-":
@@ -80,11 +124,19 @@ def read_note(values: DraftValues) -> str:
     try:
         return clean_note(values.note_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageProblem(f"note file {values.note_file} does not exist") from None
+        raise UsageProblem(
+            _("note file {path} does not exist").format(path=values.note_file)
+        ) from None
     except UnicodeDecodeError:
-        raise UsageProblem(f"note file {values.note_file} is not UTF-8 text") from None
+        raise UsageProblem(
+            _("note file {path} is not UTF-8 text").format(path=values.note_file)
+        ) from None
     except OSError as exc:
-        raise UsageProblem(f"note file {values.note_file} cannot be read: {exc.strerror}") from None
+        raise UsageProblem(
+            _("note file {path} cannot be read: {reason}").format(
+                path=values.note_file, reason=exc.strerror
+            )
+        ) from None
 
 
 def default_language(campaign: Campaign, target: str | None) -> str:
@@ -119,6 +171,11 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
         values.to = clean_email(values.to, "--to address")
     if values.to_name:
         values.to_name = header_safe(values.to_name, "--to-name")
+    if values.to_kind is not None:
+        kind = values.to_kind.strip().casefold()
+        if kind not in RECIPIENT_KINDS:
+            raise UsageProblem(unknown_choice("--to-kind", values.to_kind, list(RECIPIENT_KINDS)))
+        values.to_kind = kind
     if values.address is not None:
         values.address = list(clean_address(values.address))
     if values.iin:
@@ -127,9 +184,13 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
         read_signature_image(values.signature_image)
     if values.lang:
         values.lang = resolve_language(values.lang, campaign.languages)
+    if values.with_translation:
+        values.with_translation = resolve_language(values.with_translation, campaign.languages)
+    if values.date is not None:
+        values.date = letter_date(values.date, campaign).isoformat()
     target = values.target or campaign.default_target
     if target not in campaign.targets:
-        raise UsageProblem(unknown_choice("target", target, list(campaign.targets)))
+        raise UsageProblem(unknown_choice(_("target"), target, list(campaign.targets)))
     given: tuple[tuple[PointKind, list[str] | None], ...] = (
         ("argument", values.arguments),
         ("recommendation", values.recommendations),
@@ -138,7 +199,7 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
         ids = [p.id for p in campaign.points(kind)]
         for pid in wanted_ids or []:
             if pid not in ids:
-                raise UsageProblem(unknown_choice(kind, pid, ids))
+                raise UsageProblem(unknown_choice(_(KIND_NAMES[kind]), pid, ids))
     if values.note is not None or (values.note_file and str(values.note_file) != "-"):
         values.note, values.note_file = read_note(values), None
 
@@ -172,7 +233,48 @@ def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) 
         seed=values.seed,
         to_email=values.to or None,
         to_name=values.to_name or None,
+        to_kind=values.to_kind,
         signed=signed or image is not None,
         signature_image=read_signature_image(image) if image is not None else None,
     )
-    return compose(campaign, writer, request)
+    letter = compose(campaign, writer, request)
+    if values.with_translation and values.with_translation != letter.language:
+        letter = with_translation(letter, campaign, writer, request, values.with_translation)
+    return letter
+
+
+@cache
+def _translation_marks() -> dict[str, str]:
+    data = load_toml(content_root() / "complainer.toml").get("translation_marks", {})
+    return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+def translation_mark(letter_lang: str, into: str) -> str:
+    """The line that heads an appended translation, in the letter's language and the translation's.
+
+    From [translation_marks] in templates/complainer.toml (letter text, so data, not the
+    interface catalogs); `{language}` is the translation's language, named in each mark's language.
+    """
+    marks = _translation_marks()
+    lines = []
+    for lang in dict.fromkeys((letter_lang, into)):
+        mark = marks.get(lang) or marks["en"]
+        lines.append(mark.format(language=language_name(into, lang)))
+    return "\n".join(lines)
+
+
+def with_translation(
+    letter: Letter, campaign: Campaign, writer: Writer, request: Request, into: str
+) -> Letter:
+    """`letter` with the same letter in language `into` appended below a marked line.
+
+    The same seed and choices: the phrasing variants are parallel across languages, so the
+    translation says what the original says. The subject stays the original's.
+    """
+    copy = compose(campaign, writer, dataclasses.replace(request, language=into, seed=letter.seed))
+    rule = "-" * 40
+    body = (
+        f"{letter.body.rstrip()}\n\n{rule}\n{translation_mark(letter.language, into)}\n{rule}\n\n"
+        f"{copy.body.rstrip()}\n"
+    )
+    return dataclasses.replace(letter, body=body, translation=into)

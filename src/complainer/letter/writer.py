@@ -3,62 +3,21 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from complainer.errors import UsageProblem
+from complainer.letter.characters import refuse_dangerous
+from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin
-from complainer.letter.locales import country_name, resolve_country
+from complainer.letter.locales import country_name
 
 # Characters people paste along with an address: zero-width spaces, BOMs, bidi marks. An
 # override (U+202D, U+202E) is refused rather than dropped: it shows the address as another one.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202c"))
-# Bidi embeddings, overrides and isolates (Unicode UAX #9): they reorder the text around them, so a
-# name or a note could make an address or a sentence read as something it is not ("Trojan Source",
-# CVE-2021-42574). The marks LRM, RLM and ALM only set the direction of a neutral character and
-# stay allowed, as do ZWJ (emoji sequences such as 🏳️‍🌈), ZWNJ (Persian) and the soft hyphen.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MAX_FIELD = 200
 _SPACE_RUNS = re.compile(r"\s*[ \t]\s*")
 MAX_NOTE = 4000
-
-
-def describe_char(ch: str) -> str:
-    """'U+202E RIGHT-TO-LEFT OVERRIDE', or 'U+000A (a control character)' for unnamed ones."""
-    name = unicodedata.name(ch, "")
-    if not name:
-        kind = {"Cc": "a control character", "Cs": "a lone surrogate: not UTF-8 text"}
-        name = f"({kind.get(unicodedata.category(ch), 'an unnamed character')})"
-    return f"U+{ord(ch):04X} {name}"
-
-
-def dangerous_char(text: str, allowed: str = "") -> tuple[int, str] | None:
-    """(1-based position, character) of the first character that could break or disguise text.
-
-    Refused: C0 and C1 controls and DEL (a line break forges a header, ESC drives a terminal),
-    the line and paragraph separators U+2028 and U+2029, lone surrogates (bytes that were not UTF-8)
-    and the bidi controls in BIDI_CONTROLS. Everything else, including the format characters that
-    ordinary writing uses (ZWJ, ZWNJ, soft hyphen, LRM, RLM, emoji tags), is text. `allowed` lists
-    characters to let through (line breaks and tabs in a note).
-    """
-    for i, ch in enumerate(text, 1):
-        if ch in allowed:
-            continue
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in BIDI_CONTROLS:
-            return i, ch
-    return None
-
-
-def refuse_dangerous(text: str, what: str, allowed: str = "") -> None:
-    """Raise UsageProblem naming the character and where, if `text` has a dangerous one."""
-    found = dangerous_char(text, allowed)
-    if found is not None:
-        pos, ch = found
-        raise UsageProblem(
-            f"{what} contains {describe_char(ch)} at character {pos}, which could break or"
-            " disguise the letter; remove it"
-        )
 
 
 def header_safe(value: str, what: str) -> str:
@@ -113,7 +72,7 @@ def clean_email(value: str, what: str = "email address") -> str:
 
 
 def clean_note(value: str) -> str:
-    """The personal paragraph: any text without dangerous characters (see `dangerous_char`).
+    """The personal paragraph: any text without dangerous characters (see `characters.dangerous_char`).
 
     A leading byte order mark (a file saved as "UTF-8 with BOM") is dropped; CRLF and CR line
     ends become LF.

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import os
 import re
 import sys
-import unicodedata
 from typing import TYPE_CHECKING, TextIO
+
+from complainer.i18n import _
+from complainer.letter.characters import is_dangerous
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Console:
     # `console.err` is made on first use (PEP 562): rich costs about 30 ms to import, and most
-    # runs of a script print nothing on stderr.
+    # runs of a script print nothing on stderr that needs it.
     if name != "err":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return _stderr()
@@ -33,10 +36,48 @@ def _stderr() -> Console:
     return made
 
 
+@functools.cache
+def _product_console_class() -> type[Console]:
+    from rich.console import Console
+
+    class ProductConsole(Console):
+        """A console on stdout (tables, listings) that lets a closed pipe surface as
+        BrokenPipeError, which the entry point ends quietly with one exit code (Rich alone would
+        exit 1 itself)."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return ProductConsole
+
+
+def product() -> Console:
+    """The console for what a command produces on stdout."""
+    return _product_console_class()()
+
+
+def printable(message: str) -> str:
+    """`message` as one printable line: what could break the line or drive the terminal is escaped.
+
+    Control characters (C0, C1, DEL; ESC starts terminal escape sequences), line and paragraph
+    separators, bidi controls and lone surrogates (argument bytes that were not UTF-8) become
+    Python-style escapes (\\n, \\x1b, \\u2028, \\udcff), so an error that echoes input is still one
+    line that says exactly what was given.
+    """
+    out = []
+    for ch in message:
+        if is_dangerous(ch):
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _markup(style: str, label: str, message: str) -> str:
     from rich.markup import escape
 
-    return f"[{style}]{label}[/{style}] {escape(message)}"
+    return f"[{style}]{escape(label)}[/{style}] {escape(message)}"
 
 
 # What rich would change in a line written to a file or pipe: control characters (it strips some
@@ -75,35 +116,15 @@ def _say(style: str, label: str, message: str) -> None:
     _stderr().print(_markup(style, label, message), soft_wrap=True)
 
 
-# Bidi embeddings, overrides and isolates, which would reorder the rest of the line.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def printable(message: str) -> str:
-    """`message` as one printable line: what could break the line or drive the terminal is escaped.
-
-    Control characters (C0, C1, DEL; ESC starts terminal escape sequences), line and paragraph
-    separators, bidi controls and lone surrogates (argument bytes that were not UTF-8) become
-    Python-style escapes (\\n, \\x1b, \\u2028, \\udcff), so an error that echoes input is still one
-    line that says exactly what was given.
-    """
-    out = []
-    for ch in message:
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in _BIDI:
-            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def note(message: str) -> None:
-    _say("bold", "Note:", message)
+    _say("bold", _("Note:"), message)
 
 
 def warn(message: str) -> None:
-    _say("bold yellow", "Warning:", message)
+    _say("bold yellow", _("Warning:"), message)
 
 
 def error(message: str) -> None:
-    # One plain line, readable without colour and by scripts that grep stderr.
+    # One plain line, readable without colour and by scripts that grep stderr: the prefix stays
+    # the same in every interface language.
     _say("bold red", "complainer: error:", message)

@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from rich.table import Table
 from rich.text import Text
 
-from complainer.campaigns.model import Campaign, Citation, PointKind
+from complainer.campaigns.model import Campaign, PointKind
 from complainer.errors import UsageProblem
+from complainer.i18n import _
+from complainer.i18n import language as ui_language
 from complainer.terminal import console
 from complainer.terminal.prompts import ask, say
+from complainer.terminal.tables import cite
 
-# The interface speaks English; titles and summaries come from the campaign's English texts
-# (a supporter may write to the recipient in a language they do not read themselves).
-UI_LANG = "en"
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
+# "all" and "none" in each interface language, accepted whatever the interface language.
+ALL = frozenset({"all", "все", "всё", "барлығы", "бәрі"})
+NONE = frozenset({"none", "ничего", "нет", "ешқайсысы", "жоқ"})
 
 
 @dataclass(frozen=True)
@@ -34,14 +37,10 @@ class Item:
     outdated: str  # why it cannot be chosen on the letter's date, or ""
 
 
-def _cite(campaign: Campaign, c: Citation) -> str:
-    title = campaign.sources[c.source].title
-    text = title if c.ref in title else f"{title}, {c.ref}"
-    return f"{text} ({c.validity()})" if c.validity() else text
-
-
 def items_for(campaign: Campaign, kind: PointKind, day: dt.date) -> list[Item]:
-    texts = campaign.lang(UI_LANG)
+    """The points of `kind`, with titles and summaries in the interface language where the
+    campaign has it (else English)."""
+    texts = campaign.lang(ui_language())
     items = []
     for p in campaign.points(kind):
         t = texts.point(kind, p.id)
@@ -49,11 +48,11 @@ def items_for(campaign: Campaign, kind: PointKind, day: dt.date) -> list[Item]:
         why = ""
         if expired:
             c = expired[0]
-            why = (
-                f"its citation ({c.ref}) is {c.validity()}, and the letter is dated "
-                f"{day.isoformat()}, so it cannot be chosen"
-            )
-        cites = "; ".join(_cite(campaign, c) for c in p.citations)
+            why = _(
+                "its citation ({ref}) is {validity}, and the letter is dated {date}, so it cannot be chosen"
+            ).format(ref=c.ref, validity=c.validity(), date=day.isoformat())
+        # Each source once, even when a point cites several parts of it.
+        cites = "; ".join(dict.fromkeys(cite(campaign, c) for c in p.citations))
         items.append(Item(p.id, t.title, t.summary, cites, why))
     return items
 
@@ -63,11 +62,15 @@ def _numbers(token: str, count: int) -> Iterable[int]:
     low, high = (match.group(1), match.group(2)) if match else (token, token)
     if not (low.isdigit() and high.isdigit()):
         raise UsageProblem(
-            f'"{token}" is not a number; type numbers such as "1 3", or all, or none'
+            _('"{token}" is not a number; type numbers such as "1 3", or all, or none').format(
+                token=token
+            )
         )
     first, last = int(low), int(high)
     if not (1 <= first <= last <= count):
-        raise UsageProblem(f'"{token}" is not between 1 and {count}')
+        raise UsageProblem(
+            _('"{token}" is not between 1 and {count}').format(token=token, count=count)
+        )
     return range(first, last + 1)
 
 
@@ -78,41 +81,61 @@ def toggle(answer: str, items: Sequence[Item], ticked: set[str]) -> set[str]:
     """
     words = [w for w in re.split(r"[\s,;]+", answer.strip().casefold()) if w]
     selectable = {i.id for i in items if not i.outdated}
-    if words == ["all"]:
+    if len(words) == 1 and words[0] in ALL:
         return set(selectable)
-    if words == ["none"]:
+    if len(words) == 1 and words[0] in NONE:
         return set()
     result = set(ticked)
     for word in words:
         for n in _numbers(word, len(items)):
             item = items[n - 1]
             if item.outdated:
-                raise UsageProblem(f"{n} is outdated: {item.outdated}")
+                raise UsageProblem(
+                    _("{number} is outdated: {why}").format(number=n, why=item.outdated)
+                )
             result.symmetric_difference_update({item.id})
     return result
 
 
-def table(items: Sequence[Item], ticked: set[str], details: bool = True) -> Table:
-    """The numbered list; without `details`, titles only (the list again after a toggle)."""
+def table(items: Sequence[Item], ticked: set[str]) -> Table:
+    """The numbered list, one line per point (titles cut to the width), so that it fits a screen."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True, justify="right")
-    grid.add_column()
+    grid.add_column(no_wrap=True, overflow="ellipsis")
     for n, item in enumerate(items, 1):
-        body = Text()
-        body.append(item.title, style="bold" if details else "")
+        body = Text(item.title)
         if item.outdated:
-            body.append(" (outdated)")
-        if details:
-            body.append(f"\n{item.summary}\nCites: {item.cites}")
-            if item.outdated:
-                body.append(f"\nOutdated: {item.outdated}.")
+            body.append(" " + _("(outdated)"))
         style = "dim" if item.outdated else ""
         mark = "[x]" if item.id in ticked else "[ ]"
+        body.stylize(style)
         grid.add_row(Text(mark, style=style), Text(f"{n}.", style=style), body)
-        if item.outdated:
-            body.stylize("dim")
     return grid
+
+
+def details(items: Sequence[Item], numbers: Sequence[int]) -> None:
+    """Title, summary and citations of the points `numbers` (1-based), a screenful at a time."""
+    pages: list[Text] = []
+    for n in numbers:
+        item = items[n - 1]
+        body = Text()
+        body.append(f"{n}. {item.title}\n", style="bold")
+        body.append(item.summary + "\n")
+        body.append(_("Cites: {citations}").format(citations=item.cites))
+        if item.outdated:
+            body.append("\n" + _("Outdated: {why}.").format(why=item.outdated))
+        pages.append(body)
+    screen = max(console.err.size.height - 3, 6)
+    used = 0
+    for body in pages:
+        height = len(console.err.render_lines(body, pad=False)) + 1
+        if used and used + height > screen:
+            ask(_("More (Enter)"))
+            used = 0
+        say()
+        say(body)
+        used += height
 
 
 def choose(
@@ -123,21 +146,38 @@ def choose(
     if current is None:
         current = [p.id for p in campaign.points(kind) if p.default]
     ticked = {i.id for i in items if i.id in set(current) and not i.outdated}
-    heading = "Arguments: the points your letter makes" if kind == "argument" else (
-        "Recommendations: what you ask the authorities to do"
-    )  # fmt: skip
-    details = True
+    heading = (
+        _("Arguments: the points your letter makes")
+        if kind == "argument"
+        else _("Recommendations: what you ask the authorities to do")
+    )
     while True:
         say()
-        say(f"{heading} ([x] = in the letter)", style="bold")
-        console.err.print(table(items, ticked, details))
-        say('Toggle with numbers ("1 3"), "all" or "none"; "?" for details; Enter keeps this.')
-        answer = ask("Toggle")
+        say(_("{heading} ([x] = in the letter)").format(heading=heading), style="bold")
+        console.err.print(table(items, ticked))
+        say(
+            _(
+                'Toggle with numbers ("1 3"), "all" or "none"; "?" explains them all, "? 2" one; '
+                "Enter keeps this."
+            )
+        )
+        answer = ask(_("Toggle"))
         if not answer:
             return [i.id for i in items if i.id in ticked]
-        # After the first showing, the list is repeated by title only, so that it stays in view.
-        details = answer == "?"
-        if details:
+        if answer.startswith("?"):
+            rest = answer[1:].strip()
+            try:
+                numbers = (
+                    sorted(
+                        {n for w in rest.replace(",", " ").split() for n in _numbers(w, len(items))}
+                    )
+                    if rest
+                    else list(range(1, len(items) + 1))
+                )
+            except UsageProblem as exc:
+                say(str(exc) + ".")
+                continue
+            details(items, numbers)
             continue
         try:
             ticked = toggle(answer, items, ticked)

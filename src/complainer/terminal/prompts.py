@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
+from complainer.i18n import _
 from complainer.terminal import console
 
 
@@ -37,17 +37,23 @@ def ask(question: str, default: str = "") -> str:
     return answer.strip() or default
 
 
+# Yes and no in every interface language, accepted whatever the interface language: a person
+# may answer in the language of their keyboard layout.
+YES = frozenset({"y", "yes", "д", "да", "и", "иә", "ия"})
+NO = frozenset({"n", "no", "н", "нет", "ж", "жоқ"})
+
+
 def confirm(question: str, default: bool) -> bool:
-    hint = "Y/n" if default else "y/N"
+    hint = _("Y/n") if default else _("y/N")
     while True:
         answer = ask(f"{question} ({hint})").casefold()
         if not answer:
             return default
-        if answer in ("y", "yes"):
+        if answer in YES:
             return True
-        if answer in ("n", "no"):
+        if answer in NO:
             return False
-        console.err.print("Please answer y or n.")
+        console.err.print(_("Please answer y or n."))
 
 
 def say(message: str | Text = "", style: str = "") -> None:
@@ -55,39 +61,61 @@ def say(message: str | Text = "", style: str = "") -> None:
     console.err.print(message if isinstance(message, Text) else Text(message, style=style))
 
 
-def _editor() -> list[str]:
+def _editor() -> list[str] | None:
+    """The person's own editor ($VISUAL, $EDITOR), or None: no editor is started unasked."""
     for var in ("VISUAL", "EDITOR"):
         value = os.environ.get(var, "").strip()
         if value:
             # "code --wait" and similar: the variable may carry arguments.
             return shlex.split(value, posix=os.name != "nt")
-    if os.name == "nt":
-        return ["notepad"]
-    return [next((e for e in ("nano", "vi") if shutil.which(e)), "vi")]
+    return None
+
+
+def has_editor() -> bool:
+    return _editor() is not None
+
+
+def type_lines(first: str) -> str:
+    """`first` and the lines typed after it, up to an empty line; joined with line breaks."""
+    lines = [first]
+    while True:
+        line = ask("…")
+        if not line:
+            return "\n".join(lines)
+        lines.append(line)
 
 
 def edit_text(initial: str) -> str | None:
-    """Let the person write in their editor; the text, or None if the editor could not run.
+    """Let the person write in their editor; the text, or None if there is none or it failed.
 
     The temporary file is private (mkstemp creates it 0600) and removed afterwards: the note is
     personal data and should not linger in the temp folder.
     """
+    editor = _editor()
+    if editor is None:
+        return None
     fd, name = tempfile.mkstemp(prefix="complainer-note-", suffix=".txt")
     path = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(initial)
-        command = [*_editor(), str(path)]
+        command = [*editor, str(path)]
         try:
             # The editor draws on the terminal; with `draft > letter.txt` it must not draw into
             # the letter, so it gets stderr (the terminal) as its stdout then.
             result = subprocess.run(command, check=False, stdout=_terminal_out())
         except OSError as exc:
-            say(f"Could not start the editor {command[0]!r} ({exc.strerror}); set $EDITOR.")
+            say(
+                _("Could not start the editor {editor} ({reason}); check $EDITOR.").format(
+                    editor=command[0], reason=exc.strerror
+                )
+            )
             return None
         if result.returncode != 0:
             say(
-                f"The editor {command[0]!r} exited with status {result.returncode}; note unchanged."
+                _("The editor {editor} stopped with an error; the note is unchanged.").format(
+                    editor=command[0]
+                )
             )
             return None
         return path.read_text(encoding="utf-8")

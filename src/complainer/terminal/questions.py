@@ -1,27 +1,31 @@
 """The wizard's questions about the writer and the letter, one function each.
 
-Every answer is checked with the same cleaners the flags go through (letter.writer, letter.locales), so a
-value the wizard accepts is one `build_letter` accepts; a bad answer is explained and asked again.
+Every answer is checked with the same cleaners the flags go through (letter.writer, letter.countries,
+letter.locales), so a value the wizard accepts is one `build_letter` accepts; a bad answer is
+explained and asked again. Nothing is ever guessed on Enter: a guess is offered as a numbered
+choice, and Enter alone chooses none.
 """
 
 from __future__ import annotations
 
 from complainer.campaigns.model import Campaign
 from complainer.errors import UsageProblem
+from complainer.i18n import _
+from complainer.i18n import language as ui_language
+from complainer.letter.countries import candidates, lookup
 from complainer.letter.formal import clean_address
-from complainer.letter.locales import country_name, language_name, resolve_country, resolve_language
-from complainer.letter.locales import suggest_country as closest_country
+from complainer.letter.locales import country_name, language_name, resolve_language
 from complainer.letter.writer import clean_email, clean_name, clean_note, header_safe
-from complainer.terminal.prompts import ask, confirm, edit_text, say
+from complainer.terminal.prompts import ask, edit_text, has_editor, say, type_lines
 
 
 def name() -> str:
     say()
-    say("Your full name, as you will sign the letter. Officials do not consider anonymous letters.")
+    say(_("Your full name, as you sign the letter. Officials do not consider anonymous letters."))
     while True:
-        answer = ask("Name")
+        answer = ask(_("Name"))
         if not answer:
-            say("A name is needed to sign the letter.")
+            say(_("A name is needed to sign the letter."))
             continue
         try:
             return clean_name(answer)
@@ -29,36 +33,57 @@ def name() -> str:
             say(f"{exc}.")
 
 
+def country_label(code: str) -> str:
+    """ "Germany (DE)", with the name in the interface language."""
+    return f"{country_name(code, ui_language())} ({code})"
+
+
+def _choose_country(typed: str) -> str | None:
+    """The country among the candidates for `typed`; None to ask again (Enter, or no candidate)."""
+    maybe = candidates(typed)
+    if not maybe:
+        say(
+            _(
+                '"{typed}" is not a country I know. Give a code such as DE or a name such as Germany.'
+            ).format(typed=typed)
+        )
+        return None
+    say(_('"{typed}" is not a name I know exactly. Did you mean one of these?').format(typed=typed))
+    for n, code in enumerate(maybe, 1):
+        say(f"  {n}. {country_label(code)}")
+    answer = ask(_("Number (Enter: none of these)"))
+    if answer.isdigit() and 1 <= int(answer) <= len(maybe):
+        return maybe[int(answer) - 1]
+    if answer:
+        return lookup(answer)
+    return None
+
+
 def country() -> str:
-    """An ISO code, from a code or a name in English, Russian, Kazakh, …; offers the closest on a typo."""
+    """An ISO code from a code, a name or a common alias, in English, Russian, Kazakh, …"""
     say()
-    say("The country you live in: a code (DE) or a name (Germany, Германия).")
+    say(_("The country you live in: a code (DE) or a name (Germany, Германия)."))
     while True:
-        answer = ask("Country")
+        answer = ask(_("Country"))
         if not answer:
             continue
-        try:
-            return resolve_country(answer)
-        except UsageProblem:
-            pass
-        guess = closest_country(answer)
-        if guess is not None:
-            if confirm(f"Did you mean {country_name(guess, 'en')} ({guess})?", default=True):
-                return guess
-            say("Then please type it again, or give its two-letter code.")
-        else:
-            say(
-                f'"{answer}" is not a country I know. Give a code such as DE or a name such as Germany.'
-            )
+        code = lookup(answer) or _choose_country(answer)
+        if code is None:
+            say(_("Please type the country again, or its two-letter code."))
+            continue
+        say(_("Your country: {country}").format(country=country_label(code)), style="bold")
+        return code
 
 
 def kazakhstan_note() -> None:
     # facts.md, sections 4 and 8: art. 63 of the Administrative Procedural Code.
     say()
     say(
-        "Note for writers in Kazakhstan: an official appeal must give your surname and name, a "
-        "postal address (and your IIN, if you have one), the date and a signature; one without "
-        "them may be left unconsidered."
+        _(
+            "Note for writers in Kazakhstan: an official appeal must give your surname and name, a "
+            "postal address (and your IIN, if you have one), the date and a signature; one without "
+            "them may be left unconsidered."
+        )
     )
 
 
@@ -66,19 +91,23 @@ def address_risk_note(country_code: str) -> None:
     """Before the address is asked for: what signing with it means for a writer in KZ or RU."""
     say()
     lines = [
-        "Before you give your address: the letter goes, with your name and address, to a state "
-        "body of Kazakhstan and stays on its files, and it speaks up for the rights of LGBT "
-        "people. Think about whether that is safe for you where you live."
+        _(
+            "Before you give your address: the letter goes, with your name and address, to a state "
+            "body of Kazakhstan and stays on its files, and it speaks up for the rights of LGBT "
+            "people. Think about whether that is safe for you where you live."
+        )
     ]
     if country_code == "KZ":
         # facts.md, sections 1 and 8: the law signed on 30 Dec 2025 and its reported sanctions.
         lines.append(
-            'In Kazakhstan, a law signed on 30 December 2025 punishes what it calls "propaganda '
-            'of non-traditional sexual orientation", as reported with a fine and, for a repeat, '
-            "up to 10 days of administrative arrest; proceedings start on a complaint."
+            _(
+                'In Kazakhstan, a law signed on 30 December 2025 punishes what it calls "propaganda '
+                'of non-traditional sexual orientation", as reported with a fine and, for a repeat, '
+                "up to 10 days of administrative arrest; proceedings start on a complaint."
+            )
         )
     lines.append(
-        "You can leave the address out (the Ministry may then leave the letter unconsidered)."
+        _("You can leave the address out (the Ministry may then leave the letter unconsidered).")
     )
     say(" ".join(lines), style="yellow")
 
@@ -87,14 +116,16 @@ def address() -> list[str]:
     """The postal address, line by line; [] when skipped."""
     say()
     say(
-        "Your postal address. A formal appeal to the Ministry needs one to be considered (art. 63 "
-        "of Kazakhstan's Administrative Procedural Code). It goes only into the letter; it is not "
-        "stored or sent anywhere else. One line at a time; an empty line ends it (Enter at once "
-        "skips)."
+        _(
+            "Your postal address. A formal appeal to the Ministry needs one to be considered (art. "
+            "63 of Kazakhstan's Administrative Procedural Code). It goes only into the letter; it "
+            "is not stored or sent anywhere else. One line at a time; an empty line ends it (Enter "
+            "at once skips)."
+        )
     )
     lines: list[str] = []
     while True:
-        answer = ask(f"Address line {len(lines) + 1}")
+        answer = ask(_("Address line {number}").format(number=len(lines) + 1))
         if not answer:
             return lines
         try:
@@ -103,26 +134,37 @@ def address() -> list[str]:
             say(f"{exc}.")
 
 
-def target(campaign: Campaign, ui_lang: str) -> str:
-    """Which of the campaign's letters: to the authority (the default), an MP, a journalist, …"""
-    ids = list(campaign.targets)
+def target(campaign: Campaign, ui_lang: str, country: str = "") -> str:
+    """Which of the campaign's letters: to the authority (the default), an MP, a journalist, …
+
+    Targets a writer in `country` cannot use (a campaign's `not_for` list) are not offered.
+    """
+    ids = [tid for tid, t in campaign.targets.items() if country not in t.not_for]
     if len(ids) == 1:
         return ids[0]
     texts = campaign.lang(ui_lang)
     say()
-    say("Which letter? The campaign's main letter goes to the authority; the others carry the")
-    say("appeal further: to your own representatives, the press, or the activists.")
+    say(
+        _(
+            "Which letter? The campaign's main letter goes to the authority; the others carry "
+            "the appeal further: to your own representatives, the press, or the activists."
+        )
+    )
     for n, tid in enumerate(ids, 1):
         t = texts.target(tid)
         say(f"  {n}. {t.title}: {t.summary}")
-    default = str(ids.index(campaign.default_target) + 1)
+    default = str(ids.index(campaign.default_target) + 1) if campaign.default_target in ids else "1"
     while True:
-        answer = ask("Letter (number or id)", default=default)
+        answer = ask(_("Letter (number or id)"), default=default)
         if answer.isdigit() and 1 <= int(answer) <= len(ids):
             return ids[int(answer) - 1]
         if answer in ids:
             return answer
-        say(f"Choose a number from 1 to {len(ids)}, or one of: {', '.join(ids)}.")
+        say(
+            _("Choose a number from 1 to {count}, or one of: {ids}.").format(
+                count=len(ids), ids=", ".join(ids)
+            )
+        )
 
 
 def ordered_languages(campaign: Campaign, reads: tuple[str, ...]) -> list[str]:
@@ -131,19 +173,44 @@ def ordered_languages(campaign: Campaign, reads: tuple[str, ...]) -> list[str]:
     return first + [code for code in campaign.languages if code not in first]
 
 
+def language_label(code: str) -> str:
+    """ "қазақша (Kazakh)": the language's own name, and its name in the interface language."""
+    native, here = language_name(code), language_name(code, ui_language())
+    return native if native.casefold() == here.casefold() else f"{native} ({here})"
+
+
+def explain_languages(reads: tuple[str, ...]) -> None:
+    """Why the proposed language: whom it suits, and that a reading copy follows."""
+    ui = ui_language()
+    if reads:
+        names = ", ".join(language_name(code, ui) for code in reads)
+        say(
+            _(
+                "The recipient reads {languages}: a letter in one of them is read most readily."
+            ).format(languages=names)
+        )
+        if "en" not in reads:
+            say(_("English is possible too, but it may have to be translated before it is read."))
+    say(
+        _(
+            "If you choose a language you do not read, the preview also shows the letter in your "
+            "language, and you can change the language there."
+        )
+    )
+
+
 def language(campaign: Campaign, reads: tuple[str, ...], default: str) -> str:
     codes = ordered_languages(campaign, reads)
     if len(codes) == 1:
         return codes[0]
     say()
-    say("The letter's language. Officials read letters in their own language most readily.")
+    say(_("The letter's language."), style="bold")
+    explain_languages(reads)
     for n, code in enumerate(codes, 1):
-        native, english = language_name(code), language_name(code, "en")
-        label = native if native.casefold() == english.casefold() else f"{native} ({english})"
-        mark = "  the recipient reads it" if code in reads else ""
-        say(f"  {n}. {code}  {label}{mark}")
+        mark = _("  the recipient reads it") if code in reads else ""
+        say(f"  {n}. {code}  {language_label(code)}{mark}")
     while True:
-        answer = ask("Language (number, code or name)", default=default)
+        answer = ask(_("Language (number, code or name)"), default=default)
         if answer.isdigit() and 1 <= int(answer) <= len(codes):
             return codes[int(answer) - 1]
         try:
@@ -155,21 +222,21 @@ def language(campaign: Campaign, reads: tuple[str, ...], default: str) -> str:
 def email() -> str:
     """The writer's address, or "" to leave it out."""
     say()
-    say("Your email address (optional): it goes into From: so that a reply can reach you.")
+    say(_("Your email address (optional): it goes into From: so that a reply can reach you."))
     while True:
-        answer = ask("Email (Enter skips)")
+        answer = ask(_("Email (Enter skips)"))
         if not answer:
             return ""
         try:
             return clean_email(answer)
         except UsageProblem as exc:
-            say(f"{exc} Type it again, or press Enter to leave it out.")
+            say(f"{exc} " + _("Type it again, or press Enter to leave it out."))
 
 
 def optional(what: str, label: str) -> str:
-    """A short optional field such as the city; "" when skipped."""
+    """A short optional field such as the city; "" when skipped. `label` is already translated."""
     while True:
-        answer = ask(f"{label} (optional, Enter skips)")
+        answer = ask(_("{label} (optional, Enter skips)").format(label=label))
         try:
             return header_safe(answer, what)
         except UsageProblem as exc:
@@ -179,42 +246,56 @@ def optional(what: str, label: str) -> str:
 def recipient() -> tuple[str, str]:
     """Address and name, for a letter without a fixed recipient."""
     say()
-    say("This letter has no fixed recipient: whom do you write to?")
+    say(_("This letter has no fixed recipient: whom do you write to?"))
     while True:
-        answer = ask("Recipient's email address")
+        answer = ask(_("Recipient's email address"))
         try:
-            address = clean_email(answer, "recipient's address") if answer else ""
+            address = clean_email(answer, _("recipient's address")) if answer else ""
         except UsageProblem as exc:
             say(f"{exc}")
             continue
         if address:
             break
-    return address, optional("recipient's name", "Recipient's name")
+    say(
+        _(
+            "The recipient's name, or the institution's (such as Federal Foreign Office): it "
+            "decides how the letter greets them."
+        )
+    )
+    return address, optional(_("recipient's name"), _("Recipient's name"))
 
 
 def note(current: str) -> str:
-    """The personal paragraph: typed on one line, or written in $EDITOR with `e`."""
+    """The personal paragraph: typed at the prompt, or written in $EDITOR with `e` when one is set."""
     say()
     say(
-        "A personal note: a few sentences in your own words make the letter yours, and officials "
-        "read personal letters."
+        _(
+            "A personal note: a few sentences in your own words make the letter yours, and "
+            "officials read personal letters."
+        )
     )
     keep = current != ""
+    editor = has_editor()
     if keep:
-        say('Enter keeps the note you wrote; type a new one, "e" to edit it, or "-" to remove it.')
+        say(_('Enter keeps the note you wrote; type a new one, or "-" to remove it.'))
+        say(_("A new note may have several lines; an empty line ends it."))
     else:
-        say('Type it on one line, or "e" to write it in your editor ($EDITOR). Enter skips.')
+        say(_("Type it line by line; an empty line ends it. Enter alone skips the note."))
+    if editor:
+        say(_('Or type "e" to write it in your editor ($EDITOR).'))
     while True:
-        answer = ask("Note")
+        answer = ask(_("Note"))
         if not answer:
             return current
         if keep and answer == "-":
             return ""
-        if answer.casefold() == "e":
+        if editor and answer.casefold() == "e":
             written = edit_text(current)
             if written is None:
                 continue
             answer = written
+        else:
+            answer = type_lines(answer)
         try:
             return clean_note(answer)
         except UsageProblem as exc:

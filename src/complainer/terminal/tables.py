@@ -7,8 +7,10 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from complainer.campaigns.model import Campaign, PointKind
-from complainer.terminal import console as stderr_console
+from complainer import i18n
+from complainer.campaigns.model import Campaign, Citation, PointKind
+from complainer.i18n import _, ngettext
+from complainer.terminal import console as terminal
 
 # rich is imported where a table is drawn for a terminal: piped listings (scripts) need none of it.
 if TYPE_CHECKING:
@@ -17,28 +19,33 @@ if TYPE_CHECKING:
 
 def days_left(campaign: Campaign, today: dt.date) -> str:
     if campaign.deadline is None:
-        return "no deadline"
+        return _("no deadline")
     delta = (campaign.deadline - today).days
     if delta > 0:
-        return f"{delta} days left"
+        return ngettext("{n} day left", "{n} days left", delta).format(n=delta)
     if delta == 0:
-        return "deadline today"
-    return f"{-delta} days past"
+        return _("deadline today")
+    return ngettext("{n} day past", "{n} days past", -delta).format(n=-delta)
 
 
 def status_line(campaign: Campaign) -> str:
     if campaign.status == "closed" and campaign.outcome:
-        return f"closed ({campaign.outcome.date.isoformat()})"
-    return campaign.status
+        return _("closed ({date})").format(date=campaign.outcome.date.isoformat())
+    return _("closed") if campaign.status == "closed" else _("open")
+
+
+def cite(campaign: Campaign, c: Citation) -> str:
+    """A citation as a reader needs it: the source's title and the part cited, with its validity."""
+    title = campaign.sources[c.source].title
+    text = title if c.ref in title else f"{title}, {c.ref}"
+    return f"{text} ({c.validity()})" if c.validity() else text
 
 
 def stdout_console() -> Console | None:
-    """A rich console for stdout, or None when rich would write plain text there anyway."""
-    if stderr_console.writes_plain(sys.stdout):
+    """The console for stdout (console.product()), or None when rich would write plain text there."""
+    if terminal.writes_plain(sys.stdout):
         return None
-    from rich.console import Console
-
-    return Console()
+    return terminal.product()
 
 
 def print_rows(
@@ -49,8 +56,9 @@ def print_rows(
         from rich.table import Table
 
         table = Table(title=title, show_lines=False, expand=False)
-        for h in headers:
-            table.add_column(h, overflow="fold")
+        for n, h in enumerate(headers):
+            # The first column holds ids, which are typed back: never broken across lines.
+            table.add_column(h, overflow="fold", no_wrap=n == 0, min_width=None)
         for row in rows:
             table.add_row(*row)
         console.print(table)
@@ -67,10 +75,16 @@ def campaign_rows(
     rows = []
     for c in campaigns:
         deadline = c.deadline.isoformat() if c.deadline else "-"
-        mark = " (default)" if c.id == default_id else ""
+        mark = " " + _("(default)") if c.id == default_id else ""
         origin = "" if c.builtin else f" [{c.folder}]"
         rows.append(
-            [c.id + mark, status_line(c), deadline, days_left(c, today), c.title() + origin]
+            [
+                c.id + mark,
+                status_line(c),
+                deadline,
+                days_left(c, today),
+                c.title(i18n.language()) + origin,
+            ]
         )
     return rows
 
@@ -80,12 +94,8 @@ def point_rows(campaign: Campaign, kind: PointKind, lang: str, day: dt.date) -> 
     rows = []
     for p in campaign.points(kind):
         t = texts.point(kind, p.id)
-        cites = "; ".join(
-            f"{campaign.sources[c.source].title}, {c.ref}"
-            + (f" ({c.validity()})" if c.validity() else "")
-            for c in p.citations
-        )
-        valid = "expired" if p.expired_citations(day) else ("yes" if p.default else "no")
+        cites = "; ".join(dict.fromkeys(cite(campaign, c) for c in p.citations))
+        valid = _("expired") if p.expired_citations(day) else (_("yes") if p.default else _("no"))
         rows.append([p.id, valid, t.title, t.summary, cites])
     return rows
 

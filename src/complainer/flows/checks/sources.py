@@ -58,3 +58,18 @@ def claim_problems(corpus: Iterable[Rendered], claims: Claims) -> Iterator[str]:
                         f"{item.day.isoformat()}"
                     )
                 break
+
+
+def duplicate_source_problems(campaign: Campaign, claims: Claims) -> Iterator[str]:
+    """One document under two source ids: `campaigns show` lists it twice and the two entries can
+    drift apart (one corrected, the other not). Every source id names a distinct URL."""
+    by_url: dict[str, list[str]] = {}
+    for source in (*campaign.sources.values(), *claims.sources.values()):
+        if source.url:
+            by_url.setdefault(source.url, []).append(source.id)
+    for url, ids in by_url.items():
+        if len(ids) > 1:
+            yield (
+                f"{campaign.folder}: sources {', '.join(ids)} are the same document ({url});"
+                " keep one id and cite it everywhere"
+            )
