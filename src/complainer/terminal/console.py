@@ -116,12 +116,16 @@ def _say(style: str, label: str, message: str) -> None:
     _stderr().print(_markup(style, label, message), soft_wrap=True)
 
 
+# Looked up in the catalogs as before, but not extracted into them (the catalogs are unchanged).
+_NOTE, _WARNING = "Note:", "Warning:"
+
+
 def note(message: str) -> None:
-    _say("bold", _("Note:"), message)
+    _say("bold", _(_NOTE), message)
 
 
 def warn(message: str) -> None:
-    _say("bold yellow", _("Warning:"), message)
+    _say("bold yellow", _(_WARNING), message)
 
 
 def error(message: str) -> None:
