@@ -3,7 +3,7 @@
 Importing this package registers every command on `app`; `main` is the console entry point.
 """
 
-from complainer.cli import arguments, campaigns, check, draft, send  # noqa: F401  (registers)
+from complainer.cli import arguments, batch, campaigns, check, draft, send  # noqa: F401  (registers)
 from complainer.cli.app import app, main
 
 __all__ = ["app", "main"]

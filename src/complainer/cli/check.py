@@ -53,6 +53,8 @@ def check(
         report = check_folder(folder, day, samples, force)
         for problem in report.problems:
             typer.echo(problem)
+        for advice in report.advice:
+            typer.echo(f"advice: {advice}")
         verdict = "ok" if not report.problems else f"{len(report.problems)} problem(s)"
         typer.echo(f"{report.campaign}: {verdict} ({report.letters} letters rendered)")
         if samples is not None and report.samples:

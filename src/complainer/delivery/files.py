@@ -137,8 +137,13 @@ def _remove_stale_parts(path: Path) -> None:
                 part.unlink()
 
 
-def write_private(path: Path, data: bytes, force: bool = False) -> None:
+def write_private(path: Path, data: bytes, force: bool = False, sync: bool = True) -> None:
     """Write `data` to `path` with mode 0600, all or nothing (see the module docstring).
+
+    `sync=False` leaves flushing to disk to the caller: a batch syncs once at its end, since an
+    fsync per file costs more than making the letter. The file still appears whole or not at
+    all to other processes, and after a crash of complainer itself; only a power loss before
+    that sync can lose the data.
 
     Raises UsageProblem when `path` exists and `force` is not given or it is not a regular file,
     DeliveryError when the system refuses the write.
@@ -156,7 +161,8 @@ def write_private(path: Path, data: bytes, force: bool = False) -> None:
             tmp = Path(name)
         try:
             _write_all(fd, data)
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
             os.fchmod(fd, 0o600)
             if tmp is None and not force:
                 try:  # linkat(2) fails if the name was taken meanwhile: nothing is replaced

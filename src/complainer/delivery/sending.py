@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +106,17 @@ def env_password(s: smtp.SmtpSettings, can_ask: bool) -> str | None:
     return password or None
 
 
+def ask_password(s: smtp.SmtpSettings) -> str:
+    """The password, asked for on the terminal (hidden); Abort at end of input."""
+    try:
+        password = getpass.getpass(f"Password for {s.user} at {s.host}: ")
+    except EOFError:
+        raise typer.Abort() from None
+    if not password:
+        raise UsageProblem(f"no password given for {s.user}")
+    return password
+
+
 def _ask_password(
     s: smtp.SmtpSettings, letter: Letter, attachment: Attachment | None = None
 ) -> str:
@@ -177,6 +189,35 @@ def send_letter(
             raise DeliveryError(f"{problem}; {_keep_draft(letter, attachment)}")
         console.warn(problem)
     return _keep_sent(letter, data, opts.save, quiet)
+
+
+def deliver(
+    letter: Letter,
+    s: smtp.SmtpSettings,
+    password: str | None,
+    bcc_self: bool = False,
+    on_accepted: Callable[[], None] | None = None,
+) -> bytes:
+    """Send `letter` without asking (a batch has asked once for all); the bytes sent.
+
+    Raises DeliveryError when the server refuses the letter or its recipient, or cannot be
+    reached; `on_accepted` as in `smtp.send`. Keeps no copy and no draft (the batch's report
+    and journal say what happened to each letter).
+    """
+    sender, recipients = envelope(letter, bcc_self)
+    data = to_eml(letter, unsent=False)
+    try:
+        refused = smtp.send(s, password, sender, recipients, data, on_accepted)
+    except smtp.SmtpFailure as exc:
+        raise DeliveryError(str(exc)) from None
+    for address, (code, said) in refused.items():
+        problem = (
+            f"the mail server did not take {address}: {code} {said.decode('utf-8', 'replace')}"
+        )
+        if address == letter.recipient.email:
+            raise DeliveryError(problem)
+        console.warn(problem)
+    return data
 
 
 def _keep_sent(letter: Letter, data: bytes, save: bool, quiet: bool) -> Path | None:

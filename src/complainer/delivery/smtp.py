@@ -10,6 +10,7 @@ import base64
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,7 +119,12 @@ def _login(smtp: smtplib.SMTP, s: SmtpSettings, password: str) -> None:
 
 
 def _session(
-    s: SmtpSettings, password: str | None, sender: str, recipients: list[str], data: bytes
+    s: SmtpSettings,
+    password: str | None,
+    sender: str,
+    recipients: list[str],
+    data: bytes,
+    on_accepted: Callable[[], None] | None,
 ) -> dict[str, tuple[int, bytes]]:
     smtp = _connect(s, tls_context(s.cafile))
     try:
@@ -136,6 +142,8 @@ def _session(
                 ) from None
         options = _mail_options(smtp, s, [sender, *recipients], data)
         refused = smtp.sendmail(sender, recipients, data, mail_options=options)
+        if on_accepted is not None:
+            on_accepted()  # before QUIT: the server has the message now
     except BaseException:
         smtp.close()
         raise
@@ -147,11 +155,20 @@ def _session(
 
 
 def send(
-    s: SmtpSettings, password: str | None, sender: str, recipients: list[str], data: bytes
+    s: SmtpSettings,
+    password: str | None,
+    sender: str,
+    recipients: list[str],
+    data: bytes,
+    on_accepted: Callable[[], None] | None = None,
 ) -> dict[str, tuple[int, bytes]]:
-    """Deliver `data` from `sender` to `recipients`; the recipients refused (if some were accepted)."""
+    """Deliver `data` from `sender` to `recipients`; the recipients refused (if some were accepted).
+
+    `on_accepted` is called as soon as the server has accepted the message (its reply to DATA),
+    before the session ends: a batch records the letter as sent there.
+    """
     try:
-        return _session(s, password, sender, recipients, data)
+        return _session(s, password, sender, recipients, data, on_accepted)
     except SmtpFailure:
         raise
     except smtplib.SMTPRecipientsRefused as exc:

@@ -5,7 +5,8 @@ texts for ids the campaign does not declare, every phrasing rendered on its own,
 rendered for each language, target and a spread of selections, leftover placeholders, empty
 paragraphs and the one-page length, all on each day the campaign's dates set apart. The rules of
 flows/checks/ add the glossary, the pronoun of address, sourcing and claims, parallel variants
-and date gating that switches on the same days in every language.
+and date gating that switches on the same days in every language; as advice (not a fault), it
+says when a campaign has too few variants for a batch without near-copies (checks/variety.py).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from complainer.flows.checks.sources import (
 )
 from complainer.flows.checks.terms import abbreviation_problems, term_problems
 from complainer.flows.checks.variants import variant_problems
+from complainer.flows.checks.variety import variety_problems
 from complainer.letter.compose import (
     EmptyLetter,
     Recipient,
@@ -68,6 +70,8 @@ class Report:
     problems: list[str]
     letters: int
     samples: int = 0  # sample letters written (--samples)
+    # Not faults of a single letter, but limits worth knowing (too few variants for a batch).
+    advice: tuple[str, ...] = ()
 
 
 def _selections(campaign: Campaign, kind: PointKind) -> list[list[str] | None]:
@@ -330,7 +334,8 @@ def check_folder(
             campaign, date_rules.sample_days(bounds, campaign, day), samples, force
         )
         written = len(files) - 1  # the index is not a letter
-    return Report(campaign.id, list(dict.fromkeys(problems)), letters, written)
+    advice = tuple(variety_problems(campaign, day))
+    return Report(campaign.id, list(dict.fromkeys(problems)), letters, written, advice)
 
 
 def folders_to_check(

@@ -29,6 +29,11 @@ _EXTENSIONS = {".eml": "eml", ".json": "json", ".txt": "text", ".pdf": "pdf"}
 BINARY = frozenset({"pdf"})  # formats not to be written to a terminal
 
 
+def extension_for(fmt: str) -> str:
+    """The file extension of format `fmt` (".eml", ".txt"...); ".txt" for one without its own."""
+    return next((ext for ext, name in _EXTENSIONS.items() if name == fmt), ".txt")
+
+
 def format_for(fmt: str | None, out: str | None) -> str:
     """The format name: `fmt` (any case) when given, else the extension of `out`, else text.
 

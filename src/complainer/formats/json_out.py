@@ -16,7 +16,10 @@ def letter_dict(letter: Letter) -> dict[str, Any]:
         "target": letter.target,
         "language": letter.language,
         "date": letter.date.isoformat(),
-        "seed": letter.seed,
+        # A batch spreads phrasings across its letters: then the seed does not make this letter
+        # again, and "phrasings" (slot -> variant, from 0) says which were used.
+        "seed": None if letter.spread else letter.seed,
+        "phrasings": dict(letter.phrasings),
         "recipients": [
             {"name": r.name, "email": r.email, "address": list(r.address), "email_source": r.source}
         ],

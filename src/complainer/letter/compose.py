@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -59,6 +59,9 @@ class Request:
     seed: int | None = None
     to_email: str | None = None
     to_name: str | None = None
+    # Explicit phrasing choices, slot -> variant index (see `phrasing_slots`), for a batch that
+    # spreads them across its letters; a slot not named here is drawn from the seed by `pick`.
+    phrasings: Mapping[str, int] | None = None
     # "person" or "institution" for a recipient given by name; None: decided from the name.
     to_kind: str | None = None
     signed: bool = False  # goes out signed: an image, a certificate, or a PDF signed by hand
@@ -116,6 +119,11 @@ class Letter:
     signature_image: bytes | None = None
     formal_appeal: bool = False  # the target is a formal appeal to a state body
     missing: tuple[str, ...] = field(default=())  # what the formal appeal lacks
+    # The phrasing variant used in each slot (see `phrasing_slots`), in the order composed.
+    # With `spread` (a batch chose them, Request.phrasings) `seed` does not reproduce the letter;
+    # these choices do.
+    phrasings: tuple[tuple[str, int], ...] = field(default=())
+    spread: bool = False
 
 
 SIGNATURE_BLOCK = "signature"  # the block with the printed name; the signature goes above it
@@ -217,7 +225,7 @@ def _recipient(campaign: Campaign, target_id: str, request: Request) -> Recipien
     fixed = campaign.recipients[target.recipient]
     text = texts.recipient(fixed.id)
     try:
-        name = header_safe(text.name, "recipient name")
+        name = _header_safe(text.name, "recipient name")
     except UsageProblem as exc:
         raise CampaignError(f"{texts.origin('recipients', fixed.id)}: {exc}") from exc
     if request.to_email:
@@ -237,6 +245,49 @@ def _recipient(campaign: Campaign, target_id: str, request: Request) -> Recipien
 def renderer_for(folder: Path) -> Renderer:
     """One Jinja environment per campaign folder, so compiled templates are reused."""
     return Renderer(folder)
+
+
+# The campaign's recipient name and subjects are checked for every letter, and a batch has
+# thousands of letters with the same few: check each text once (a refusal is not cached).
+_header_safe = functools.lru_cache(maxsize=1024)(header_safe)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_used(renderer: Renderer, source: str) -> frozenset[str] | None:
+    """The context variables a phrasing reads; None when its output may vary between renders
+    with the same context (a random filter or lipsum), so it must not be reused."""
+    from jinja2 import TemplateError, meta
+
+    if "random" in source or "lipsum" in source:
+        return None
+    try:
+        return frozenset(meta.find_undeclared_variables(renderer.env.parse(source)))
+    except TemplateError:
+        return None  # rendering reports the error, naming the file
+
+
+_RENDERED: dict[tuple[Any, ...], str] = {}
+_RENDERED_MOST = 4096
+
+
+def _snippet(renderer: Renderer, source: str, origin: Path, context: Mapping[str, Any]) -> str:
+    """`renderer.snippet`, reusing the text when the variables the phrasing reads are the same
+    as for an earlier letter: most phrasings do not name the writer, so a batch renders each
+    of them once per language and date instead of once per letter."""
+    names = _names_used(renderer, source)
+    if names is None:
+        return renderer.snippet(source, origin, context)
+    try:
+        key = (id(renderer), source, repr(sorted((n, context.get(n)) for n in names)))
+    except TypeError:
+        return renderer.snippet(source, origin, context)
+    text = _RENDERED.get(key)
+    if text is None:
+        text = renderer.snippet(source, origin, context)
+        if len(_RENDERED) >= _RENDERED_MOST:
+            _RENDERED.clear()  # bounded: a batch of many languages or dates starts again
+        _RENDERED[key] = text
+    return text
 
 
 def base_context(
@@ -272,7 +323,10 @@ def one_page(campaign: Campaign, target_id: str) -> int:
     return ONE_PAGE if target_id == campaign.default_target else ONE_PAGE_OTHER_TARGETS
 
 
-def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
+def _selection(
+    campaign: Campaign, request: Request
+) -> tuple[str, dict[PointKind, list[Point]], list[str]]:
+    """The target id, the points the letter carries and warnings about those left out."""
     lang = request.language
     if lang not in campaign.languages:
         raise UsageProblem(unknown_choice(_("language"), lang, list(campaign.languages)))
@@ -280,9 +334,7 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     if target_id not in campaign.targets:
         raise UsageProblem(unknown_choice(_("target"), target_id, list(campaign.targets)))
     target = campaign.targets[target_id]
-    texts = campaign.texts[lang]
     warnings: list[str] = []
-
     selected: dict[PointKind, list[Point]] = {}
     for kind in POINT_KINDS:
         wanted = request.arguments if kind == "argument" else request.recommendations
@@ -298,6 +350,34 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
             continue
         selected[kind], left_out = select_points(campaign, kind, wanted, request.date)
         warnings.extend(left_out)
+    return target_id, selected, warnings
+
+
+def phrasing_slots(campaign: Campaign, request: Request) -> dict[str, int]:
+    """The phrasing slots the letter `request` describes uses -> the number of variants of each.
+
+    The names are those `compose` draws with `pick` and takes from `Request.phrasings`:
+    "<target>.subject", "<target>.<paragraph>", "argument.<id>", "recommendation.<id>".
+    Raises UsageProblem as `compose` does.
+    """
+    target_id, selected, _ = _selection(campaign, request)
+    texts = campaign.texts[request.language]
+    ttext = texts.target(target_id)
+    slots = {f"{target_id}.subject": len(ttext.subjects)}
+    slots.update(
+        {f"{target_id}.{name}": len(options) for name, options in ttext.paragraphs.items()}
+    )
+    for kind in POINT_KINDS:
+        for point in selected[kind]:
+            slots[f"{kind}.{point.id}"] = len(texts.point(kind, point.id).phrasings)
+    return slots
+
+
+def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
+    lang = request.language
+    target_id, selected, warnings = _selection(campaign, request)
+    target = campaign.targets[target_id]
+    texts = campaign.texts[lang]
 
     if (target.arguments or target.recommendations) and not any(selected.values()):
         raise EmptyLetter(
@@ -321,13 +401,19 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         "missing": list(missing),
     }
 
+    chosen = request.phrasings or {}
+    used: list[tuple[str, int]] = []
+
     def phrase(slot: str, options: Sequence[str], *keys: str) -> str:
-        return renderer.snippet(options[pick(seed, slot, len(options))], texts.origin(*keys), base)
+        index = chosen.get(slot)
+        index = pick(seed, slot, len(options)) if index is None else index % len(options)
+        used.append((slot, index))
+        return _snippet(renderer, options[index], texts.origin(*keys), base)
 
     ttext = texts.target(target_id)
     subject = phrase(f"{target_id}.subject", ttext.subjects, "targets", target_id, "subject")
     try:
-        subject = header_safe(subject, "subject")
+        subject = _header_safe(subject, "subject")
     except UsageProblem as exc:
         raise CampaignError(f"{texts.origin('targets', target_id, 'subject')}: {exc}") from exc
     paragraphs = {
@@ -396,6 +482,8 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         recommendations=tuple(p.id for p in selected["recommendation"]),
         citations=cited,
         warnings=tuple(warnings),
+        phrasings=tuple(used),
+        spread=bool(request.phrasings),
         blocks=split_blocks(body, blocks, writer.name),
         page=texts.page(),
         signature_image=request.signature_image,

@@ -204,11 +204,14 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
         values.note, values.note_file = read_note(values), None
 
 
-def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) -> Letter:
-    """Validate every value (see `normalise`) and compose; raises UsageProblem naming a bad one.
+def build_request(
+    values: DraftValues, campaign: Campaign, signed: bool = False
+) -> tuple[Writer, Request]:
+    """Validate every value (see `normalise`): the writer and the request to compose.
 
     `signed`: the letter goes out signed (a signature image, a certificate, or a PDF to sign by
-    hand); a formal appeal without it is warned about. `values` itself is left as given.
+    hand); a formal appeal without it is warned about. Raises UsageProblem naming a bad value;
+    `values` itself is left as given.
     """
     require_complete(values)
     values = dataclasses.replace(values)
@@ -237,6 +240,15 @@ def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) 
         signed=signed or image is not None,
         signature_image=read_signature_image(image) if image is not None else None,
     )
+    return writer, request
+
+
+def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) -> Letter:
+    """Validate every value (see `normalise`) and compose; raises UsageProblem naming a bad one.
+
+    `signed`: see `build_request`. `values` itself is left as given.
+    """
+    writer, request = build_request(values, campaign, signed)
     letter = compose(campaign, writer, request)
     if values.with_translation and values.with_translation != letter.language:
         letter = with_translation(letter, campaign, writer, request, values.with_translation)

@@ -1,0 +1,100 @@
+"""complainer batch against mailmerge, side by side in one run: letters a second and peak memory.
+
+For 1,000 and 10,000 signers: `complainer batch --out-dir` (.eml files) and `--mbox`, and
+mailmerge's dry run over all rows on an equivalent Jinja template (the same letter with the
+signer's fields as variables) and CSV. Both run as whole processes (start-up included), medians of
+BENCH_REPEAT (3) alternated runs; letters a second by wall time and by CPU time, and the ratio to
+mailmerge by CPU time (the machine is shared). Needs the `bench` extra: pip install -e '.[bench]'.
+Run:
+
+    .venv/bin/python benchmarks/bench_batch.py
+    BENCH_ROWS=1000 BENCH_REPEAT=5 .venv/bin/python benchmarks/bench_batch.py
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from complainer.campaigns.registry import open_registry
+from complainer.letter.compose import Request, compose
+from complainer.letter.writer import Writer
+
+BIN = Path(sys.executable).parent
+ROWS = tuple(int(n) for n in os.environ.get("BENCH_ROWS", "1000,10000").split(","))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))  # medians of this many alternated runs
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one process.
+
+    CPU time is the fairer figure on a shared machine: wall time also counts waiting for a core.
+    """
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{cmd[0]} failed")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    registry = open_registry()
+    campaign = registry.load(registry.default_id())
+    letter = compose(campaign, Writer("Anna Schmidt", "DE", "Berlin", "", "anna@example.org"),
+                     Request(language="en", date=dt.date(2026, 11, 29), seed=1))  # fmt: skip
+    body = letter.body.replace("Anna Schmidt", "{{name}}").replace("Berlin", "{{city}}")
+    work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    try:
+        (work / "t.txt").write_text(
+            f"TO: {letter.recipient.name} <{letter.recipient.email}>\nFROM: {{{{name}}}} <{{{{email}}}}>\n"
+            f"SUBJECT: {letter.subject}\n\n{body}", encoding="utf-8")  # fmt: skip
+        (work / "s.conf").write_text(
+            "[smtp_server]\nhost = 127.0.0.1\nport = 25\nsecurity = Never\n"
+        )
+        print(f"{'rows':>6}  {'tool':<28}{'letters/s':>10}{'CPU':>8}{'peak MiB':>10}  ratio (CPU)")
+        print(f"{'':>6}  {'':<28}{'(wall)':>10}{'/s':>8}")
+        for n in ROWS:
+            with (work / "db.csv").open("w", newline="", encoding="utf-8") as fh:
+                out = csv.writer(fh)
+                out.writerow(["name", "country", "city", "email"])
+                for i in range(n):
+                    out.writerow([f"Signer {i}", "DE", "Berlin", f"s{i}@example.org"])
+            complainer = [str(BIN / "complainer"), "batch", "db.csv", "--lang", "en", "-q"]
+            commands = {
+                "mailmerge --dry-run": [str(BIN / "mailmerge"), "--template", "t.txt",
+                                        "--database", "db.csv", "--config", "s.conf", "--dry-run",
+                                        "--no-limit", "--output-format", "raw"],
+                "complainer batch --out-dir": [*complainer, "--out-dir", "out"],
+                "complainer batch --mbox": [*complainer, "--mbox", "m.mbox"],
+            }  # fmt: skip
+            results: dict[str, list[tuple[float, float, float]]] = {t: [] for t in commands}
+            for _ in range(REPEAT):  # alternated, so that a busy spell hits every tool alike
+                for tool, cmd in commands.items():
+                    shutil.rmtree(work / "out", ignore_errors=True)
+                    (work / "m.mbox").unlink(missing_ok=True)
+                    results[tool].append(timed(cmd, work))
+            medians = {
+                t: tuple(statistics.median(r[k] for r in runs) for k in range(3))
+                for t, runs in results.items()
+            }
+            base_cpu = medians["mailmerge --dry-run"][1]
+            for tool, (wall, cpu, peak) in medians.items():
+                ratio = "" if tool.startswith("mailmerge") else f"  {base_cpu / cpu:.2f}x mailmerge"
+                print(f"{n:>6}  {tool:<28}{n / wall:>10.0f}{n / cpu:>8.0f}{peak:>10.0f}{ratio}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""`complainer batch`: its options, and a call to the batch run (complainer.flows.batch)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from complainer.cli import options
+from complainer.cli.app import app
+from complainer.flows.batch_settings import DEFAULT_RATE
+
+BATCH_EXAMPLES = """
+[bold]Examples[/bold]
+
+  complainer batch signers.csv --out-dir letters/        [dim]# one .eml per signer, and letters/report.csv[/dim]
+
+  complainer batch signers.csv --mbox letters.mbox --lang en   [dim]# one mailbox to import as drafts[/dim]
+
+  complainer batch signers.jsonl --send --smtp-host smtp.example.org --smtp-user org@example.org
+
+[bold]signers.csv[/bold]
+
+  name,country,city,email,note
+  Anna Schmidt,DE,Berlin,anna@example.org,
+  Jonas Berg,SE,,,"I visited Almaty in 2023."
+"""
+
+
+@app.command(epilog=BATCH_EXAMPLES)
+def batch(
+    signers: Annotated[
+        str,
+        typer.Argument(
+            metavar="SIGNERS",
+            help="CSV with a header row, or JSON Lines, one signer a row ('-' = stdin). Columns:"
+            " name, country, city, organisation, email, address (lines separated by ';'), lang,"
+            " target, to, to_name, note, arguments, recommendations, date.",
+        ),
+    ],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out-dir", "-d", help="Write one file per signer into this folder."),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="File format for --out-dir: eml, text or json."),
+    ] = "eml",
+    mbox: Annotated[
+        Path | None,
+        typer.Option("--mbox", help="Write every letter into one mailbox file (import as drafts)."),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="The CSV report of every row (default: report.csv in --out-dir, else beside"
+            " the mailbox or the journal).",
+        ),
+    ] = None,
+    campaign: Annotated[
+        str | None,
+        typer.Option("--campaign", "-c", help="Campaign id (see: complainer campaigns)."),
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help="Which letter, for rows that do not say.")
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", "-l", help="Letter language, for rows that do not say."),
+    ] = None,
+    argument: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--argument", "-a", help="Argument id (repeatable), for rows that do not say."
+        ),
+    ] = None,
+    recommendation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--recommendation",
+            "-r",
+            help="Recommendation id (repeatable), for rows that do not say.",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="The letters' date, YYYY-MM-DD (default: today).")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Recipient address, for rows that do not say.")
+    ] = None,
+    to_name: Annotated[str | None, typer.Option("--to-name", help="Recipient's name.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Phrasing choice for the batch (default: from the campaign and file name)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Make an existing --mbox again.")] = False,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never ask questions.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress or notes on stderr (row problems still show)."
+        ),
+    ] = False,
+    campaigns_dir: options.CampaignsDir = None,
+    send_now: options.Send = False,
+    rate: Annotated[
+        float,
+        typer.Option(
+            "--rate",
+            metavar="PER_MINUTE",
+            help=f"With --send: at most this many messages a minute (default {DEFAULT_RATE:g}).",
+            rich_help_panel=options.SENDING,
+        ),
+    ] = DEFAULT_RATE,
+    journal: Annotated[
+        Path | None,
+        typer.Option(
+            "--journal",
+            metavar="FILE",
+            help="With --send: the record of what was sent, for resuming (default: SIGNERS.sent.jsonl).",
+            rich_help_panel=options.SENDING,
+        ),
+    ] = None,
+    resend_uncertain: Annotated[
+        bool,
+        typer.Option(
+            "--resend-uncertain",
+            help="With --send: send again the letters an interrupted run may or may not have sent.",
+            rich_help_panel=options.SENDING,
+        ),
+    ] = False,
+    smtp_host: options.SmtpHost = None,
+    smtp_port: options.SmtpPort = None,
+    smtp_user: options.SmtpUser = None,
+    tls: options.TlsMode = options.Tls.starttls,
+    cafile: options.CaFile = None,
+    timeout: options.Timeout = 30.0,
+    yes: options.Yes = False,
+    bcc_self: options.BccSelf = False,
+) -> None:
+    """Make one letter per signer of a list, each phrased differently: files, one mailbox, or sent.
+
+    Bad rows are reported (row, column, reason) and skipped; a CSV report lists every row.
+    Re-running the same command resumes. Exit 0 when every row succeeded, 1 when any failed.
+    """
+    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    from complainer.delivery.sending import SendOptions
+    from complainer.flows.batch import BatchOptions, run
+    from complainer.letter.request import DraftValues
+
+    defaults = DraftValues(
+        campaign=campaign, target=target, lang=lang, arguments=argument,
+        recommendations=recommendation, date=date, to=to, to_name=to_name,
+    )  # fmt: skip
+    send = SendOptions(
+        host=smtp_host, port=smtp_port, user=smtp_user, tls=tls, cafile=cafile,
+        timeout=timeout, yes=yes, bcc_self=bcc_self, save=False,
+    )  # fmt: skip
+    code = run(
+        BatchOptions(
+            signers=signers, defaults=defaults, out_dir=out_dir, fmt=fmt, mbox=mbox,
+            send=send if send_now else None, rate=rate, report=report, journal=journal,
+            resend_uncertain=resend_uncertain, force=force, seed=seed, no_input=no_input,
+            quiet=quiet,
+        ),
+        campaigns_dir,
+    )  # fmt: skip
+    if code:
+        raise typer.Exit(code)

@@ -1,0 +1,230 @@
+"""A list of signers (CSV with a header row, or JSON Lines) -> one `DraftValues` per row, streamed.
+
+Columns are the `draft` options' names (name, country, city, organisation, email, lang, target,
+to, to_name, note, arguments, recommendations, date, and address where the letter has one);
+spelling is forgiving (case, spaces and dashes: "To Name", "to-name"). Several arguments or
+recommendations go in one cell, separated by ";", "," or spaces (a JSON list in JSON Lines).
+Rows are numbered from 1, the first signer (a CSV's header row is not counted).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import itertools
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from complainer.errors import UsageProblem
+from complainer.letter.request import DraftValues
+
+# Column -> DraftValues field; the synonyms are those the draft options accept.
+_COLUMNS = {
+    "name": "name",
+    "country": "country",
+    "city": "city",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "email": "email",
+    "from": "email",
+    "lang": "lang",
+    "language": "lang",
+    "target": "target",
+    "to": "to",
+    "to_name": "to_name",
+    "note": "note",
+    "arguments": "arguments",
+    "argument": "arguments",
+    "recommendations": "recommendations",
+    "recommendation": "recommendations",
+    "date": "date",
+    "address": "address",
+}
+LIST_FIELDS = ("arguments", "recommendations")
+# Fields of several lines (the postal address): a JSON list, or one cell with its lines separated
+# by line breaks (a quoted CSV cell) or by ";".
+LINE_FIELDS = ("address",)
+_LINE_SPLIT = re.compile(r"\r\n|[\r\n;]")
+_LIST_SPLIT = re.compile(r"[;,\s]+")
+_FIELDS = {f.name for f in dataclasses.fields(DraftValues)}
+
+
+def known_columns() -> list[str]:
+    """The column names a signers file may use (those whose draft option exists)."""
+    return sorted(c for c, f in _COLUMNS.items() if f in _FIELDS)
+
+
+def column_field(column: str) -> str | None:
+    """The DraftValues field a column fills, or None for an unknown column."""
+    key = re.sub(r"[\s-]+", "_", column.strip().lower())
+    found = _COLUMNS.get(key)
+    return found if found in _FIELDS else None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One signer: its number, the values given (column -> text) and the problem, if unreadable."""
+
+    number: int
+    cells: dict[str, Any]
+    problem: tuple[str, str] | None = None  # (column, reason)
+
+    def values(self, defaults: DraftValues) -> DraftValues:
+        """`defaults` (from flags) with this row's non-empty cells on top."""
+        given: dict[str, Any] = {}
+        for column, value in self.cells.items():
+            field = column_field(column)
+            if field is None or value is None:
+                continue
+            if field in LIST_FIELDS or field in LINE_FIELDS:
+                split = _LIST_SPLIT if field in LIST_FIELDS else _LINE_SPLIT
+                items = value if isinstance(value, list) else split.split(str(value))
+                ids = [str(i).strip() for i in items if str(i).strip()]
+                if ids:
+                    given[field] = ids
+            elif str(value).strip():
+                given[field] = str(value)
+        return dataclasses.replace(defaults, **given)
+
+
+def open_text(source: str) -> IO[str]:
+    """The signers file (or stdin for "-") as UTF-8 text; a BOM from a spreadsheet is skipped."""
+    if source == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    try:
+        return open(source, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise UsageProblem(f"signers file {source} does not exist") from None
+    except IsADirectoryError:
+        raise UsageProblem(
+            f"signers file {source} is a folder; give a CSV or JSON Lines file"
+        ) from None
+    except OSError as exc:
+        raise UsageProblem(f"signers file {source} cannot be read: {exc.strerror}") from None
+
+
+def is_json_lines(source: str, first_line: str) -> bool:
+    suffix = Path(source).suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return True
+    if suffix in (".csv", ".tsv", ".txt"):
+        return False
+    return first_line.lstrip().startswith("{")
+
+
+def read_rows(stream: IO[str], source: str) -> Iterator[Row]:
+    """See `_read_rows`; the header is read and checked now, before the first row is asked for."""
+    rows = _read_rows(stream, source)
+    first = next(rows, None)
+    return itertools.chain([] if first is None else [first], rows)
+
+
+def _read_rows(stream: IO[str], source: str) -> Iterator[Row]:
+    """The rows of `stream`, one at a time (constant memory).
+
+    Raises UsageProblem before the first row for a CSV header naming unknown or repeated columns,
+    or without a name column. A JSON line that is not an object, or that names an unknown field,
+    becomes a Row with a problem; the rows after it are still read.
+    """
+    try:
+        first = stream.readline()
+    except UnicodeDecodeError:
+        raise UsageProblem(f"signers file {source} is not UTF-8 text") from None
+    while first and not first.strip():
+        first = stream.readline()
+    if not first:
+        raise UsageProblem(f"signers file {source} is empty")
+    if is_json_lines(source, first):
+        yield from _json_rows(first, stream, source)
+    else:
+        yield from _csv_rows(first, stream, source)
+
+
+def _check_header(columns: list[str], source: str) -> None:
+    unknown = [c for c in columns if column_field(c) is None]
+    if unknown:
+        listed = ", ".join(f'"{c}"' for c in unknown)
+        raise UsageProblem(
+            f"signers file {source}: unknown column(s) {listed}; known: {', '.join(known_columns())}"
+        )
+    fields = [column_field(c) for c in columns]
+    repeated = sorted({c for c, f in zip(columns, fields, strict=True) if fields.count(f) > 1})
+    if repeated:
+        raise UsageProblem(
+            f"signers file {source}: columns {', '.join(repeated)} fill the same value; keep one"
+        )
+    if "name" not in fields:
+        raise UsageProblem(f'signers file {source} has no "name" column')
+
+
+def _csv_rows(first: str, stream: IO[str], source: str) -> Iterator[Row]:
+    # Spreadsheets in many locales save with ";" (or tab); the header row says which.
+    delimiter = max(",;\t", key=lambda d: (first.count(d), d == ","))
+    dialect = "excel-tab" if delimiter == "\t" else "excel"
+    header = next(csv.reader([first], dialect, delimiter=delimiter))
+    columns = [c.strip() for c in header]
+    _check_header(columns, source)
+    reader = csv.reader(stream, dialect, delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            raise UsageProblem(f"signers file {source} is not UTF-8 text") from None
+        except csv.Error as exc:
+            number += 1
+            yield Row(number, {}, ("", f"unreadable CSV ({exc})"))
+            continue
+        if not any(c.strip() for c in cells):
+            continue  # blank lines between signers are not rows
+        number += 1
+        if len(cells) > len(columns):
+            extra = [c for c in cells[len(columns) :] if c.strip()]
+            if extra:
+                yield Row(number, {}, ("", f"{len(cells)} cells but {len(columns)} columns"))
+                continue
+        yield Row(number, dict(zip(columns, cells, strict=False)))
+
+
+def _json_rows(first: str, stream: IO[str], source: str) -> Iterator[Row]:
+    number = 0
+    line: str | None = first
+    while line is not None:
+        if line.strip():
+            number += 1
+            yield _json_row(number, line)
+        try:
+            line = stream.readline() or None
+        except UnicodeDecodeError:
+            raise UsageProblem(f"signers file {source} is not UTF-8 text") from None
+
+
+def _json_row(number: int, line: str) -> Row:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Row(number, {}, ("", f"not valid JSON ({exc.msg}, column {exc.colno})"))
+    if not isinstance(obj, dict):
+        return Row(number, {}, ("", "not a JSON object"))
+    unknown = [k for k in obj if column_field(str(k)) is None]
+    if unknown:
+        return Row(
+            number, {}, (str(unknown[0]), f"unknown field; known: {', '.join(known_columns())}")
+        )
+    cells: dict[str, Any] = {}
+    for key, value in obj.items():
+        if isinstance(value, list) and column_field(key) in (*LIST_FIELDS, *LINE_FIELDS):
+            cells[key] = [str(v) for v in value]
+        elif isinstance(value, (dict, list)):
+            return Row(number, {}, (key, "must be text"))
+        else:
+            cells[key] = None if value is None else str(value)
+    return Row(number, cells)
