@@ -6,11 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
+from complainer import cache
 from complainer.characters import describe_char, is_dangerous
 from complainer.errors import CampaignError
 
@@ -28,7 +24,9 @@ def load_toml(path: Path) -> dict[str, Any]:
     """The table in `path`; CampaignError naming the file if it is not valid, too big or too deep.
 
     A table nested thousands deep makes the TOML parser recurse past Python's limit; that is reported
-    as a broken file like any other, so one bad campaign does not break the others.
+    as a broken file like any other, so one bad campaign does not break the others. Parsing is pure
+    Python and the slowest step of loading a campaign, so the result is kept in the cache
+    (complainer.cache), keyed by the file's bytes.
     """
     try:
         with path.open("rb") as fh:
@@ -37,6 +35,14 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise CampaignError(f"{path}: cannot be read ({exc.strerror})") from exc
     if len(raw) > MAX_TOML_BYTES:
         raise CampaignError(f"{path}: is larger than {MAX_TOML_BYTES:,} bytes")
+    cached = cache.load("toml", raw, made_by=__file__)
+    if isinstance(cached, dict):
+        return cached
+    # The parser is imported on a cache miss only.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -51,6 +57,8 @@ def load_toml(path: Path) -> dict[str, Any]:
             f"{path}: not valid TOML (tables or arrays nested too deeply)"
         ) from None
     _check_values(path, data)
+    # Stored only once checked: a cached table is one this code has checked.
+    cache.store("toml", raw, data, made_by=__file__)
     return data
 
 
