@@ -8,6 +8,7 @@ regression (reading without end, or hanging on the FIFO) fails instead of hangin
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from complainer.delivery.smtp import MAX_CA_FILE, SmtpFailure, tls_context
 from complainer.errors import UsageProblem
 from complainer.letter.formal import MAX_SIGNATURE_IMAGE, read_signature_image
 from complainer.letter.request import NOTE_READ_LIMIT
+from complainer.letter.signers import MAX_SIGNER_LINE, open_text, read_rows
 from complainer.paths import NotRegularFileError, read_regular_file
 
 pytestmark = pytest.mark.timeout(30)
@@ -128,3 +130,34 @@ def test_certificate_files_are_bounded(
             reader(path)
     with pytest.raises(failure, match=f"larger than {limit // 1_000_000} MB"):
         reader(sparse(tmp_path, 3 << 30))
+
+
+def test_signers_file_without_line_ends_is_refused_at_the_line_bound(run: Runner) -> None:
+    result = run("batch", "/dev/zero", "--out-dir", "out")
+    assert_clean_error(result, 2, "line longer than 1,000,000 characters")
+
+
+def test_signers_lines_are_bounded_after_the_header_too(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("name,country\nAnna,DE\n" + "x" * (MAX_SIGNER_LINE + 10) + "\n")
+    stream = open_text(str(path))
+    with stream, pytest.raises(UsageProblem, match="line longer than"):
+        list(read_rows(stream, str(path)))
+
+
+def test_signers_from_a_pipe_are_read_once(run: Runner, tmp_path: Path) -> None:
+    """`batch <(...)`: the pipe is streamed, not drained first to count its lines."""
+    pipe = fifo(tmp_path)
+
+    def feed() -> None:
+        with pipe.open("w", encoding="utf-8") as fh:
+            fh.write("name,country\nAnna Schmidt,DE\nJonas Berg,SE\n")
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    result = run("batch", str(pipe), "--out-dir", "out", "--format", "text", "--lang", "en")
+    writer.join(5)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == [
+        "0001-anna-schmidt.txt", "0002-jonas-berg.txt",
+    ]  # fmt: skip
