@@ -22,6 +22,7 @@ from complainer.letter.formal import MAX_SIGNATURE_IMAGE, read_signature_image
 from complainer.letter.request import NOTE_READ_LIMIT
 from complainer.letter.signers import MAX_SIGNER_LINE, open_text, read_rows
 from complainer.paths import NotRegularFileError, read_regular_file
+from complainer.terminal.prompts import edit_text
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -161,3 +162,32 @@ def test_signers_from_a_pipe_are_read_once(run: Runner, tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == [
         "0001-anna-schmidt.txt", "0002-jonas-berg.txt",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("saves", "said"),
+    [
+        ("printf '\\377\\376bad' > \"$1\"", "not UTF-8"),
+        ("head -c 20000 /dev/zero | tr '\\0' x > \"$1\"", "longer than 4000 characters"),
+        ('rm "$1"; mkfifo "$1"', "cannot be read (not a regular file)"),
+        ("printf 'Grüße aus Berlin' > \"$1\"", None),
+    ],
+    ids=["not-utf8", "too-long", "fifo", "good"],
+)
+def test_the_note_written_in_an_editor_is_read_within_bounds(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    saves: str,
+    said: str | None,
+) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f"#!/bin/sh\n{saves}\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(editor))
+    written = edit_text("")
+    if said is None:
+        assert written == "Grüße aus Berlin"
+    else:
+        assert written is None
+        assert said in capfd.readouterr().err

@@ -46,7 +46,7 @@ from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace, generate_lorem_ipsum
 
-from complainer.campaigns.confine import confined
+from complainer.campaigns.confine import confined, read_confined_text
 from complainer.errors import CampaignError
 
 RENDER_SECONDS = 3.0
@@ -129,11 +129,11 @@ class ConfinedLoader(BaseLoader):
         if not path.exists():
             raise TemplateNotFound(template)
         real = confined(self.folder, path)
+        source = read_confined_text(self.folder, path)
         try:
-            source = real.read_text(encoding="utf-8")
             mtime = os.path.getmtime(real)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CampaignError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+        except OSError as exc:
+            raise CampaignError(f"{path}: cannot be read ({exc.strerror})") from None
 
         def uptodate() -> bool:
             try:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from complainer.campaigns.checkconf import load_check_settings
 from complainer.campaigns.claims import load_claims
-from complainer.campaigns.confine import confined
+from complainer.campaigns.confine import confined, read_confined_text
 from complainer.campaigns.glossary import load_glossary
 from complainer.campaigns.model import PLURAL, POINT_KINDS, Campaign, PointKind, load_campaign
 from complainer.campaigns.registry import open_registry
@@ -144,8 +144,10 @@ def _check_data_leftovers(folder: Path) -> Iterator[str]:
     for path in sorted(p for p in folder.rglob("*") if p.suffix in (".toml", ".j2")):
         try:
             safe = confined(folder, path)
-            data: object = load_toml(safe) if path.suffix == ".toml" else safe.read_text("utf-8")
-        except (ComplainerError, OSError, UnicodeDecodeError):
+            data: object = (
+                load_toml(safe) if path.suffix == ".toml" else read_confined_text(folder, path)
+            )
+        except ComplainerError:
             continue  # loading the campaign reports a broken or escaping file
         for field, text in _walk_strings(data, ""):
             found = DATA_PLACEHOLDER.search(text)
@@ -319,10 +321,10 @@ def check_folder(
         settings = load_check_settings(campaign)
         claims = load_claims(campaign)
         glossaries = {code: load_glossary(code, folder) for code in campaign.languages}
+        bounds = date_rules.boundaries(campaign, settings, claims)
     except ComplainerError as exc:
         return Report(folder.name, [str(exc)], 0)
     day = today or dt.date.today()
-    bounds = date_rules.boundaries(campaign, settings, claims)
     days = date_rules.check_days(bounds, campaign, day)
     problems = list(_check_counts(campaign))
     problems.extend(variant_problems(campaign))
