@@ -1,4 +1,10 @@
-"""Shared helpers: the tests run the installed `complainer` command, as a user would."""
+"""Shared helpers: the tests run the installed `complainer` command, as a user would.
+
+`run` starts the installed command in a subprocess: every feature has at least one test through
+it. `cli` runs the same command line in this process (complainer.cli.main, with its stdin, stdout,
+stderr, environment and working folder swapped in), for the many variations of a feature's input,
+which need not pay a Python start-up each.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,13 @@ import pytest
 
 LETTER_DATE = "2026-11-29"
 
+# Runs that take minutes (a 20,000-row batch) belong to CI, as the long Hypothesis profiles do:
+# .ci/run sets COMPLAINER_LONG_TESTS=1; the README's test command skips them, saying so.
+long_test = pytest.mark.skipif(
+    os.environ.get("COMPLAINER_LONG_TESTS") != "1",
+    reason="a run of minutes; CI runs it (COMPLAINER_LONG_TESTS=1, see .ci/run)",
+)
+
 
 def complainer_exe() -> str:
     """The `complainer` script of the environment running the tests (the venv CI installs into)."""
@@ -25,13 +38,21 @@ def complainer_exe() -> str:
     return found
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One complainer cache for all the tests of a worker: what it holds depends only on
+    campaign files (each entry keyed by their content), never on a test's other inputs."""
+    return tmp_path_factory.mktemp("complainer-cache")
+
+
 @pytest.fixture
-def clean_env(tmp_path: Path) -> dict[str, str]:
+def clean_env(tmp_path: Path, shared_cache: Path) -> dict[str, str]:
     """An environment with no colour, a private HOME and no user campaign folders."""
     home = tmp_path / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPLAINER_", "XDG_"))}
     env.update(
+        COMPLAINER_CACHE_DIR=str(shared_cache),
         HOME=str(home),
         XDG_DATA_HOME=str(home / ".local" / "share"),
         XDG_CONFIG_HOME=str(home / ".config"),
@@ -61,6 +82,42 @@ def run(tmp_path: Path, clean_env: dict[str, str]) -> Runner:
             timeout=60,
             check=False,
         )
+
+    return _run
+
+
+@pytest.fixture
+def cli(tmp_path: Path, clean_env: dict[str, str]) -> Runner:
+    """`complainer ARGS` as `run` runs it, with the same result, but in this process."""
+    from typer.testing import CliRunner
+
+    from complainer.cli import main
+    from complainer.terminal import console
+
+    def _run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
+             cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+        # The variables `run` leaves out are removed here for the run, not only left unset.
+        environ: dict[str, str | None] = {k: None for k in os.environ if k not in clean_env}
+        environ.update({**clean_env, **(env or {})})
+        saved_argv, saved_cwd = sys.argv, os.getcwd()
+        code: int | str | None = 0
+        with CliRunner().isolation(input=stdin or b"", env=environ) as (out, err, _):
+            console.__dict__.pop("err", None)  # made again for this run's stderr and settings
+            sys.argv = ["complainer", *args]
+            os.chdir(cwd or tmp_path)
+            try:
+                main()
+            except SystemExit as exc:
+                code = exc.code
+            finally:
+                sys.stdout.flush()  # as a process's exit would
+                sys.stderr.flush()
+                sys.argv = saved_argv
+                os.chdir(saved_cwd)
+                console.__dict__.pop("err", None)
+            stdout, stderr = out.getvalue(), err.getvalue()
+        returncode = code if isinstance(code, int) else (0 if code is None else 1)
+        return subprocess.CompletedProcess(["complainer", *args], returncode, stdout, stderr)
 
     return _run
 

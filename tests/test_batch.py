@@ -23,7 +23,7 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from conftest import LETTER_DATE, Runner, assert_clean_error, complainer_exe, stderr_of
+from conftest import LETTER_DATE, Runner, assert_clean_error, complainer_exe, long_test, stderr_of
 from test_send import Server, ca, cafile, server, smtp_env  # noqa: F401  (fixtures)
 
 from complainer.campaigns.model import load_campaign
@@ -323,6 +323,7 @@ def test_the_journal_keeps_the_last_state_of_each_letter_across_runs(tmp_path: P
     again.close()
 
 
+@long_test
 def test_twenty_thousand_rows_stay_under_a_fixed_memory_bound(
     tmp_path: Path, clean_env: dict[str, str]
 ) -> None:

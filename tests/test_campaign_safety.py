@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -138,7 +139,7 @@ def test_recipient_addresses_are_validated_at_load(tmp_path: Path, address: str)
 def test_deeply_nested_toml_breaks_only_its_campaign(run: Runner, tmp_path: Path) -> None:
     good = user_copy(tmp_path, "good-one")
     bad = user_copy(tmp_path, "bad-one")
-    (bad / "campaign.toml").write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    (bad / "campaign.toml").write_text("x = " + "[" * 5_000 + "]" * 5_000 + "\n")
     result = run("campaigns", "--campaigns-dir", str(good.parent))
     assert "good-one" in stdout_of(result) and "kz-petition-2024" in stdout_of(result)
     assert "Traceback" not in stderr_of(result)
@@ -223,3 +224,87 @@ def test_builtin_campaigns_render_well_inside_the_limits(cid: str) -> None:
             letter = compose(campaign, writer, request)
             assert time.process_time() - started < RENDER_SECONDS / 10
             assert len(letter.body) < 20_000
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    data = path.read_text(encoding="utf-8")
+    assert old in data
+    path.write_text(data.replace(old, new, 1), encoding="utf-8")
+
+
+# Each way a small campaign file made loading hang, recurse past the stack, or carry text that
+# drives a terminal (found by a hostile-input run): refused at load in well under a second, with
+# one line naming the file.
+HOSTILE_FILES = {
+    "a 200,000-part table header (400 kB; the parser is quadratic in parts)": (
+        "campaign.toml",
+        lambda f: _append(f, "\n[" + ".".join(["a"] * 200_000) + "]\n"),
+        "longer than 20,000 characters",
+    ),
+    "a 2,000-part table header": (
+        "en/texts.toml",
+        lambda f: _append(f, "\n[" + ".".join(["a"] * 2_000) + "]\n"),
+        "more than 32 dotted parts",
+    ),
+    "many headers of 30 parts each, nested under one another": (
+        "en/texts.toml",
+        lambda f: _append(
+            f, "".join(f"\n[{'.'.join(['b'] * 30)}.c{i}]\nx = 1\n" for i in range(20))
+        ),
+        None,  # legitimate depth: must load
+    ),
+    "inline tables 40 deep": (
+        "en/texts.toml",
+        lambda f: _append(f, "\nz = " + "{a = " * 40 + "1" + "}" * 40 + "\n"),
+        "nested more than 32 levels",
+    ),
+    "a language listed 100,000 times": (
+        "campaign.toml",
+        lambda f: _replace(
+            f,
+            'languages = ["en", "ru", "kk"]',
+            "languages = [\n" + '"en",\n' * 100_000 + '"ru", "kk"]',
+        ),
+        "repeats 'en'",
+    ),
+    "an escape sequence in a title": (
+        "en/texts.toml",
+        lambda f: _append(f, '\n[campaign_extra]\nnote = "Nice \\u001b]0;pwned\\u0007 title"\n'),
+        "contains U+001B",
+    ),
+    "a bidi override in a layout": (
+        "en/ministry.j2",
+        lambda f: _append(f, "\nDear \u202e sir\n"),
+        "contains U+202E RIGHT-TO-LEFT OVERRIDE",
+    ),
+}
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("case", list(HOSTILE_FILES))
+def test_hostile_campaign_files_are_refused_quickly(tmp_path: Path, case: str) -> None:
+    name, spoil, message = HOSTILE_FILES[case]
+    folder = user_copy(tmp_path)
+    spoil(folder / name)
+    started = time.process_time()
+    if message is None:
+        compose_en(folder)
+    else:
+        with pytest.raises(CampaignError, match=re.escape(message)) as caught:
+            compose_en(folder)
+        assert str(folder) in str(caught.value) and "\n" not in str(caught.value)
+    assert time.process_time() - started < 5
+
+
+def test_a_hostile_campaign_leaves_the_others_listed(run: Runner, tmp_path: Path) -> None:
+    folder = user_copy(tmp_path, "hostile")
+    _append(folder / "en" / "texts.toml", "\n[" + ".".join(["a"] * 2_000) + "]\n")
+    result = run("campaigns", "--campaigns-dir", str(folder.parent))
+    assert "kz-petition-2024" in stdout_of(result) and "Traceback" not in stderr_of(result)
+    assert "more than 32 dotted parts" in stderr_of(result)
+    checked = run("check", str(folder))
+    assert checked.returncode == 1 and "more than 32 dotted parts" in stdout_of(checked)

@@ -347,7 +347,7 @@ def test_a_bad_glossary_pattern_names_file_and_field(tiny: Path) -> None:
 
 
 def test_samples_one_letter_per_target_language_and_period(
-    run: Runner, tiny: Path, tmp_path: Path
+    run: Runner, cli: Runner, tiny: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "review"
     # Every letter uses the same seed; make each phrasing of the argument show the gate.
@@ -373,18 +373,18 @@ def test_samples_one_letter_per_target_language_and_period(
     # A second run refuses to overwrite, and changes nothing.
     marker = out / "tiny" / "mp.en.2026-11-30.txt"
     marker.write_text("kept", encoding="utf-8")
-    again = run("check", str(tiny), "--samples", str(out), "--date", TODAY.isoformat())
+    again = cli("check", str(tiny), "--samples", str(out), "--date", TODAY.isoformat())
     assert_clean_error(again, 2, "already exists; use --force")
     assert marker.read_text(encoding="utf-8") == "kept"
-    forced = run("check", str(tiny), "--samples", str(out), "--force", "--date", TODAY.isoformat())
+    forced = cli("check", str(tiny), "--samples", str(out), "--force", "--date", TODAY.isoformat())
     assert forced.returncode == 0
     assert marker.read_text(encoding="utf-8") != "kept"
 
 
 def test_samples_into_a_missing_parent_folder_is_refused(
-    run: Runner, tiny: Path, tmp_path: Path
+    cli: Runner, tiny: Path, tmp_path: Path
 ) -> None:
-    result = run("check", str(tiny), "--samples", str(tmp_path / "no" / "such"))
+    result = cli("check", str(tiny), "--samples", str(tmp_path / "no" / "such"))
     assert_clean_error(result, 2, "does not exist")
 
 

@@ -22,8 +22,11 @@ GERMANY = {"en": "Germany", "ru": "Германия", "kk": "Германия"}
 
 @pytest.mark.parametrize("cid", ["kz-petition-2024", "kz-propaganda-law-2025"])
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
-def test_letter_language_instrument_date_country(run: Runner, cid: str, lang: str) -> None:
-    result = run(
+def test_letter_language_instrument_date_country(
+    run: Runner, cli: Runner, cid: str, lang: str
+) -> None:
+    # One language through the installed command, the others in-process.
+    result = (run if (cid, lang) == ("kz-petition-2024", "ru") else cli)(
         "draft",
         "--campaign",
         cid,
@@ -89,8 +92,8 @@ def test_full_selection_in_russian_has_every_citation(run: Runner) -> None:
         ("English", "en"),
     ],
 )
-def test_lang_accepts_codes_and_names(run: Runner, value: str, code: str) -> None:
-    result = run(
+def test_lang_accepts_codes_and_names(cli: Runner, value: str, code: str) -> None:
+    result = cli(
         "draft",
         "--name",
         "A B",
@@ -106,9 +109,9 @@ def test_lang_accepts_codes_and_names(run: Runner, value: str, code: str) -> Non
     assert json.loads(result.stdout)["language"] == code
 
 
-def test_unknown_language_lists_the_choices(run: Runner) -> None:
+def test_unknown_language_lists_the_choices(cli: Runner) -> None:
     line = assert_clean_error(
-        run("draft", "--name", "A B", "--country", "DE", "--no-input", "--lang", "deutsch"),
+        cli("draft", "--name", "A B", "--country", "DE", "--no-input", "--lang", "deutsch"),
         2,
         "unknown language",
     )
@@ -122,9 +125,12 @@ def test_default_language_is_the_recipients(run: Runner) -> None:
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk", "en"])
-def test_cyrillic_writer_round_trips_through_eml(run: Runner, tmp_path: Path, lang: str) -> None:
+def test_cyrillic_writer_round_trips_through_eml(
+    run: Runner, cli: Runner, tmp_path: Path, lang: str
+) -> None:
     name = "Әлия Жақсыбекова-Иванова"
-    result = run("draft", "--name", name, "--country", "Казахстан", "--city", "Алматы", "--email", "aliya@example.kz", "--no-input",
+    runner = run if lang == "ru" else cli  # one language through the installed command
+    result = runner("draft", "--name", name, "--country", "Казахстан", "--city", "Алматы", "--email", "aliya@example.kz", "--no-input",
                  "--date", LETTER_DATE, "--lang", lang, "--out", "letter.eml")  # fmt: skip
     assert result.returncode == 0, stderr_of(result)
     raw = (tmp_path / "letter.eml").read_bytes()
@@ -139,7 +145,7 @@ def test_cyrillic_writer_round_trips_through_eml(run: Runner, tmp_path: Path, la
     assert msg["From"].addresses[0].addr_spec == "aliya@example.kz"
     body = msg.get_content()
     assert name in body and "Алматы" in body
-    text = run(
+    text = runner(
         "draft",
         "--name",
         name,
@@ -158,7 +164,7 @@ def test_cyrillic_writer_round_trips_through_eml(run: Runner, tmp_path: Path, la
     assert body.replace("\r\n", "\n") == stdout_of(text)
     assert msg["Subject"] in body
     data = json.loads(
-        run(
+        runner(
             "draft",
             "--name",
             name,
@@ -176,8 +182,8 @@ def test_cyrillic_writer_round_trips_through_eml(run: Runner, tmp_path: Path, la
     assert data["writer"]["name"] == name and name in data["body"]
 
 
-def test_kazakh_writer_gets_kazakh_country_name(run: Runner) -> None:
-    result = run(
+def test_kazakh_writer_gets_kazakh_country_name(cli: Runner) -> None:
+    result = cli(
         "draft",
         "--name",
         "A B",

@@ -250,6 +250,9 @@ def test_address_lines() -> None:
     # Refused as every other field refuses it: the character and where are named.
     with pytest.raises(UsageProblem, match=r"line 2 of the postal address contains U\+202E"):
         clean_address(["Musterstraße 1", "10115 \u202eBerlin"])
+    for separator in ("\u2028", "\u2029", "\x85", "\x0b", "\x0c"):  # white space to str.split()
+        with pytest.raises(UsageProblem, match="postal address contains U"):
+            clean_address([f"Musterstraße 1{separator}10115 Berlin"])
     # Text that names and addresses are written in is accepted (ZWNJ in Persian, soft hyphen).
     persian = "خیابان\u200cآزادی"
     assert clean_address([persian, "Muster\u00adstraße 1"]) == (persian, "Muster\u00adstraße 1")

@@ -1,7 +1,8 @@
 """`complainer send` against a real SMTP server (aiosmtpd) on 127.0.0.1, with TLS and AUTH.
 
 The server runs in the test process on a free port with a certificate from a CA the test makes
-(trustme); `complainer` runs as a subprocess and trusts that CA through COMPLAINER_SMTP_CAFILE.
+(trustme); `complainer` runs as a subprocess (the failure variations in-process, see conftest)
+and trusts that CA through COMPLAINER_SMTP_CAFILE.
 """
 
 from __future__ import annotations
@@ -305,9 +306,9 @@ def test_wrong_non_ascii_password_keeps_the_draft(
     assert server.recorder.received == []
 
 
-def test_wrong_password(run: Runner, server: Server, tmp_path: Path) -> None:
+def test_wrong_password(cli: Runner, server: Server, tmp_path: Path) -> None:
     env = smtp_env(server, password="not the password")
-    result = run("send", *LETTER, "--from", SENDER, "--yes", env=env)
+    result = cli("send", *LETTER, "--from", SENDER, "--yes", env=env)
     assert_failed_with_draft(result, tmp_path, f"127.0.0.1:{server.port}", "refused the login")
     assert server.recorder.received == []
 
@@ -319,31 +320,31 @@ def test_server_down(run: Runner, server: Server, tmp_path: Path) -> None:
 
 
 def test_server_without_starttls_gets_nothing(
-    run: Runner, plain_server: Server, tmp_path: Path
+    cli: Runner, plain_server: Server, tmp_path: Path
 ) -> None:
-    result = run("send", *LETTER, "--from", SENDER, "--yes", env=smtp_env(plain_server))
+    result = cli("send", *LETTER, "--from", SENDER, "--yes", env=smtp_env(plain_server))
     assert_failed_with_draft(result, tmp_path, "does not offer STARTTLS", "--tls ssl")
     # Neither the password nor the letter went over the unencrypted connection.
     assert plain_server.recorder.logins == [] and plain_server.recorder.received == []
 
 
-def test_untrusted_certificate(run: Runner, server: Server, tmp_path: Path) -> None:
-    result = run("send", *LETTER, "--from", SENDER, "--yes", env=smtp_env(server, trust=False))
+def test_untrusted_certificate(cli: Runner, server: Server, tmp_path: Path) -> None:
+    result = cli("send", *LETTER, "--from", SENDER, "--yes", env=smtp_env(server, trust=False))
     assert_failed_with_draft(result, tmp_path, "TLS with", "certificate is not trusted", "--cafile")
     assert server.recorder.logins == [] and server.recorder.received == []
 
 
-def test_implicit_tls_against_a_starttls_port(run: Runner, server: Server, tmp_path: Path) -> None:
-    result = run("send", *LETTER, "--from", SENDER, "--yes", "--tls", "ssl", env=smtp_env(server))
+def test_implicit_tls_against_a_starttls_port(cli: Runner, server: Server, tmp_path: Path) -> None:
+    result = cli("send", *LETTER, "--from", SENDER, "--yes", "--tls", "ssl", env=smtp_env(server))
     assert_failed_with_draft(result, tmp_path, "TLS with", "--tls")
 
 
-def test_timeout(run: Runner, server: Server, tmp_path: Path) -> None:
+def test_timeout(cli: Runner, server: Server, tmp_path: Path) -> None:
     with socket.socket() as silent:  # accepts connections (in the backlog) and never greets
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)
         quiet = Server(silent.getsockname()[1], Recorder(), server.cafile)
-        result = run(
+        result = cli(
             "send", *LETTER, "--from", SENDER, "--yes", "--timeout", "1", env=smtp_env(quiet)
         )
     assert_failed_with_draft(result, tmp_path, "did not answer within 1 second")
@@ -358,26 +359,26 @@ def test_timeout(run: Runner, server: Server, tmp_path: Path) -> None:
     ],
 )
 def test_usage_errors_send_nothing(
-    run: Runner, server: Server, tmp_path: Path, args: list[str], needle: str
+    cli: Runner, server: Server, tmp_path: Path, args: list[str], needle: str
 ) -> None:
-    result = run("send", *LETTER, *args, env=smtp_env(server))
+    result = cli("send", *LETTER, *args, env=smtp_env(server))
     assert_clean_error(result, 2, needle)
     assert server.recorder.received == [] and server.recorder.logins == []
     assert not data_dir(tmp_path).exists()
 
 
-def test_missing_host_and_password(run: Runner, server: Server) -> None:
+def test_missing_host_and_password(cli: Runner, server: Server) -> None:
     env = smtp_env(server)
     del env["COMPLAINER_SMTP_HOST"]
-    assert_clean_error(run("send", *LETTER, "--from", SENDER, "--yes", env=env), 2, "--smtp-host")
+    assert_clean_error(cli("send", *LETTER, "--from", SENDER, "--yes", env=env), 2, "--smtp-host")
     env = smtp_env(server)
     del env["COMPLAINER_SMTP_PASSWORD"]
-    result = run("send", *LETTER, "--from", SENDER, "--yes", env=env)
+    result = cli("send", *LETTER, "--from", SENDER, "--yes", env=env)
     assert_clean_error(result, 2, "COMPLAINER_SMTP_PASSWORD")
 
 
-def test_there_is_no_password_flag(run: Runner) -> None:
-    result = run("send", *LETTER, "--from", SENDER, "--yes", "--smtp-password", "x")
+def test_there_is_no_password_flag(cli: Runner) -> None:
+    result = cli("send", *LETTER, "--from", SENDER, "--yes", "--smtp-password", "x")
     assert_clean_error(result, 2, "--smtp-password")
 
 

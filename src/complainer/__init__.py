@@ -1,8 +1,5 @@
 """complainer: personal, legally grounded complaint letters for human-rights campaigns."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("complainer")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+# The one place the version is written: pyproject.toml reads it from here ([tool.hatch.version]),
+# so the installed metadata always agrees, and start-up needs no importlib.metadata look-up.
+__version__ = "0.1.0"

@@ -10,6 +10,8 @@ from pathlib import Path
 from complainer.i18n import _
 
 _PACKAGE = Path(__file__).resolve().parent
+# Folders of the user's own campaigns, os.pathsep-separated (as --campaigns-dir, repeatable).
+CAMPAIGNS_DIR_ENV = "COMPLAINER_CAMPAIGNS_DIR"
 
 
 def content_root() -> Path:

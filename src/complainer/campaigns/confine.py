@@ -13,6 +13,7 @@ import re
 import stat
 from pathlib import Path
 
+from complainer import cache
 from complainer.errors import CampaignError
 from complainer.paths import read_regular_file
 
@@ -76,10 +77,15 @@ def is_language_tag(code: str) -> bool:
     """True for a BCP 47 tag of the shape above whose language Babel (CLDR) knows."""
     if not _LANGUAGE_TAG.fullmatch(code):
         return False
+    # A tag Babel knew is remembered (keyed by the tag and Babel's release): loading a campaign
+    # need not import Babel.
+    if cache.remembered_true("language-tag", code.encode(), made_by=__file__, library="babel"):
+        return True
     from babel import Locale, UnknownLocaleError  # slow to import: only when a campaign loads
 
     try:
         Locale.parse(code, sep="-")
     except (ValueError, TypeError, UnknownLocaleError):
         return False
+    cache.remember_true("language-tag", code.encode(), made_by=__file__, library="babel")
     return True

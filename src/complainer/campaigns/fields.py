@@ -64,7 +64,11 @@ class Fields:
         return value
 
     def strings(
-        self, key: str, default: list[str] | None = None, allow_empty: bool = False
+        self,
+        key: str,
+        default: list[str] | None = None,
+        allow_empty: bool = False,
+        unique: bool = False,
     ) -> list[str]:
         if key not in self.data and default is not None:
             return default
@@ -73,6 +77,14 @@ class Fields:
             raise self.fail(key, "must be a list of strings")
         if not allow_empty and (not value or not all(v.strip() for v in value)):
             raise self.fail(key, "must be a list of non-empty strings")
+        if unique:
+            # A set written as a list (languages, readers): a repeat is a mistake, and 100,000
+            # copies of one language made check render every letter 100,000 times.
+            seen: set[str] = set()
+            for v in value:
+                if v in seen:
+                    raise self.fail(key, f"repeats {v[:60]!r}")
+                seen.add(v)
         return value
 
     def table(self, key: str) -> Fields:

@@ -8,11 +8,12 @@ that a broken folder fails here with the file and field named rather than halfwa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from complainer import cache
 from complainer.campaigns.confine import confined, is_language_tag
 from complainer.campaigns.fields import Fields
 from complainer.campaigns.tomlfile import load_toml
@@ -295,6 +296,51 @@ class LanguageTexts:
         )
 
 
+class TextsByLanguage(Mapping[str, LanguageTexts]):
+    """A campaign's texts by language code, each language read and checked on first use.
+
+    A letter is written in one language: it need not parse the others' TOML. `load_campaign`
+    with `all_languages=True` (what `complainer check` uses) reads and checks every one up front.
+    Raises CampaignError (a broken language) on access, KeyError for an undeclared code.
+    """
+
+    def __init__(self, folder: Path, languages: tuple[str, ...]) -> None:
+        self._folder = folder
+        self._languages = languages
+        self._read: dict[str, LanguageTexts] = {}
+        self._checked: set[str] = set()
+        self._check: Callable[[LanguageTexts], None] = lambda texts: None
+
+    def check_with(self, check: Callable[[LanguageTexts], None]) -> None:
+        """Run `check` on each language's texts before they are first handed out."""
+        self._check = check
+
+    def read(self, code: str) -> LanguageTexts:
+        """The texts of `code`, parsed but not yet checked for completeness."""
+        if code not in self._languages:
+            raise KeyError(code)
+        texts = self._read.get(code)
+        if texts is None:
+            texts = self._read[code] = _load_texts(self._folder, code)
+        return texts
+
+    def __getitem__(self, code: str) -> LanguageTexts:
+        texts = self.read(code)
+        if code not in self._checked:
+            self._check(texts)
+            self._checked.add(code)
+        return texts
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._languages
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._languages)
+
+    def __len__(self) -> int:
+        return len(self._languages)
+
+
 @dataclass(frozen=True)
 class Campaign:
     id: str
@@ -415,18 +461,24 @@ def _email(f: Fields) -> str:
     value = f.text("email")
     if "=?" in value:  # read as an RFC 2047 encoded word by mail parsers (see letter.writer)
         raise f.fail("email", 'contains "=?", which mail software reads as encoding')
+    # An address email_validator accepted once is remembered (campaign content, keyed by the
+    # address and the library's release): loading a campaign need not import it (about 30 ms).
+    facts = value.encode("utf-8", "surrogatepass")
+    if cache.remembered_true("valid-email", facts, made_by=__file__, library="email_validator"):
+        return value
     from email_validator import EmailNotValidError, validate_email  # slow to import: only here
 
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
         raise f.fail("email", f"is not a valid email address ({exc})") from None
+    cache.remember_true("valid-email", facts, made_by=__file__, library="email_validator")
     return value
 
 
 def _formal_appeal(target: Fields) -> FormalAppeal:
     f = target.table("formal_appeal")
-    requires = tuple(f.strings("requires"))
+    requires = tuple(f.strings("requires", unique=True))
     for r in requires:
         if r not in APPEAL_REQUIREMENTS:
             raise f.fail("requires", f"names {r!r}; choose from {', '.join(APPEAL_REQUIREMENTS)}")
@@ -448,8 +500,12 @@ def read_source(f: Fields) -> Source:
     )
 
 
-def load_campaign(folder: Path, builtin: bool = False) -> Campaign:
-    """Load and validate one campaign folder."""
+def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = True) -> Campaign:
+    """Load and validate one campaign folder; raises CampaignError naming the file and field.
+
+    With `all_languages` false, only campaign.toml is read now and each language's texts when
+    first used (see TextsByLanguage): what a letter in one language, or a listing, needs.
+    """
     path = folder / "campaign.toml"
     if not path.is_file():
         raise CampaignError(f"{folder}: no campaign.toml in this folder")
@@ -460,7 +516,7 @@ def load_campaign(folder: Path, builtin: bool = False) -> Campaign:
     status = root.text("status")
     if status not in ("open", "closed"):
         raise root.fail("status", f"must be 'open' or 'closed' (got {status!r})")
-    languages = tuple(root.strings("languages"))
+    languages = tuple(root.strings("languages", unique=True))
     for code in languages:
         if not is_language_tag(code):
             raise root.fail(
@@ -479,7 +535,7 @@ def load_campaign(folder: Path, builtin: bool = False) -> Campaign:
         source = f.text("email_source")
         if source not in sources:
             raise f.fail("email_source", f"names {source!r}, which is not declared in [[sources]]")
-        recipients[rid] = Recipient(rid, _email(f), source, tuple(f.strings("reads")))
+        recipients[rid] = Recipient(rid, _email(f), source, tuple(f.strings("reads", unique=True)))
 
     targets: dict[str, Target] = {}
     for f in root.tables("targets"):
@@ -544,30 +600,32 @@ def load_campaign(folder: Path, builtin: bool = False) -> Campaign:
         sources=sources,
         arguments=_points(root, "argument", sources),
         recommendations=_points(root, "recommendation", sources),
-        texts={code: _load_texts(folder, code) for code in languages},
+        texts=(texts := TextsByLanguage(folder, languages)),
     )
-    _check_texts_present(campaign)
+    texts.check_with(lambda language: _check_texts_present(campaign, language))
+    if all_languages:
+        for code in languages:  # every language read first, as a parse error comes first
+            texts.read(code)
+        for code in languages:
+            texts[code]  # checked now, not on first use
     return campaign
 
 
-def _check_texts_present(campaign: Campaign) -> None:
-    """Every language has every text and every template (fails on the first one missing)."""
-    for code in campaign.languages:
-        texts = campaign.texts[code]
-        c = texts.campaign()
-        for key in ("title", "summary", "status_note"):
-            c.text(key)
-        for rid in campaign.recipients:
-            texts.recipient(rid)
-        for tid in campaign.targets:
-            texts.target(tid)
-            template = campaign.template_path(code, tid)
-            if not template.exists():
-                raise CampaignError(
-                    f"{template}: template for target '{tid}' in '{code}' is missing"
-                )
-            confined(campaign.folder, template)
-        for kind in POINT_KINDS:
-            for p in campaign.points(kind):
-                texts.point(p.kind, p.id)
-        texts.page()
+def _check_texts_present(campaign: Campaign, texts: LanguageTexts) -> None:
+    """The language of `texts` has every text and every template (fails on the first one missing)."""
+    code = texts.code
+    c = texts.campaign()
+    for key in ("title", "summary", "status_note"):
+        c.text(key)
+    for rid in campaign.recipients:
+        texts.recipient(rid)
+    for tid in campaign.targets:
+        texts.target(tid)
+        template = campaign.template_path(code, tid)
+        if not template.exists():
+            raise CampaignError(f"{template}: template for target '{tid}' in '{code}' is missing")
+        confined(campaign.folder, template)
+    for kind in POINT_KINDS:
+        for p in campaign.points(kind):
+            texts.point(p.kind, p.id)
+    texts.page()

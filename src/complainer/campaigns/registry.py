@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from complainer import i18n
 from complainer.campaigns.model import Campaign, load_campaign
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
 from complainer.i18n import _
-from complainer.paths import builtin_campaigns_dir, content_root
-
-CAMPAIGNS_DIR_ENV = "COMPLAINER_CAMPAIGNS_DIR"
+from complainer.paths import CAMPAIGNS_DIR_ENV, builtin_campaigns_dir, content_root
 
 
 @dataclass(frozen=True)
@@ -27,18 +26,26 @@ class Registry:
         return list(self.folders)
 
     def load(self, cid: str) -> Campaign:
+        """Campaign `cid`, its structure checked now and each language's texts on first use.
+
+        Raises UsageProblem for an unknown id, CampaignError for a broken folder (`complainer
+        check` reads every language at once).
+        """
         if cid not in self.folders:
             raise UsageProblem(unknown_choice(_("campaign"), cid, self.ids))
         folder, builtin = self.folders[cid]
-        return load_campaign(folder, builtin=builtin)
+        return load_campaign(folder, builtin=builtin, all_languages=False)
 
     def load_all(self) -> tuple[list[Campaign], list[CampaignError]]:
-        """Every campaign that loads, and the errors of those that do not."""
+        """Every campaign that loads (with its interface language), and the errors of the others."""
         loaded: list[Campaign] = []
         broken: list[CampaignError] = []
         for cid in self.folders:
             try:
-                loaded.append(self.load(cid))
+                campaign = self.load(cid)
+                # A listing shows titles in the interface language: a broken one is reported here.
+                campaign.lang(i18n.language())
+                loaded.append(campaign)
             except CampaignError as exc:
                 broken.append(exc)
         return loaded, broken

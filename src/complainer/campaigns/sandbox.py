@@ -33,12 +33,15 @@ from typing import Any
 
 from jinja2 import (
     BaseLoader,
+    BytecodeCache,
     Environment,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
 )
+from jinja2.bccache import Bucket
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
@@ -46,7 +49,9 @@ from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace, generate_lorem_ipsum
 
+from complainer import cache
 from complainer.campaigns.confine import confined, read_confined_text
+from complainer.characters import describe_char, is_dangerous
 from complainer.errors import CampaignError
 
 RENDER_SECONDS = 3.0
@@ -134,6 +139,15 @@ class ConfinedLoader(BaseLoader):
             mtime = os.path.getmtime(real)
         except OSError as exc:
             raise CampaignError(f"{path}: cannot be read ({exc.strerror})") from None
+        # The same rule as campaign data (campaigns.tomlfile): an ESC or a bidi override in a
+        # layout would reach the terminal and the letter.
+        bad = next((ch for ch in source if ch not in "\n\r\t" and is_dangerous(ch)), None)
+        if bad is not None:
+            line = source.count("\n", 0, source.index(bad)) + 1
+            raise CampaignError(
+                f"{path}: line {line} contains {describe_char(bad)}, which could drive a"
+                " terminal or disguise the letter; remove it"
+            )
 
         def uptodate() -> bool:
             try:
@@ -265,6 +279,28 @@ def _alarm(env: LimitedSandbox) -> Iterator[None]:
             signal.signal(signal.SIGVTALRM, previous if previous is not None else signal.SIG_DFL)
 
 
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates kept in complainer's cache (complainer.cache), by source.
+
+    Compiling a letter's fifteen or so templates costs more than rendering them. An entry is
+    keyed by the template's name and source and by this module's own code (whose code generator
+    adds the limits to what it compiles), and Jinja checks the source again when it loads one.
+    """
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = cache.load("jinja", _bucket_source(bucket), made_by=__file__)
+        if isinstance(data, bytes):
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        data = bucket.bytecode_to_string()
+        cache.store("jinja", _bucket_source(bucket), data, made_by=__file__)
+
+
+def _bucket_source(bucket: Bucket) -> bytes:
+    return f"{bucket.key}\n{bucket.checksum}".encode()
+
+
 class TemplateOverLimit(CampaignError):
     """A layout or phrasing went past one of the limits (LimitExceeded); the message names it."""
 
@@ -284,11 +320,22 @@ class Renderer:
             undefined=StrictUndefined,
             autoescape=False,
             keep_trailing_newline=True,
+            bytecode_cache=CompiledTemplates(),
         )
         self.folder = folder
-        self._snippets: dict[str, Any] = {}
+        self._snippets: dict[str, Template] = {}
         # Keyed by the compiled template: a layout edited since is compiled anew and tried again.
         self._over_limit: dict[Any, str] = {}
+
+    def _compile_snippet(self, source: str) -> Template:
+        """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
+        env = self.env
+        assert env.bytecode_cache is not None
+        bucket = env.bytecode_cache.get_bucket(env, "<phrasing>", None, source)
+        if bucket.code is None:
+            bucket.code = env.compile(source)
+            env.bytecode_cache.set_bucket(bucket)
+        return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
 
     def _refuse_known(self, template: Any) -> None:
         known = self._over_limit.get(template)
@@ -323,7 +370,7 @@ class Renderer:
         template = self._snippets.get(source)
         try:
             if template is None:
-                template = self._snippets[source] = self.env.from_string(source)
+                template = self._snippets[source] = self._compile_snippet(source)
             self._refuse_known(template)
             return self._render(template, context).strip()
         except CampaignError:

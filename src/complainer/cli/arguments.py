@@ -7,15 +7,9 @@ from typing import Annotated
 import typer
 
 from complainer import i18n
-from complainer.campaigns.model import POINT_KINDS
-from complainer.campaigns.registry import open_registry
 from complainer.cli import options
 from complainer.cli.app import UiLang, app
 from complainer.i18n import _
-from complainer.letter.compose import PLURAL_NAMES
-from complainer.letter.locales import resolve_language
-from complainer.letter.request import parse_date
-from complainer.terminal import console, tables
 
 
 @app.command(
@@ -36,15 +30,23 @@ def arguments(
     ui_lang: UiLang = None,
 ) -> None:
     """List a campaign's arguments and recommendations: ids, titles, citations, validity."""
+    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    from complainer.campaigns.model import POINT_KINDS
+    from complainer.campaigns.registry import open_registry
+    from complainer.letter.compose import PLURAL_NAMES
+    from complainer.letter.locales import resolve_language
+    from complainer.letter.request import parse_date
+    from complainer.terminal import tables
+
     registry = open_registry(campaigns_dir)
     chosen = registry.load(campaign or registry.default_id())
     code = resolve_language(lang, chosen.languages) if lang else i18n.language()
     day = parse_date(date)
-    out = console.product()
+    out = tables.stdout_console()
     headers = ["id", _("default"), _("title"), _("summary"), _("citations")]
     for kind in POINT_KINDS:
         title = _(PLURAL_NAMES[kind]).capitalize()
         rows = tables.point_rows(chosen, kind, code, day)
-        if not out.is_terminal:
+        if out is None or not out.is_terminal:
             rows = [[kind, *r] for r in rows]
         tables.print_rows(out, headers, rows, f"{title}: {chosen.id}")

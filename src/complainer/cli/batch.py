@@ -9,9 +9,7 @@ import typer
 
 from complainer.cli import options
 from complainer.cli.app import app
-from complainer.delivery.sending import SendOptions
-from complainer.flows.batch import DEFAULT_RATE, BatchOptions, run
-from complainer.letter.request import DraftValues
+from complainer.flows.batch_settings import DEFAULT_RATE
 
 BATCH_EXAMPLES = """
 [bold]Examples[/bold]
@@ -149,6 +147,11 @@ def batch(
     Bad rows are reported (row, column, reason) and skipped; a CSV report lists every row.
     Re-running the same command resumes. Exit 0 when every row succeeded, 1 when any failed.
     """
+    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    from complainer.delivery.sending import SendOptions
+    from complainer.flows.batch import BatchOptions, run
+    from complainer.letter.request import DraftValues
+
     defaults = DraftValues(
         campaign=campaign, target=target, lang=lang, arguments=argument,
         recommendations=recommendation, date=date, to=to, to_name=to_name,

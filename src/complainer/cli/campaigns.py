@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from complainer.campaigns.registry import open_registry
-from complainer.campaigns.scaffold import scaffold
 from complainer.cli import options
 from complainer.cli.app import UiLang, campaigns_app
 from complainer.i18n import _
-from complainer.terminal import console, tables
+from complainer.terminal import console
+
+# The modules each command needs are imported in its body: registering the commands must stay
+# cheap (see cli/__init__), and listing campaigns needs neither the scaffold nor the composer.
 
 
 @campaigns_app.callback(invoke_without_command=True)
@@ -23,13 +24,16 @@ def campaigns_list(
     """List the campaigns with their status, deadline and days left."""
     if ctx.invoked_subcommand is not None:
         return
+    from complainer.campaigns.registry import open_registry
+    from complainer.terminal import tables
+
     registry = open_registry(campaigns_dir)
     loaded, broken = registry.load_all()
     for problem in broken:
         console.warn(str(problem))
     rows = tables.campaign_rows(loaded, dt.date.today(), registry.default_id())
     headers = [_("campaign"), _("status"), _("deadline"), _("when"), _("title")]
-    tables.print_rows(console.product(), headers, rows, _("Campaigns"))
+    tables.print_rows(tables.stdout_console(), headers, rows, _("Campaigns"))
 
 
 @campaigns_app.command("show")
@@ -39,6 +43,9 @@ def campaigns_show(
     ui_lang: UiLang = None,
 ) -> None:
     """Show a campaign's background, status, recipients, targets and every source URL."""
+    from complainer.campaigns.registry import open_registry
+    from complainer.terminal import tables
+
     chosen = open_registry(campaigns_dir).load(campaign_id)
     tables.show_campaign(console.product(), chosen, dt.date.today())
 
@@ -56,6 +63,8 @@ def campaigns_new(
     ] = Path("."),
 ) -> None:
     """Create a campaign folder to fill in; `complainer check` says what is left."""
+    from complainer.campaigns.scaffold import scaffold
+
     folder = scaffold(campaign_id, directory)
     console.note(
         _("created {folder}; fill in the TODOs, then run: complainer check {folder}").format(

@@ -10,9 +10,6 @@ import typer
 from complainer.cli import options
 from complainer.cli.app import app
 from complainer.errors import EXIT_FAILURE
-from complainer.flows.check import check_folder, folders_to_check
-from complainer.flows.checks.samples import prepare as prepare_samples
-from complainer.letter.request import parse_date
 
 
 @app.command(
@@ -42,6 +39,11 @@ def check(
 ) -> None:
     """Check campaign folders: every text in every language on every date that matters, the glossary,
     sources and claims, one page."""
+    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    from complainer.flows.check import check_folder, folders_to_check
+    from complainer.flows.checks.samples import prepare as prepare_samples
+    from complainer.letter.request import parse_date
+
     folders = folders_to_check(paths, campaigns_dir)
     day = parse_date(date)
     if samples is not None:

@@ -9,10 +9,7 @@ import typer
 
 from complainer.cli import options
 from complainer.cli.app import UiLang, app
-from complainer.delivery.sending import SendOptions
-from complainer.flows.draft import Delivery, run
 from complainer.formats.mailto import DEFAULT_LIMIT
-from complainer.letter.request import DraftValues
 
 DRAFT_EXAMPLES = """
 [bold]Examples[/bold]
@@ -162,6 +159,10 @@ def draft(
     attach_pdf: options.AttachPdf = False,
 ) -> None:
     """Write a letter: asks what it needs in a terminal, or takes it all from flags."""
+    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    from complainer.flows.draft import Delivery, run
+    from complainer.letter.request import DraftValues
+
     values = DraftValues(
         campaign=campaign, target=target, name=name, country=country, city=city,
         organisation=organisation, email=email, lang=lang, arguments=argument,
@@ -170,13 +171,17 @@ def draft(
         with_translation=with_translation, address=address, iin=iin,
         signature_image=signature_image,
     )  # fmt: skip
-    send_options = SendOptions(
-        host=smtp_host, port=smtp_port, user=smtp_user, tls=tls, cafile=cafile,
-        timeout=timeout, yes=yes, bcc_self=bcc_self, save=not no_save,
-    )  # fmt: skip
+    send_options = None
+    if send_now:  # smtplib, ssl and the sending code only for a letter that is sent
+        from complainer.delivery.sending import SendOptions
+
+        send_options = SendOptions(
+            host=smtp_host, port=smtp_port, user=smtp_user, tls=tls, cafile=cafile,
+            timeout=timeout, yes=yes, bcc_self=bcc_self, save=not no_save,
+        )  # fmt: skip
     delivery = Delivery(
         open=open_,
-        send=send_options if send_now else None,
+        send=send_options,
         mailto_limit=mailto_limit,
         no_input=no_input,
         quiet=quiet,

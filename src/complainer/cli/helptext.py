@@ -14,7 +14,6 @@ import shutil
 from collections.abc import Sequence
 
 import typer
-from rich.text import Text
 from typer._click import core as click_core
 from typer._click import formatting
 from typer.core import TyperArgument, TyperGroup, TyperOption
@@ -94,6 +93,8 @@ def tidy(command: click_core.Command, narrow: bool) -> None:
             setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010
             setattr(param, "_usage_display_name", lambda usage=usage: usage)  # noqa: B010
     if narrow:
+        from rich.text import Text  # only for the plain layout of a narrow terminal
+
         if hasattr(command, "rich_markup_mode"):
             command.rich_markup_mode = None
         for attr in ("help", "epilog"):

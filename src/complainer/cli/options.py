@@ -1,4 +1,8 @@
-"""Options that several commands share, declared once (Typer annotations): campaign folders and delivery."""
+"""Options that several commands share, declared once (Typer annotations): campaign folders and delivery.
+
+Declaring an option imports nothing heavy: every command is registered on each run, so what the
+declarations import is paid by `complainer --version` and by every letter.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ from typing import Annotated
 
 import typer
 
-from complainer.campaigns.registry import CAMPAIGNS_DIR_ENV
-from complainer.delivery.smtp import Tls as Tls  # re-exported: the default of --tls
+from complainer.delivery.tls import Tls as Tls  # re-exported: the default of --tls
 from complainer.formats.mailto import LIMIT_ENV
+from complainer.paths import CAMPAIGNS_DIR_ENV
 
 CampaignsDir = Annotated[
     list[Path] | None,

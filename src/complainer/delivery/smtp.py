@@ -7,7 +7,6 @@ The password is only ever passed to `login`; it never appears in a message.
 from __future__ import annotations
 
 import base64
-import enum
 import errno
 import smtplib
 import socket
@@ -16,20 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from complainer.delivery.tls import DEFAULT_PORTS as DEFAULT_PORTS
+from complainer.delivery.tls import Tls as Tls
 from complainer.i18n import _, ngettext
 from complainer.paths import read_regular_file
 
 # The EHLO name: an address literal rather than this machine's name, which smtplib would look up
 # (socket.getfqdn) and send; a submission server accepts it once the client has logged in.
 EHLO_NAME = "[127.0.0.1]"
-
-
-class Tls(str, enum.Enum):
-    starttls = "starttls"
-    ssl = "ssl"
-
-
-DEFAULT_PORTS = {Tls.starttls: 587, Tls.ssl: 465}
 
 
 @dataclass(frozen=True)

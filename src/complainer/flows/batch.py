@@ -48,6 +48,7 @@ from complainer.errors import (
     DeliveryError,
     UsageProblem,
 )
+from complainer.flows.batch_settings import DEFAULT_RATE as DEFAULT_RATE
 from complainer.flows.draft import campaign_notes
 from complainer.formats.eml import to_eml
 from complainer.letter.compose import Letter, compose, phrasing_slots
@@ -58,7 +59,6 @@ from complainer.terminal import console
 from complainer.terminal.progress import RowProgress
 from complainer.terminal.prompts import confirm
 
-DEFAULT_RATE = 10.0  # messages a minute: far below what mail providers throttle or flag
 FILE_FORMATS = ("eml", "text", "json", "pdf")
 REPORT_COLUMNS = ("row", "name", "outcome", "column", "reason", "output", "similarity")
 _SPREADERS = 64  # kinds of letter (language, target, points) with their own variety history

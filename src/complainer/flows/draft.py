@@ -10,23 +10,25 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from complainer import formats
-from complainer.campaigns.model import Campaign
 from complainer.campaigns.registry import open_registry
-from complainer.delivery import mailclient, sending
 from complainer.delivery.files import check_writable, write_private
-from complainer.delivery.signing import Signer, open_signer, sign_pdf
 from complainer.errors import DeliveryError, StdoutFailed, UsageProblem
-from complainer.flows import wizard
-from complainer.formats.eml import Attachment, to_eml
 from complainer.formats.mailto import DEFAULT_LIMIT
-from complainer.formats.pdf import attachment_name as pdf_attachment_name
 from complainer.i18n import _
 from complainer.i18n import language as ui_language
-from complainer.letter.compose import Letter
-from complainer.letter.request import DraftValues, build_letter, require_complete
+from complainer.letter.request import DraftValues, build_letter, missing_flags, require_complete
 from complainer.terminal import console
+
+# The wizard (rich tables, prompts), the mail-client opener, SMTP sending, PDF signing and
+# attachments are imported where a run uses them: a letter printed from a script pays for none.
+if TYPE_CHECKING:
+    from complainer.campaigns.model import Campaign
+    from complainer.delivery import sending
+    from complainer.delivery.signing import Signer
+    from complainer.letter.compose import Letter
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,11 @@ def campaign_notes(campaign: Campaign) -> list[str]:
                 )
             )
     return notes
+
+
+def wants_questions(values: DraftValues, no_input: bool) -> bool:
+    """Whether `draft` should ask: a person at a terminal, asking allowed, something missing."""
+    return not no_input and sys.stdin.isatty() and bool(missing_flags(values))
 
 
 def check_pdf_options(fmt_name: str, values: DraftValues, delivery: Delivery) -> None:
@@ -105,7 +112,11 @@ def signed_as_delivered(fmt_name: str, values: DraftValues, delivery: Delivery) 
 def pdf_letter(letter: Letter, signer: Signer | None) -> bytes:
     """The PDF of `letter`, signed with `signer`'s certificate when there is one."""
     data = formats.render(letter, "pdf")
-    return sign_pdf(data, signer) if signer is not None else data
+    if signer is None:
+        return data
+    from complainer.delivery.signing import sign_pdf
+
+    return sign_pdf(data, signer)
 
 
 def pdf_notes(letter: Letter, signer: Signer | None, fmt_name: str) -> list[str]:
@@ -149,12 +160,14 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
             ).format(format=fmt_name.upper(), extension=fmt_name)
         )
     # Sending takes its values from flags.
-    asking = wizard.wanted(values, delivery.no_input or delivery.send is not None)
+    asking = wants_questions(values, delivery.no_input or delivery.send is not None)
     if not asking:
         require_complete(values)  # before loading anything: a script learns it at once
     registry = open_registry(campaigns_dirs)
     campaign = registry.load(values.campaign or registry.default_id())
     if asking:
+        from complainer.flows import wizard
+
         wizard.run(values, campaign, delivery.mailto_limit)
         return
     if not delivery.quiet:
@@ -163,7 +176,11 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
     signed = signed_as_delivered(fmt_name, values, delivery)
     letter = build_letter(values, campaign, signed=signed)
     # After the letter is known to be complete, before anything is written: the password.
-    signer = open_signer(delivery.sign_p12, delivery.no_input) if delivery.sign_p12 else None
+    signer = None
+    if delivery.sign_p12:
+        from complainer.delivery.signing import open_signer
+
+        signer = open_signer(delivery.sign_p12, delivery.no_input)
     for warning in letter.warnings:
         console.warn(warning)
     pdf = pdf_letter(letter, signer) if fmt_name == "pdf" or delivery.attach_pdf else None
@@ -172,8 +189,13 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
             console.note(line)
     attachment = None
     if delivery.attach_pdf and pdf is not None:
+        from complainer.formats.eml import Attachment
+        from complainer.formats.pdf import attachment_name as pdf_attachment_name
+
         attachment = Attachment(pdf_attachment_name(letter), pdf)
     if delivery.send is not None:
+        from complainer.delivery import sending
+
         sending.send_letter(
             letter,
             delivery.send,
@@ -181,24 +203,29 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
             quiet=delivery.quiet,
             attachment=attachment,
         )
-    if delivery.open:
-        handoff = mailclient.open_letter(
-            letter,
-            delivery.mailto_limit,
-            quiet=delivery.quiet,
-            attachment=attachment,
-            explain=False,
-        )
-        if not handoff.opened:
-            # README, exit codes: a delivery that failed is 1, with one line saying what to do.
-            raise DeliveryError(mailclient.nothing_opened(letter, handoff))
-    if fmt_name == "mailto":
-        mailclient.warn_if_long(letter, delivery.mailto_limit)
+    if delivery.open or fmt_name == "mailto":
+        from complainer.delivery import mailclient
+
+        if delivery.open:
+            handoff = mailclient.open_letter(
+                letter,
+                delivery.mailto_limit,
+                quiet=delivery.quiet,
+                attachment=attachment,
+                explain=False,
+            )
+            if not handoff.opened:
+                # README, exit codes: a delivery that failed is 1, with one line saying what to do.
+                raise DeliveryError(mailclient.nothing_opened(letter, handoff))
+        if fmt_name == "mailto":
+            mailclient.warn_if_long(letter, delivery.mailto_limit)
     if (delivery.open or delivery.send is not None) and values.fmt is None and values.out is None:
         return  # delivered; print only what was asked for
     if fmt_name == "pdf" and pdf is not None:
         data = pdf
     elif fmt_name == "eml" and attachment is not None:
+        from complainer.formats.eml import to_eml
+
         data = to_eml(letter, attachment=attachment)
     else:
         data = formats.render(letter, fmt_name)

@@ -35,11 +35,6 @@ from complainer.terminal.prompts import ask, confirm, say
 from complainer.terminal.tables import days_left
 
 
-def wanted(values: request.DraftValues, no_input: bool) -> bool:
-    """Whether `draft` should ask: a person at a terminal, asking allowed, something missing."""
-    return not no_input and sys.stdin.isatty() and bool(request.missing_flags(values))
-
-
 @dataclass
 class Session:
     """One run of the wizard: what the actions work with."""

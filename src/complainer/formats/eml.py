@@ -13,12 +13,15 @@ import quopri
 import secrets
 from dataclasses import dataclass
 from email.utils import format_datetime, make_msgid
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from complainer.formats import headers
 from complainer.formats.headers import HeaderField
 from complainer.formats.readback import MessageMismatch, verify_attachment, verify_text
-from complainer.letter.compose import Letter
+
+if TYPE_CHECKING:  # only for annotations: a format need not load the composer
+    from complainer.letter.compose import Letter
 
 # The header fields a message may carry, in order; README "Email drafts" documents them.
 DOCUMENTED_FIELDS = (

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from complainer.letter.compose import Letter
+if TYPE_CHECKING:  # only for annotations: a format need not load the composer
+    from complainer.letter.compose import Letter
 
 
 def letter_dict(letter: Letter) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from complainer.letter.compose import Letter
+if TYPE_CHECKING:  # only for annotations: a format need not load the composer
+    from complainer.letter.compose import Letter
 
 # Links longer than this fail silently in some mail clients and on Windows (about 2,000 characters).
 DEFAULT_LIMIT = 2000

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from complainer.letter.compose import Letter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: a format need not load the composer
+    from complainer.letter.compose import Letter
 
 
 def to_text(letter: Letter) -> bytes:

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from complainer.campaigns.model import FormalAppeal
+from complainer.characters import refuse_dangerous
 from complainer.errors import UsageProblem
 from complainer.i18n import N_, _
-from complainer.letter.characters import refuse_dangerous
 from complainer.paths import read_regular_file
 
 MAX_ADDRESS_LINES = 6
@@ -97,13 +97,16 @@ def clean_address(lines: Sequence[str]) -> tuple[str, ...]:
     result: list[str] = []
     for raw in lines:
         for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            # The same rule as every other field (ZWJ, ZWNJ and the like are text), applied before
+            # white space is folded: str.split() would turn U+2028 into an ordinary space.
+            refuse_dangerous(
+                line,
+                _("line {number} of the postal address").format(number=len(result) + 1),
+                allowed="\t",  # folded to a space below, like runs of spaces
+            )
             line = " ".join(line.split())
             if not line:
                 continue
-            # The same rule as every other field: ZWJ, ZWNJ and the like are text.
-            refuse_dangerous(
-                line, _("line {number} of the postal address").format(number=len(result) + 1)
-            )
             if len(line) > MAX_ADDRESS_LINE:
                 raise UsageProblem(
                     _("a line of the postal address is longer than {limit} characters").format(

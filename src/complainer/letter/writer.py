@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from complainer.characters import refuse_dangerous
 from complainer.errors import UsageProblem
 from complainer.i18n import _
-from complainer.letter.characters import refuse_dangerous
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin
 from complainer.letter.locales import country_name

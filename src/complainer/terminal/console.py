@@ -2,29 +2,59 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.markup import escape
+import builtins
+import functools
+import os
+import re
+import sys
+from typing import TYPE_CHECKING, TextIO
 
-from complainer.i18n import _
-from complainer.letter.characters import is_dangerous
+from complainer.characters import is_dangerous
+from complainer.i18n import N_, _
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    # Questions, previews, notes and errors; stdout carries only the letter (or JSON/.eml bytes).
+    err: Console
 
 
-class ProductConsole(Console):
-    """A console on stdout (tables, listings) that lets a closed pipe surface as BrokenPipeError,
-    which the entry point ends quietly with one exit code (Rich alone would exit 1 itself)."""
+def __getattr__(name: str) -> Console:
+    # `console.err` is made on first use (PEP 562): rich costs about 30 ms to import, and most
+    # runs of a script print nothing on stderr that needs it.
+    if name != "err":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _stderr()
 
-    def on_broken_pipe(self) -> None:
-        self.quiet = True
-        raise BrokenPipeError
+
+def _stderr() -> Console:
+    made: Console | None = globals().get("err")
+    if made is None:
+        from rich.console import Console
+
+        made = globals()["err"] = Console(stderr=True, highlight=False, soft_wrap=False)
+    return made
+
+
+@functools.cache
+def _product_console_class() -> type[Console]:
+    from rich.console import Console
+
+    class ProductConsole(Console):
+        """A console on stdout (tables, listings) that lets a closed pipe surface as
+        BrokenPipeError, which the entry point ends quietly with one exit code (Rich alone would
+        exit 1 itself)."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return ProductConsole
 
 
 def product() -> Console:
     """The console for what a command produces on stdout."""
-    return ProductConsole()
-
-
-# Questions, previews, notes and errors; stdout carries only the letter (or JSON/.eml bytes).
-err = Console(stderr=True, highlight=False, soft_wrap=False)
+    return _product_console_class()()
 
 
 def printable(message: str) -> str:
@@ -44,21 +74,61 @@ def printable(message: str) -> str:
     return "".join(out)
 
 
+def _markup(style: str, label: str, message: str) -> str:
+    from rich.markup import escape
+
+    return f"[{style}]{escape(label)}[/{style}] {escape(message)}"
+
+
+# What rich would change in a line written to a file or pipe: control characters (it strips some
+# and expands tabs), markup brackets and backslashes, and :emoji: codes.
+_NEEDS_RICH = re.compile(r"[\x00-\x1f\x7f\[\\]|:\S*?:")
+
+
+def writes_plain(stream: TextIO) -> bool:
+    """Whether rich would write to `stream` as plain text: not a terminal, nothing forcing colour.
+
+    Mirrors rich's Console.is_terminal, conservatively: any variable rich reads to decide, a
+    notebook or Windows, and the answer is False (let rich decide and write).
+    """
+    if os.name == "nt" or hasattr(builtins, "get_ipython"):
+        return False
+    environ = os.environ
+    if environ.get("TTY_COMPATIBLE") or "FORCE_COLOR" in environ:
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return isatty is not None and not isatty()
+    except ValueError:
+        return False
+
+
+def _say(style: str, label: str, message: str) -> None:
+    message = printable(message)
+    line = f"{label} {message}"
+    # Once rich's console is in use (the wizard), it writes everything, in order.
+    if "err" not in globals() and writes_plain(sys.stderr) and not _NEEDS_RICH.search(line):
+        # The very line rich would write (tests/test_console.py compares them), without the
+        # 20 ms of importing rich for it: most letters come with a warning.
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+        return
+    _stderr().print(_markup(style, label, message), soft_wrap=True)
+
+
+# Marked for extraction here, looked up when said (N_: the catalog holds them, _ translates).
+_NOTE, _WARNING = N_("Note:"), N_("Warning:")
+
+
 def note(message: str) -> None:
-    label = escape(_("Note:"))
-    err.print(f"[bold]{label}[/bold] {escape(printable(message))}", soft_wrap=True)
+    _say("bold", _(_NOTE), message)
 
 
 def warn(message: str) -> None:
-    err.print(
-        "[bold yellow]" + escape(_("Warning:")) + f"[/bold yellow] {escape(printable(message))}",
-        soft_wrap=True,
-    )
+    _say("bold yellow", _(_WARNING), message)
 
 
 def error(message: str) -> None:
     # One plain line, readable without colour and by scripts that grep stderr: the prefix stays
     # the same in every interface language.
-    err.print(
-        f"[bold red]complainer: error:[/bold red] {escape(printable(message))}", soft_wrap=True
-    )
+    _say("bold red", "complainer: error:", message)

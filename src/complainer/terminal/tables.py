@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Sequence
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from complainer import i18n
-from complainer.campaigns.claims import load_claims_or_none
 from complainer.campaigns.model import Campaign, Citation, PointKind
 from complainer.i18n import _, ngettext
+from complainer.terminal import console as terminal
+
+# rich is imported where a table is drawn for a terminal: piped listings (scripts) need none of it.
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def days_left(campaign: Campaign, today: dt.date) -> str:
@@ -39,10 +41,20 @@ def cite(campaign: Campaign, c: Citation) -> str:
     return f"{text} ({c.validity()})" if c.validity() else text
 
 
+def stdout_console() -> Console | None:
+    """The console for stdout (console.product()), or None when rich would write plain text there."""
+    if terminal.writes_plain(sys.stdout):
+        return None
+    return terminal.product()
+
+
 def print_rows(
-    console: Console, headers: Sequence[str], rows: Sequence[Sequence[str]], title: str
+    console: Console | None, headers: Sequence[str], rows: Sequence[Sequence[str]], title: str
 ) -> None:
-    if console.is_terminal:
+    """A table in a terminal; tab-separated lines otherwise (and to stdout when `console` is None)."""
+    if console is not None and console.is_terminal:
+        from rich.table import Table
+
         table = Table(title=title, show_lines=False, expand=False)
         for n, h in enumerate(headers):
             # The first column holds ids, which are typed back: never broken across lines.
@@ -52,7 +64,9 @@ def print_rows(
         console.print(table)
     else:
         # Plain tab-separated lines for scripts; Rich would expand the tabs.
-        console.file.write("".join("\t".join(row) + "\n" for row in rows))
+        (console.file if console is not None else sys.stdout).write(
+            "".join("\t".join(row) + "\n" for row in rows)
+        )
 
 
 def campaign_rows(
@@ -92,6 +106,10 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
     In the interface language where the campaign has it (else English). This is also the
     authors' view: a source's research `note` is shown here, and nowhere else.
     """
+    from rich.markup import escape
+
+    from complainer.campaigns.claims import load_claims_or_none
+
     texts = campaign.lang(i18n.language())
     c = texts.campaign()
     say = console.print

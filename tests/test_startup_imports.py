@@ -1,0 +1,134 @@
+"""What a run loads: each path imports only what it uses (issue 15; benchmarks/bench_startup.py
+has the figures). A structural check, not a timing one: the installed command runs in a
+subprocess and reports, as it exits, the modules it imported and the CLDR locales Babel loaded.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import LETTER_DATE, complainer_exe
+
+# Runs the installed `complainer` script as its own console entry point would, then prints the
+# imported modules and Babel's loaded locale data as one JSON line on stderr.
+REPORTER = """
+import atexit, json, runpy, sys
+def report():
+    localedata = sys.modules.get("babel.localedata")
+    loaded = sorted(getattr(localedata, "_cache", {})) if localedata else []
+    sys.__stderr__.write("\\nLOADED " + json.dumps({"modules": sorted(sys.modules), "locales": loaded}) + "\\n")
+atexit.register(report)
+exe = sys.argv[1]
+sys.argv = sys.argv[1:]
+runpy.run_path(exe, run_name="__main__")
+"""
+WRITER = ["--name", "Anna Schmidt", "--country", "DE", "--no-input", "--date", LETTER_DATE]
+# Never needed to print a letter from flags: the terminal UI, address checking, sending, opening,
+# the wizard, PDF output, and (with a warm cache) the TOML parser and Babel.
+NOT_FOR_A_PRINTED_LETTER = (
+    "rich",
+    "email_validator",
+    "smtplib",
+    "ssl",
+    "fpdf",
+    "pexpect",
+    "tomllib",
+    "complainer.flows.wizard",
+    "complainer.delivery.sending",
+    "complainer.delivery.smtp",
+    "complainer.delivery.mailclient",
+    "complainer.terminal.prompts",
+    "complainer.terminal.tables",
+    "babel",
+)
+
+
+def loaded(clean_env: dict[str, str], cwd: Path, *args: str) -> tuple[set[str], set[str]]:
+    result = subprocess.run(
+        [sys.executable, "-c", REPORTER, complainer_exe(), *args],
+        capture_output=True, cwd=cwd, env=clean_env, timeout=60, check=False,
+    )  # fmt: skip
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 0, err
+    report = json.loads(err.rsplit("\nLOADED ", 1)[1])
+    return set(report["modules"]), set(report["locales"])
+
+
+def present(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    """The entries of `names` (packages or modules) that `modules` holds, or any submodule of."""
+    return [n for n in names if any(m == n or m.startswith(n + ".") for m in modules)]
+
+
+@pytest.mark.parametrize(("lang", "fmt"), [("en", "text"), ("ru", "text"), ("en", "eml")])
+def test_a_letter_from_flags_loads_only_what_it_uses(
+    clean_env: dict[str, str], tmp_path: Path, lang: str, fmt: str
+) -> None:
+    args = ["draft", *WRITER, "--lang", lang, "--format", fmt]
+    loaded(clean_env, tmp_path, *args)  # fills the cache, as any earlier run would have
+    modules, locales = loaded(clean_env, tmp_path, *args)
+    assert present(modules, NOT_FOR_A_PRINTED_LETTER) == []
+    # What the letter takes from CLDR (a country's name, month names) is in the cache: Babel
+    # loads no locale data at all, let alone the six whose country names are accepted.
+    assert locales == set(), locales
+
+
+def test_a_country_name_loads_one_locale_not_six(clean_env: dict[str, str], tmp_path: Path) -> None:
+    args = ["draft", "--name", "A B", "--country", "Germany", "--no-input", "--lang", "en"]
+    _, locales = loaded(clean_env, tmp_path, *args)
+    assert locales <= {"root", "en"}, locales
+
+
+def test_version_and_listing_load_no_composer(clean_env: dict[str, str], tmp_path: Path) -> None:
+    modules, _ = loaded(clean_env, tmp_path, "--version")
+    assert present(modules, ("rich", "jinja2", "babel", "pydantic", "email_validator")) == []
+    composer = ("complainer.campaigns", "complainer.letter.compose", "complainer.flows.draft",
+                "complainer.flows.batch", "complainer.flows.check", "complainer.flows.wizard")  # fmt: skip
+    assert present(modules, composer) == []
+    loaded(clean_env, tmp_path, "campaigns")
+    modules, locales = loaded(clean_env, tmp_path, "campaigns")
+    assert (
+        present(modules, ("jinja2", "babel", "rich", "email_validator", "smtplib", "tomllib")) == []
+    )
+    assert locales == set()
+
+
+def test_the_benchmarks_floor_app_has_drafts_options() -> None:
+    """benchmarks/floor_app.py is the framework's floor only while its `draft` takes exactly the
+    options of `complainer draft` (names, types, defaults, constraints)."""
+    import importlib.util
+
+    from typer.main import get_command
+
+    from complainer.cli import app
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "floor_app.py"
+    spec = importlib.util.spec_from_file_location("floor_app", path)
+    assert spec is not None and spec.loader is not None
+    floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+
+    def same(value: object) -> object:
+        """Enums compare by their values: the floor declares its own --tls choices."""
+        if isinstance(value, enum.Enum):
+            return value.value
+        if isinstance(value, type) and issubclass(value, enum.Enum):
+            return [m.value for m in value]
+        return value
+
+    def options(command: object) -> dict[str, tuple[object, ...]]:
+        return {
+            p.name: (tuple(p.opts), tuple(p.secondary_opts), same(p.default), p.multiple,
+                     p.is_flag, getattr(p, "min", None), getattr(p, "max", None), p.envvar,
+                     p.metavar, getattr(p, "rich_help_panel", None),
+                     same(p.type_descriptor.annotation))
+            for p in command.params  # type: ignore[attr-defined]
+        }  # fmt: skip
+
+    ours = get_command(app).commands["draft"]  # type: ignore[attr-defined]
+    theirs = get_command(floor.app).commands["draft"]
+    assert options(theirs) == options(ours)
