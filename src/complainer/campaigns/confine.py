@@ -15,6 +15,7 @@ from pathlib import Path
 
 from complainer import cache
 from complainer.errors import CampaignError
+from complainer.paths import read_regular_file
 
 MAX_FILE_BYTES = 1_000_000  # a campaign text or template; the built-in ones are under 40 kB
 # BCP 47 (RFC 5646) language tags of the shape campaigns use: language, optional script, optional
@@ -53,6 +54,23 @@ def confined(folder: Path, path: Path, directory: bool = False) -> Path:
     if info.st_size > MAX_FILE_BYTES:
         raise CampaignError(f"{path}: is larger than {MAX_FILE_BYTES:,} bytes")
     return real
+
+
+def read_confined_text(folder: Path, path: Path) -> str:
+    """The UTF-8 text of the campaign file `path` (a template), checked by `confined` first.
+
+    At most MAX_FILE_BYTES + 1 bytes are read, from a regular file only, even if the file was
+    swapped since it was checked. Raises CampaignError naming `path` when it is not UTF-8 text or
+    cannot be read, as for any other broken campaign file.
+    """
+    real = confined(folder, path)
+    try:
+        raw = read_regular_file(real, MAX_FILE_BYTES)
+        if len(raw) > MAX_FILE_BYTES:
+            raise CampaignError(f"{path}: is larger than {MAX_FILE_BYTES:,} bytes")
+        return raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CampaignError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
 
 
 def is_language_tag(code: str) -> bool:

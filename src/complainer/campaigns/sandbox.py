@@ -50,7 +50,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace, generate_lorem_ipsum
 
 from complainer import cache
-from complainer.campaigns.confine import confined
+from complainer.campaigns.confine import confined, read_confined_text
 from complainer.characters import describe_char, is_dangerous
 from complainer.errors import CampaignError
 
@@ -134,11 +134,11 @@ class ConfinedLoader(BaseLoader):
         if not path.exists():
             raise TemplateNotFound(template)
         real = confined(self.folder, path)
+        source = read_confined_text(self.folder, path)
         try:
-            source = real.read_text(encoding="utf-8")
             mtime = os.path.getmtime(real)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CampaignError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+        except OSError as exc:
+            raise CampaignError(f"{path}: cannot be read ({exc.strerror})") from None
         # The same rule as campaign data (campaigns.tomlfile): an ESC or a bidi override in a
         # layout would reach the terminal and the letter.
         bad = next((ch for ch in source if ch not in "\n\r\t" and is_dangerous(ch)), None)
@@ -301,8 +301,17 @@ def _bucket_source(bucket: Bucket) -> bytes:
     return f"{bucket.key}\n{bucket.checksum}".encode()
 
 
+class TemplateOverLimit(CampaignError):
+    """A layout or phrasing went past one of the limits (LimitExceeded); the message names it."""
+
+
 class Renderer:
-    """Renders one campaign's layouts and phrasings; errors name the campaign file at fault."""
+    """Renders one campaign's layouts and phrasings; errors name the campaign file at fault.
+
+    A layout or phrasing that once went past a limit is refused at once from then on, with the
+    same TemplateOverLimit: each render would get a fresh RENDER_SECONDS, so `check` (hundreds of
+    renders) or a batch (one per signer) would otherwise take minutes of CPU on one bad template.
+    """
 
     def __init__(self, folder: Path) -> None:
         # Immutable: a template may not even append to a list it was given.
@@ -315,6 +324,8 @@ class Renderer:
         )
         self.folder = folder
         self._snippets: dict[str, Template] = {}
+        # Keyed by the compiled template: a layout edited since is compiled anew and tried again.
+        self._over_limit: dict[Any, str] = {}
 
     def _compile_snippet(self, source: str) -> Template:
         """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
@@ -325,6 +336,18 @@ class Renderer:
             bucket.code = env.compile(source)
             env.bytecode_cache.set_bucket(bucket)
         return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
+
+    def _refuse_known(self, template: Any) -> None:
+        known = self._over_limit.get(template)
+        if known is not None:
+            raise TemplateOverLimit(known)
+
+    def _failure(self, template: Any, exc: Exception, message: str) -> CampaignError:
+        if isinstance(exc, LimitExceeded):
+            if template is not None:
+                self._over_limit[template] = message
+            return TemplateOverLimit(message)
+        return CampaignError(message)
 
     def _render(self, template: Any, context: Mapping[str, Any]) -> str:
         return self._render_chunks(template.generate(context))
@@ -344,17 +367,17 @@ class Renderer:
 
     def snippet(self, source: str, origin: Path, context: Mapping[str, Any]) -> str:
         """Render one phrasing (a small template from a texts file)."""
+        template = self._snippets.get(source)
         try:
-            template = self._snippets.get(source)
             if template is None:
                 template = self._snippets[source] = self._compile_snippet(source)
+            self._refuse_known(template)
             return self._render(template, context).strip()
         except CampaignError:
             raise
         except Exception as exc:  # untrusted code: every failure is the campaign's
-            raise CampaignError(
-                f"{origin}: {_describe(exc)} in the text {_excerpt(source)}"
-            ) from None
+            message = f"{origin}: {_describe(exc)} in the text {_excerpt(source)}"
+            raise self._failure(template, exc, message) from None
 
     def layout(self, name: str, context: Mapping[str, Any]) -> str:
         """Render `<lang>/<target>.j2` and tidy the result."""
@@ -368,8 +391,10 @@ class Renderer:
         Blocks come in the order the layout defines them; a layout without blocks gives none.
         The PDF sets each block as `[page.blocks.NAME]` says (docs/campaign-format.md).
         """
+        template = None
         try:
             template = self.env.get_template(name)
+            self._refuse_known(template)
             text = tidy(self._render(template, context))
             blocks: list[tuple[str, str]] = []
             if template.blocks:
@@ -383,7 +408,8 @@ class Renderer:
         except CampaignError:
             raise
         except Exception as exc:  # untrusted code: every failure is the campaign's
-            raise CampaignError(f"{self.folder / name}: {_describe(exc)}") from None
+            message = f"{self.folder / name}: {_describe(exc)}"
+            raise self._failure(template, exc, message) from None
 
 
 def _describe(exc: BaseException) -> str:

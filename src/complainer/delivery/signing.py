@@ -10,6 +10,7 @@ raised before anything is written: signing happens in memory.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import getpass
 import io
 import os
@@ -22,6 +23,7 @@ import typer
 
 from complainer.errors import UsageProblem
 from complainer.i18n import N_, _
+from complainer.paths import read_regular_file
 
 PASSWORD_ENV = "COMPLAINER_P12_PASSWORD"
 SIGNATURE_FIELD = "Signature"
@@ -56,10 +58,14 @@ def p12_password(path: Path, can_ask: bool) -> bytes:
         raise typer.Abort() from None
 
 
+MAX_P12_FILE = 1_000_000  # bytes: a PKCS#12 file with a key and its chain is a few kilobytes
+
+
 def load_signer(path: Path, password: bytes, now: dt.datetime | None = None) -> Signer:
     """The certificate and key in the PKCS#12 file `path`, checked to be usable `now`.
 
-    Raises UsageProblem for a missing extra, an unreadable file, a wrong password or a file
+    At most MAX_P12_FILE + 1 bytes are read, from a regular file only.
+    Raises UsageProblem for a missing extra, an unreadable, non-regular or too large file, a wrong password or a file
     that is not PKCS#12, and a certificate not valid now (expired or not yet valid).
     """
     try:
@@ -76,7 +82,11 @@ def load_signer(path: Path, password: bytes, now: dt.datetime | None = None) -> 
     except ImportError:
         raise UsageProblem(_(INSTALL_HINT)) from None
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_P12_FILE)
+        if len(data) > MAX_P12_FILE:
+            raise OSError(
+                errno.EFBIG, _("larger than {limit} MB").format(limit=MAX_P12_FILE // 1_000_000)
+            )
     except FileNotFoundError:
         raise UsageProblem(_("certificate file {path} does not exist").format(path=path)) from None
     except IsADirectoryError:

@@ -7,6 +7,7 @@ The password is only ever passed to `login`; it never appears in a message.
 from __future__ import annotations
 
 import base64
+import errno
 import smtplib
 import socket
 import ssl
@@ -17,6 +18,7 @@ from pathlib import Path
 from complainer.delivery.tls import DEFAULT_PORTS as DEFAULT_PORTS
 from complainer.delivery.tls import Tls as Tls
 from complainer.i18n import _, ngettext
+from complainer.paths import read_regular_file
 
 # The EHLO name: an address literal rather than this machine's name, which smtplib would look up
 # (socket.getfqdn) and send; a submission server accepts it once the client has logged in.
@@ -41,13 +43,33 @@ class SmtpFailure(Exception):
     """Sending did not happen; the message says what failed."""
 
 
+MAX_CA_FILE = 10_000_000  # bytes: the whole Mozilla CA bundle is about 250 kB
+
+
 def tls_context(cafile: Path | None) -> ssl.SSLContext:
-    """The system's CA bundle, or only `cafile` when one is given (a private server, a test)."""
+    """The system's CA bundle, or only `cafile` when one is given (a private server, a test).
+
+    `cafile` holds PEM certificates (or one DER certificate) in a regular file of at most
+    MAX_CA_FILE bytes; it is read here within that bound rather than by OpenSSL, which would
+    read a FIFO or /dev/zero without end. Raises SmtpFailure naming the file.
+    """
     try:
-        return ssl.create_default_context(cafile=str(cafile) if cafile else None)
-    except (OSError, ssl.SSLError) as exc:
+        if cafile is None:
+            return ssl.create_default_context()
+        raw = read_regular_file(cafile, MAX_CA_FILE)
+        if len(raw) > MAX_CA_FILE:
+            raise OSError(
+                errno.EFBIG, _("larger than {limit} MB").format(limit=MAX_CA_FILE // 1_000_000)
+            )
+        try:
+            cadata: str | bytes = raw.decode("ascii")  # PEM
+        except UnicodeDecodeError:
+            cadata = raw  # DER
+        return ssl.create_default_context(cadata=cadata)
+    except OSError as exc:  # ssl.SSLError is an OSError too
+        problem = exc.strerror or str(exc)
         raise SmtpFailure(
-            _("cannot read the CA file {path}: {problem}").format(path=cafile, problem=exc)
+            _("cannot read the CA file {path}: {problem}").format(path=cafile, problem=problem)
         ) from exc
 
 

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -234,12 +235,21 @@ def _signers(source: str, spool: bool) -> Iterator[tuple[str, int | None]]:
             yield tmp.name, None
         return
     lines = None
-    if source != "-":
+    # Only a regular file is counted ahead: counting would drain a pipe or `<(...)` before the rows
+    # are read, and never end on /dev/zero.
+    if source != "-" and _is_regular(source):
         with contextlib.suppress(OSError), open(source, "rb") as fh:
             lines = max(
                 0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1
             )
     yield source, lines
+
+
+def _is_regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _rows(path: str, display: str) -> Iterator[Row]:

@@ -24,10 +24,11 @@ from pathlib import Path
 
 from complainer.campaigns.checkconf import load_check_settings
 from complainer.campaigns.claims import load_claims
-from complainer.campaigns.confine import confined
+from complainer.campaigns.confine import confined, read_confined_text
 from complainer.campaigns.glossary import load_glossary
 from complainer.campaigns.model import PLURAL, POINT_KINDS, Campaign, PointKind, load_campaign
 from complainer.campaigns.registry import open_registry
+from complainer.campaigns.sandbox import TemplateOverLimit
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import ComplainerError, UsageProblem
 from complainer.flows.checks import dates as date_rules
@@ -143,8 +144,10 @@ def _check_data_leftovers(folder: Path) -> Iterator[str]:
     for path in sorted(p for p in folder.rglob("*") if p.suffix in (".toml", ".j2")):
         try:
             safe = confined(folder, path)
-            data: object = load_toml(safe) if path.suffix == ".toml" else safe.read_text("utf-8")
-        except (ComplainerError, OSError, UnicodeDecodeError):
+            data: object = (
+                load_toml(safe) if path.suffix == ".toml" else read_confined_text(folder, path)
+            )
+        except ComplainerError:
             continue  # loading the campaign reports a broken or escaping file
         for field, text in _walk_strings(data, ""):
             found = DATA_PLACEHOLDER.search(text)
@@ -197,6 +200,8 @@ def _check_rendering(campaign: Campaign, days: Sequence[dt.date]) -> tuple[list[
                                 letter = compose(campaign, writer, request)
                             except EmptyLetter:
                                 continue  # refused by design (no point chosen), not a fault
+                            except TemplateOverLimit:
+                                raise  # check_folder stops here: more renders cost more seconds
                             except ComplainerError as exc:
                                 note(str(exc))
                                 continue
@@ -244,6 +249,8 @@ def _check_phrasings(campaign: Campaign, days: Sequence[dt.date]) -> Iterator[st
                         where = f"{texts.origin(*keys)}: field '{'.'.join(keys)}' phrasing {i + 1}"
                         try:
                             text = renderer.snippet(option, texts.origin(*keys), context)
+                        except TemplateOverLimit:
+                            raise
                         except ComplainerError as exc:
                             yield str(exc)
                             continue
@@ -275,6 +282,8 @@ def _check_formal_appeals(campaign: Campaign, day: dt.date) -> Iterator[str]:
             request = Request(language=code, date=day, target=tid, signed=True)
             try:
                 letter = compose(campaign, FORMAL_WRITER, request)
+            except TemplateOverLimit:
+                raise
             except ComplainerError as exc:
                 yield str(exc)
                 continue
@@ -312,28 +321,35 @@ def check_folder(
         settings = load_check_settings(campaign)
         claims = load_claims(campaign)
         glossaries = {code: load_glossary(code, folder) for code in campaign.languages}
+        bounds = date_rules.boundaries(campaign, settings, claims)
     except ComplainerError as exc:
         return Report(folder.name, [str(exc)], 0)
     day = today or dt.date.today()
-    bounds = date_rules.boundaries(campaign, settings, claims)
     days = date_rules.check_days(bounds, campaign, day)
     problems = list(_check_counts(campaign))
     problems.extend(variant_problems(campaign))
     problems.extend(_check_data_leftovers(campaign.folder))
     problems.extend(citation_problems(campaign))
     problems.extend(duplicate_source_problems(campaign, claims))
-    problems.extend(dict.fromkeys(_check_phrasings(campaign, days)))
-    rendered, letters = _check_rendering(campaign, days)
-    problems.extend(rendered)
-    problems.extend(_check_formal_appeals(campaign, days[0]))
-    corpus = list(render_corpus(campaign, days))
-    problems.extend(term_problems(corpus, glossaries))
-    problems.extend(pronoun_problems(corpus, glossaries, settings.you))
-    problems.extend(claim_problems(corpus, claims))
-    problems.extend(date_rules.gating_problems(corpus))
-    whole = list(covering_letters(campaign, days))
-    problems.extend(abbreviation_problems(whole, glossaries, corpus))
-    letters += len(whole)
+    letters = 0
+    try:
+        problems.extend(dict.fromkeys(_check_phrasings(campaign, days)))
+        rendered, letters = _check_rendering(campaign, days)
+        problems.extend(rendered)
+        problems.extend(_check_formal_appeals(campaign, days[0]))
+        corpus = list(render_corpus(campaign, days))
+        problems.extend(term_problems(corpus, glossaries))
+        problems.extend(pronoun_problems(corpus, glossaries, settings.you))
+        problems.extend(claim_problems(corpus, claims))
+        problems.extend(date_rules.gating_problems(corpus))
+        whole = list(covering_letters(campaign, days))
+        problems.extend(abbreviation_problems(whole, glossaries, corpus))
+        letters += len(whole)
+    except TemplateOverLimit as exc:
+        # One template past a limit is enough to fail the campaign; rendering on would give each
+        # of hundreds of renders its own CPU budget.
+        problems.append(f"{exc} (checking of this campaign stopped there)")
+        return Report(campaign.id, list(dict.fromkeys(problems)), letters)
     written = 0
     if samples is not None:
         files = write_samples(

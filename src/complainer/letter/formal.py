@@ -18,6 +18,7 @@ from complainer.campaigns.model import FormalAppeal
 from complainer.characters import refuse_dangerous
 from complainer.errors import UsageProblem
 from complainer.i18n import N_, _
+from complainer.paths import read_regular_file
 
 MAX_ADDRESS_LINES = 6
 MAX_ADDRESS_LINE = 120
@@ -157,11 +158,11 @@ _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 def read_signature_image(path: Path) -> bytes:
     """The bytes of a PNG or JPEG image of a handwritten signature.
 
-    Raises UsageProblem (one line) when the file is missing, unreadable, too large or of another
-    kind; the image itself is decoded only when the PDF is made.
+    Raises UsageProblem (one line) when the file is missing, unreadable, not a regular file, too
+    large or of another kind; no more than MAX_SIGNATURE_IMAGE + 1 bytes are read; the image itself is decoded only when the PDF is made.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_SIGNATURE_IMAGE)
     except FileNotFoundError:
         raise UsageProblem(_("signature image {path} does not exist").format(path=path)) from None
     except IsADirectoryError:

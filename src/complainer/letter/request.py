@@ -18,8 +18,15 @@ from complainer.letter.compose import KIND_NAMES, RECIPIENT_KINDS, Letter, Reque
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin, read_signature_image
 from complainer.letter.locales import country_name, language_name, resolve_language
-from complainer.letter.writer import Writer, clean_email, clean_name, clean_note, header_safe
-from complainer.paths import content_root
+from complainer.letter.writer import (
+    MAX_NOTE,
+    Writer,
+    clean_email,
+    clean_name,
+    clean_note,
+    header_safe,
+)
+from complainer.paths import content_root, read_regular_file
 
 
 @dataclass
@@ -112,18 +119,42 @@ def letter_date(value: str | None, campaign: Campaign, today: dt.date | None = N
     return day
 
 
+# A character is at most 4 bytes of UTF-8, so this many bytes (or characters, on stdin) hold more
+# than MAX_NOTE characters: reading no more keeps a huge or endless file (/dev/zero) harmless.
+NOTE_READ_LIMIT = 4 * MAX_NOTE + 4
+
+
+def _note_too_long() -> UsageProblem:
+    return UsageProblem(
+        _("the personal note is longer than {limit} characters; shorten it").format(limit=MAX_NOTE)
+    )
+
+
+def _bounded_note(text: str) -> str:
+    if len(text) > NOTE_READ_LIMIT:
+        raise _note_too_long()
+    return clean_note(text)
+
+
 def read_note(values: DraftValues) -> str:
+    """The personal note from --note, --note-file PATH or --note-file - (stdin), cleaned.
+
+    At most NOTE_READ_LIMIT bytes are read; a note file must be a regular file. Raises UsageProblem.
+    """
     if values.note is not None and values.note_file is not None:
         raise UsageProblem(_("give either --note or --note-file, not both"))
     if values.note_file is None:
         return clean_note(values.note or "")
     if str(values.note_file) == "-":
         try:
-            return clean_note(sys.stdin.read())
+            return _bounded_note(sys.stdin.read(NOTE_READ_LIMIT + 1))
         except UnicodeDecodeError:
             raise UsageProblem(_("the note on standard input is not UTF-8 text")) from None
     try:
-        return clean_note(values.note_file.read_text(encoding="utf-8"))
+        raw = read_regular_file(values.note_file, NOTE_READ_LIMIT)
+        if len(raw) > NOTE_READ_LIMIT:
+            raise _note_too_long()
+        return clean_note(raw.decode("utf-8"))
     except FileNotFoundError:
         raise UsageProblem(
             _("note file {path} does not exist").format(path=values.note_file)

@@ -93,12 +93,46 @@ class Row:
         return dataclasses.replace(defaults, **given)
 
 
+MAX_SIGNER_LINE = 1_000_000  # characters: a signer's row is a few hundred
+
+
+class _BoundedLines(io.TextIOWrapper):
+    """UTF-8 text read a line at a time, no line longer than MAX_SIGNER_LINE characters.
+
+    A plain text stream reads a line whole however long it is, so a file without line ends
+    (/dev/zero, a 3 GB blob) would be read into memory; here it is refused at the bound.
+    """
+
+    def __init__(self, raw: IO[bytes], source: str) -> None:
+        super().__init__(raw, encoding="utf-8-sig", newline="")
+        self.source = source
+
+    # typeshed gives TextIOWrapper the bytes-returning signatures of _IOBase.
+    def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]
+        bound = MAX_SIGNER_LINE + 1 if size is None or size < 0 else min(size, MAX_SIGNER_LINE + 1)
+        line = super().readline(bound)
+        if len(line) > MAX_SIGNER_LINE:
+            raise UsageProblem(
+                f"signers file {self.source} has a line longer than {MAX_SIGNER_LINE:,} characters"
+            )
+        return line
+
+    def __next__(self) -> str:  # type: ignore[override]
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
 def open_text(source: str) -> IO[str]:
-    """The signers file (or stdin for "-") as UTF-8 text; a BOM from a spreadsheet is skipped."""
+    """The signers file (or stdin for "-") as UTF-8 text; a BOM from a spreadsheet is skipped.
+
+    It is streamed (a pipe or `<(...)` is fine), with every line bounded (see `_BoundedLines`).
+    """
     if source == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        return _BoundedLines(sys.stdin.buffer, "-")
     try:
-        return open(source, encoding="utf-8-sig", newline="")
+        return _BoundedLines(open(source, "rb"), source)
     except FileNotFoundError:
         raise UsageProblem(f"signers file {source} does not exist") from None
     except IsADirectoryError:

@@ -18,6 +18,9 @@ import typer
 from rich.text import Text
 
 from complainer.i18n import _
+from complainer.letter.request import NOTE_READ_LIMIT
+from complainer.letter.writer import MAX_NOTE
+from complainer.paths import read_regular_file
 from complainer.terminal import console
 
 
@@ -118,7 +121,27 @@ def edit_text(initial: str) -> str | None:
                 )
             )
             return None
-        return path.read_text(encoding="utf-8")
+        # The editor may have saved anything there: read it within the note's bound.
+        raw = read_regular_file(path, NOTE_READ_LIMIT)
+        if len(raw) > NOTE_READ_LIMIT:
+            say(
+                _("the personal note is longer than {limit} characters; shorten it").format(
+                    limit=MAX_NOTE
+                )
+                + "."
+            )
+            return None
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        say(_("The editor saved text that is not UTF-8; the note is unchanged."))
+        return None
+    except OSError as exc:
+        say(
+            _("The note from the editor cannot be read ({reason}); the note is unchanged.").format(
+                reason=exc.strerror
+            )
+        )
+        return None
     finally:
         path.unlink(missing_ok=True)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from complainer.campaigns.checkconf import CheckSettings
 from complainer.campaigns.claims import Claims
+from complainer.campaigns.confine import read_confined_text
 from complainer.campaigns.model import Campaign
 from complainer.flows.checks.corpus import Rendered
 
@@ -58,7 +59,10 @@ def gate_boundaries(sources: Iterable[str]) -> set[dt.date]:
 
 
 def boundaries(campaign: Campaign, settings: CheckSettings, claims: Claims) -> list[dt.date]:
-    """Every boundary the campaign's data mentions, sorted."""
+    """Every boundary the campaign's data mentions, sorted.
+
+    Raises CampaignError for a layout that cannot be read (not UTF-8, outside the folder, ...).
+    """
     found: set[dt.date] = set(settings.dates)
     for point in (*campaign.arguments, *campaign.recommendations):
         for c in point.citations:
@@ -77,7 +81,7 @@ def boundaries(campaign: Campaign, settings: CheckSettings, claims: Claims) -> l
         found.add(campaign.deadline + ONE_DAY)
     texts = [s for code in campaign.languages for s in _strings(campaign.texts[code].data)]
     texts += [
-        campaign.template_path(code, tid).read_text(encoding="utf-8")
+        read_confined_text(campaign.folder, campaign.template_path(code, tid))
         for code in campaign.languages
         for tid in campaign.targets
     ]
