@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import resource
+import os
 import statistics
 import subprocess
 import sys
@@ -37,14 +37,22 @@ def timed(fn, rounds: int = ROUNDS) -> float:  # type: ignore[no-untyped-def]
 
 
 def child(cmd: list[str]) -> tuple[float, float]:
-    """Median wall time (s) and peak RSS (MiB) of a command."""
+    """Median wall time (s) and peak RSS (MiB) of a command.
+
+    The peak is this process's own, from os.wait4: RUSAGE_CHILDREN keeps the largest of every
+    child so far (the first PDF run's peak showed up against every later command).
+    """
     times, peaks = [], []
     for _ in range(ROUNDS):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - start)
-        peaks.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed")
+        peaks.append(usage.ru_maxrss / 1024)
     return statistics.median(times), max(peaks)
 
 
