@@ -27,7 +27,7 @@ import tempfile
 import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -336,6 +336,26 @@ def _validated(
     return values, letter
 
 
+def _letters(
+    rows: Iterable[Row],
+    maker: Maker,
+    flags: DraftValues,
+    campaign: Campaign,
+    progress: RowProgress,
+    rejected: Callable[[Outcome], object],
+) -> Iterator[tuple[Row, DraftValues, Letter]]:
+    """(row, values, letter) for every row that makes a letter, counting each row on `progress`;
+    the outcome of a row that does not is handed to `rejected` (the report, or nothing)."""
+    for row in rows:
+        progress.advance()
+        made = _validated(row, maker, flags, campaign)
+        if isinstance(made, Outcome):
+            rejected(made)
+            continue
+        values, letter = made
+        yield row, values, letter
+
+
 def _make(
     opts: BatchOptions,
     campaign: Campaign,
@@ -363,13 +383,7 @@ def _make(
     extension = formats.extension_for(opts.fmt) if opts.out_dir is not None else ""
     try:
         with RowProgress("batch", lines, opts.quiet) as progress:
-            for row in rows:
-                progress.advance()
-                made = _validated(row, maker, flags, campaign)
-                if isinstance(made, Outcome):
-                    report.add(made)
-                    continue
-                _, letter = made
+            for row, _, letter in _letters(rows, maker, flags, campaign, progress, report.add):
                 similarity = maker.similarity.add(row.number, letter.body)
                 outcome = Outcome(
                     row.number, letter.writer.name, "written", similarity=f"{similarity:.2f}"
@@ -474,12 +488,8 @@ def _dry_run(
     maker = Maker(campaign, seed)
     pending, sample = 0, None
     with RowProgress("checking", None, opts.quiet) as progress:
-        for row in _rows(path, opts.signers):
-            progress.advance()
-            made = _validated(row, maker, flags, campaign)
-            if isinstance(made, Outcome):
-                continue
-            values, letter = made
+        rows = _rows(path, opts.signers)
+        for _, values, letter in _letters(rows, maker, flags, campaign, progress, lambda _: None):
             state = journal.state(row_key(values, campaign))
             if state == SENT or (state == SENDING and not opts.resend_uncertain):
                 continue
@@ -506,13 +516,8 @@ def _send_rows(
     next_at = time.monotonic()
     try:
         with RowProgress("sending", None, opts.quiet) as progress:
-            for row in _rows(path, opts.signers):
-                progress.advance()
-                made = _validated(row, maker, flags, campaign)
-                if isinstance(made, Outcome):
-                    report.add(made)
-                    continue
-                values, letter = made
+            rows = _rows(path, opts.signers)
+            for row, values, letter in _letters(rows, maker, flags, campaign, progress, report.add):
                 similarity = maker.similarity.add(row.number, letter.body)
                 key = row_key(values, campaign)
                 to = letter.recipient.email
