@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from complainer.characters import refuse_dangerous
 from complainer.errors import UsageProblem
-from complainer.i18n import _
+from complainer.i18n import _, ngettext
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin
 from complainer.letter.locales import country_name
@@ -35,7 +35,11 @@ def header_safe(value: str, what: str) -> str:
     value = _SPACE_RUNS.sub(" ", value)
     if len(value) > MAX_FIELD:
         raise UsageProblem(
-            _("{what} is longer than {limit} characters").format(what=what, limit=MAX_FIELD)
+            ngettext(
+                "{what} is longer than {limit} character",
+                "{what} is longer than {limit} characters",
+                MAX_FIELD,
+            ).format(what=what, limit=MAX_FIELD)
         )
     return value
 
@@ -92,9 +96,11 @@ def clean_note(value: str) -> str:
     refuse_dangerous(text, _("the personal note"), allowed="\n\t")
     if len(text) > MAX_NOTE:
         raise UsageProblem(
-            _("the personal note is longer than {limit} characters; shorten it").format(
-                limit=MAX_NOTE
-            )
+            ngettext(
+                "the personal note is longer than {limit} character; shorten it",
+                "the personal note is longer than {limit} characters; shorten it",
+                MAX_NOTE,
+            ).format(limit=MAX_NOTE)
         )
     return text
 
