@@ -429,17 +429,17 @@ def test_a_writer_in_kazakhstan_is_asked_for_the_iin_and_it_is_checked(
                   "--email", "", "--organisation", "", "--note", "")  # fmt: skip
     answer(child, "Name: ", "Айгерим Садыкова")
     answer(child, "Address line 1: ", "ул. Абая 1, Алматы")
-    why = answer(child, "Address line 2: ", "")
+    answer(child, "Address line 2: ", "")
     asked = answer(child, "IIN (optional, Enter skips): ", "12345")
     assert "12 digits" in asked and "Code asks for it" in asked
     refused = answer(child, "IIN (optional, Enter skips): ", valid)
     assert "not an IIN" in refused and "Type it again" in refused
     answer(child, TOGGLE, "")
-    preview = answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
     preview = answer(child, CHOICE, "q")
     assert f"ИИН: {valid}" in preview
     assert "City (" not in transcript(child)  # the address holds it
-    assert "Before you give your name" in why or "Before you give your name" in transcript(child)
+    assert "Before you give your name" in transcript(child)  # --country KZ: before the name
     code, _ = finish(child)
     assert code == 0
 
@@ -750,3 +750,59 @@ def test_a_writer_in_kazakhstan_is_offered_their_deputy(
     child.sendintr()
     code, _ = finish(child)
     assert code == 130
+
+
+def test_q_at_the_save_prompt_quits_and_a_menu_word_is_no_file_name(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    child = spawn(
+        tmp_path, env, *test_campaign, "--country", "DE", "--email", "", "--city", "",
+        "--organisation", "",
+    )  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    answer(child, "Note: ", "I write as a teacher in Berlin, where I live with my family.")
+    answer(child, "…: ", "")
+    answer(child, CHOICE, "s")
+    answer(child, SAVE, "s")  # still thinking of the menu: not a file name
+    back = answer(child, SAVE, "b")
+    assert "is a choice of the menu, not a file name" in back
+    assert "b to go back to the menu, or q to quit" in back
+    answer(child, CHOICE, "s")  # back at the menu
+    answer(child, SAVE, "q")
+    code, rest = finish(child)
+    assert code == 0, rest
+    assert "Nothing was saved." in rest
+    assert files_under(tmp_path) == {"campaigns/wizard-test/campaign.toml",
+        "campaigns/wizard-test/en/texts.toml", "campaigns/wizard-test/en/office.j2"}  # fmt: skip
+
+
+def test_a_note_in_another_script_is_warned_about_in_the_preview(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    child = spawn(tmp_path, env, "--country", "DE", "--target", "ministry", "--lang", "ru",
+                  "--email", "", "--organisation", "")  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "Address line 1: ", "")
+    answer(child, "City (optional, Enter skips): ", "")  # no address given: the city is asked
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    answer(child, "Note: ", "I teach history in Berlin and I care about my friends in Almaty.")
+    answer(child, "…: ", "")
+    preview = answer(child, CHOICE, "q")
+    assert "your personal note seems to be in another language than the letter" in preview
+    assert "note: Latin script; letter: Russian" in preview
+    code, _ = finish(child)
+    assert code == 0
+
+
+def test_the_header_of_a_closed_campaign_shows_no_deadline(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    child = spawn(tmp_path, env, "--campaign", "kz-petition-2024")
+    header = answer(child, "Country: ", "q")
+    assert "Status: closed on 2 August 2024" in header
+    assert "deadline" not in header.split("Status:", 1)[1].split("Outcome:", 1)[0]
+    code, rest = finish(child)
+    assert code == 0 and "Nothing was saved." in rest

@@ -22,8 +22,9 @@ MIN_LETTERS = 12
 # A Cyrillic text this long without any Kazakh-only letter is not Kazakh.
 MIN_LETTERS_NOT_KAZAKH = 40
 # Share of Kazakh-only letters from which a Cyrillic text is taken for Kazakh (they are about
-# one letter in eight in Kazakh prose; a Russian text that names a place in Kazakh has a few).
-KAZAKH_SHARE = 0.03
+# one letter in six in the Kazakh texts of the built-in campaigns; a Russian text that names a
+# place in Kazakh has a few).
+KAZAKH_SHARE = 0.06
 
 
 @dataclass(frozen=True)
