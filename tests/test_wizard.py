@@ -806,3 +806,29 @@ def test_the_header_of_a_closed_campaign_shows_no_deadline(
     assert "deadline" not in header.split("Status:", 1)[1].split("Outcome:", 1)[0]
     code, rest = finish(child)
     assert code == 0 and "Nothing was saved." in rest
+
+
+def test_a_writer_who_gave_all_but_the_name_is_asked_only_the_name(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """Every other value the wizard would ask for, given as a flag (the city held by the
+    address): the name is the one question before what to do with the letter."""
+    from complainer.campaigns.registry import open_registry
+    from complainer.letter.formal import iin_check_digit
+
+    campaign = open_registry().load("kz-propaganda-law-2025")
+    first = next(p.id for p in campaign.points("argument") if p.default)
+    iin = "90010130000"
+    iin += str(iin_check_digit(iin))
+    child = spawn(
+        tmp_path, env, "--country", "KZ", "--target", "ministry", "--lang", "ru",
+        "--address", "ул. Абая 1, Алматы", "--iin", iin, "--email", "", "--organisation", "",
+        "-a", first, "-r", campaign.points("recommendation")[0].id, "--note", "",
+    )  # fmt: skip
+    before = answer(child, "Name: ", "Айгерим Садыкова")
+    assert "Before you give your name" in before
+    shown = answer(child, CHOICE, "q")
+    for prompt in ("Country: ", "Address line", "IIN (", "Email", "City (", "Toggle", "Note: "):
+        assert prompt not in before + shown, prompt
+    code, _ = finish(child)
+    assert code == 0
