@@ -92,3 +92,23 @@ def test_a_limit_after_a_comparative_takes_the_genitive(n: int, word: str) -> No
         "{what} is longer than {limit} character", "{what} is longer than {limit} characters", n
     )
     assert text.format(what="город", limit=n) == f"город длиннее {n} {word}"
+
+
+# `complainer batch`'s messages are being translated (with ngettext) on another branch; remove
+# these when that is merged.
+_S_IN_PARENTHESES_PENDING = {"flows/batch.py", "letter/signers.py"}
+
+
+def test_no_message_counts_with_s_in_parentheses() -> None:
+    """ "2 letter(s)" is how a program that skipped ngettext counts; English-only messages (check's)
+    say "1 problem" and "3 problems" too."""
+    found = []
+    for path in SRC.rglob("*.py"):
+        name = str(path.relative_to(SRC))
+        if name in _S_IN_PARENTHESES_PENDING:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and re.search(r"[a-z]\(s\)", text):
+                found.append(f"{name}:{node.lineno}")
+    assert found == []
