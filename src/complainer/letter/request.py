@@ -300,7 +300,9 @@ def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) 
     """
     writer, request = build_request(values, campaign, signed)
     letter = compose(campaign, writer, request)
-    mismatch = note_mismatch(request.note, letter.body.replace(request.note, ""))
+    mismatch = (
+        note_mismatch(request.note, letter.body.replace(request.note, "")) if request.note else None
+    )
     if values.with_translation and values.with_translation != letter.language:
         original = letter.body
         letter = with_translation(letter, campaign, writer, request, values.with_translation)

@@ -84,8 +84,11 @@ class Mismatch:
 def note_mismatch(note: str, letter_text: str) -> Mismatch | None:
     """How `note` is written differently from `letter_text` (the letter without the note), or
     None when they agree or either says too little to judge."""
-    mine, theirs = writing(note), writing(letter_text)
-    if mine is None or theirs is None:
+    mine = writing(note)
+    if mine is None:  # no note, or too short: the letter is not even read (batches of thousands)
+        return None
+    theirs = writing(letter_text)
+    if theirs is None:
         return None
     if mine.script != theirs.script:
         return Mismatch(mine.script, "kk" if mine.kazakh else None)
