@@ -832,3 +832,30 @@ def test_a_writer_who_gave_all_but_the_name_is_asked_only_the_name(
         assert prompt not in before + shown, prompt
     code, _ = finish(child)
     assert code == 0
+
+
+@pytest.mark.parametrize("typed", [None, "typed.pdf"])
+def test_a_pdf_path_saves_a_pdf(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str], typed: str | None
+) -> None:
+    """--out letter.pdf (not asked again) or a .pdf name typed at the save prompt: a PDF, not
+    .eml bytes under a .pdf name."""
+    import pypdf
+
+    out = ["--out", "letter.pdf"] if typed is None else []
+    child = spawn(
+        tmp_path, env, *test_campaign, "--country", "DE", "--email", "", "--city", "",
+        "--organisation", "", "--note", "", *out,
+    )  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    answer(child, CHOICE, "s")
+    if typed is not None:
+        answer(child, SAVE, typed)
+    code, rest = finish(child)
+    assert code == 0, rest
+    data = (tmp_path / (typed or "letter.pdf")).read_bytes()
+    assert data.startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert "ALPHA text" in text and "Anna Schmidt" in text

@@ -75,14 +75,16 @@ def _print(session: Session) -> Next:
 
 
 def _save_format(path: Path, fmt: str | None) -> str:
-    """--format if given; else the extension decides (.txt, .json), and anything else is .eml."""
+    """--format if given; else the extension decides (.txt, .json, .pdf), anything else is .eml."""
     if fmt is not None:
         return formats.format_for(fmt, None)
-    return {".txt": "text", ".json": "json"}.get(path.suffix.lower(), "eml")
+    return {".txt": "text", ".json": "json", ".pdf": "pdf"}.get(path.suffix.lower(), "eml")
 
 
 def _save(session: Session) -> Next:
     letter, values = session.letter, session.values
+    if values.out and _save_format(Path(values.out), values.fmt) == "pdf":
+        return _save_pdf(session, attach=False)  # --out letter.pdf: the PDF to print and sign
     if values.out:
         # --out was given (and checked before the first question): not asked for again.
         chosen: tuple[Path, bool] | None = (Path(values.out).expanduser(), values.force)
@@ -90,7 +92,12 @@ def _save(session: Session) -> Next:
         chosen = _ask_path(f"complaint-{letter.campaign}-{letter.language}.eml", values.force)
     while chosen is not None:
         path, force = chosen
-        data = formats.render(letter, _save_format(path, values.fmt))
+        fmt = _save_format(path, values.fmt)
+        # A PDF is printed and signed by hand: composed as signed, as "save it as a PDF" does.
+        source = (
+            request.build_letter(values, session.campaign, signed=True) if fmt == "pdf" else letter
+        )
+        data = formats.render(source, fmt)
         try:
             write_private(path, data, force=force)
         except ComplainerError as exc:
@@ -164,7 +171,12 @@ def _save_pdf(session: Session, attach: bool) -> Next:
         console.warn(warning)
     pdf = formats.render(letter, "pdf")
     suffix = "eml" if attach else "pdf"
-    chosen = _ask_path(f"complaint-{letter.campaign}-{letter.language}.{suffix}", values.force)
+    chosen: tuple[Path, bool] | None
+    if values.out and Path(values.out).suffix.lower() == f".{suffix}":
+        # --out names a file of this kind (checked before the first question): not asked again.
+        chosen = (Path(values.out).expanduser(), values.force)
+    else:
+        chosen = _ask_path(f"complaint-{letter.campaign}-{letter.language}.{suffix}", values.force)
     if chosen is None:
         return "menu"
     path, force = chosen
