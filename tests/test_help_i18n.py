@@ -55,6 +55,7 @@ def test_help_speaks_the_interface_language(
     assert result.returncode == 0, stderr_of(result)
     text = result.stdout.decode()
     assert english_left(text) == [], (ui, command)
+    assert max(len(line) for line in text.splitlines()) <= int(columns), (ui, command)
     # The translation is there (not merely the English gone): the usage line is in the language.
     assert {"ru": "Использование:", "kk": "Қолданылуы:"}[ui] in text
 

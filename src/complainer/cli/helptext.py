@@ -209,7 +209,13 @@ class HelpFormatter(formatting.HelpFormatter):
     """Click's formatter with its own words (the usage prefix, section headings) from our catalog."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        start = len(self.buffer)
         super().write_usage(prog, args, _(USAGE_PREFIX) if prefix is None else prefix)
+        # Click ends a usage line that wraps after the command with a space, which a longer
+        # translated prefix ("Использование: ") can push past a narrow terminal's width.
+        written = "".join(self.buffer[start:])
+        del self.buffer[start:]
+        self.write("\n".join(line.rstrip() for line in written.split("\n")))
 
     def write_heading(self, heading: str) -> None:
         super().write_heading(_(heading))
