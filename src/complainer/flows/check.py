@@ -32,6 +32,7 @@ from complainer.campaigns.sandbox import TemplateOverLimit
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import ComplainerError, UsageProblem
 from complainer.flows.checks import dates as date_rules
+from complainer.flows.checks.asks import ask_problems
 from complainer.flows.checks.corpus import render_corpus
 from complainer.flows.checks.letters import covering_letters
 from complainer.flows.checks.pronouns import pronoun_problems
@@ -337,6 +338,7 @@ def check_folder(
         rendered, letters = _check_rendering(campaign, days)
         problems.extend(rendered)
         problems.extend(_check_formal_appeals(campaign, days[0]))
+        problems.extend(dict.fromkeys(ask_problems(campaign, days)))
         corpus = list(render_corpus(campaign, days))
         problems.extend(term_problems(corpus, glossaries))
         problems.extend(pronoun_problems(corpus, glossaries, settings.you))
