@@ -124,7 +124,7 @@ def keyed_name(paragraph: str, key: str) -> str:
 
 
 def split_keyed(name: str) -> tuple[str, str | None]:
-    """"ask[none]" -> ("ask", "none"); "opening" -> ("opening", None)."""
+    """Slot name -> (paragraph, key): "ask[none]" gives ("ask", "none"), "opening" (it, None)."""
     base, bracket, key = name.partition("[")
     return (base, key[:-1]) if bracket and key.endswith("]") else (name, None)
 

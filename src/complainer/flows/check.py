@@ -5,7 +5,7 @@ texts for ids the campaign does not declare, every phrasing rendered on its own,
 rendered for each language, target and a spread of selections, leftover placeholders, empty
 paragraphs and the one-page length, all on each day the campaign's dates set apart. The rules of
 flows/checks/ add the glossary, the pronoun of address, sourcing and claims, parallel variants
-and date gating that switches on the same days in every language; as advice (not a fault), it
+date gating that switches on the same days in every language, and requests made once (checks/asks.py); as advice (not a fault), it
 says when a campaign has too few variants for a batch without near-copies (checks/variety.py).
 
 Its problems (like CampaignError from loading a campaign) are in English in every interface
