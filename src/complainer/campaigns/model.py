@@ -146,6 +146,10 @@ class Target:
     # the paragraphs keyed by them say them and the list of recommendations leaves them out, so
     # a request is never made twice; when not chosen, no paragraph makes it (see `asks_key`).
     asks: tuple[str, ...] = ()
+    # The letter to offer instead, in another campaign, to writers this one is not for (its
+    # `not_for`/`only_for`): (campaign id, target id), e.g. a closed campaign's MP letter points
+    # writers in Kazakhstan to the open campaign's letter to their own deputy.
+    instead: tuple[str, str] | None = None
 
     def ask_keys(self) -> list[str]:
         """Every key a paragraph that follows `asks` must have: one per subset of `asks`."""
@@ -631,6 +635,7 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
             only_for=lists["only_for"],
             appeal=_formal_appeal(f) if f.has("formal_appeal") else None,
             asks=_asks(root, f),
+            instead=_instead(f),
         )
     if not targets:
         raise root.fail("targets", "must declare at least one [[targets]]")
@@ -677,6 +682,18 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
         for code in languages:
             texts[code]  # checked now, not on first use
     return campaign
+
+
+def _instead(target: Fields) -> tuple[str, str] | None:
+    """A target's `instead = { campaign = "<id>", target = "<id>" }`, or None."""
+    if not target.has("instead"):
+        return None
+    table = target.table("instead")
+    if not (target.has("not_for") or target.has("only_for")):
+        raise target.fail(
+            "instead", "needs not_for or only_for: it is for the writers they exclude"
+        )
+    return table.ident("campaign"), table.ident("target")
 
 
 def _asks(root: Fields, target: Fields) -> tuple[str, ...]:

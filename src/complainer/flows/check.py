@@ -310,6 +310,26 @@ def _check_formal_appeals(campaign: Campaign, day: dt.date) -> Iterator[str]:
                 yield f"{where}: the default letter does not fit one PDF page"
 
 
+def _check_instead(campaign: Campaign) -> Iterator[str]:
+    """A target's `instead` names a campaign (beside this one, or built in) and a target of it."""
+    targets = [(tid, t.instead) for tid, t in campaign.targets.items() if t.instead]
+    if not targets:
+        return
+    registry = open_registry([campaign.folder.parent])
+    for tid, (cid, other) in (x for x in targets if x[1] is not None):
+        where = f"{campaign.folder / 'campaign.toml'}: field 'targets.{tid}.instead'"
+        if cid not in registry.folders:
+            yield f"{where} names campaign {cid!r}, which is not installed"
+            continue
+        try:
+            found = registry.load(cid)
+        except ComplainerError as exc:
+            yield f"{where} names campaign {cid!r}, which does not load: {exc}"
+            continue
+        if other not in found.targets:
+            yield f"{where} names target {other!r}, which campaign {cid!r} does not have"
+
+
 def check_folder(
     folder: Path, today: dt.date | None = None, samples: Path | None = None, force: bool = False
 ) -> Report:
@@ -332,6 +352,7 @@ def check_folder(
     problems.extend(_check_data_leftovers(campaign.folder))
     problems.extend(citation_problems(campaign))
     problems.extend(duplicate_source_problems(campaign, claims))
+    problems.extend(_check_instead(campaign))
     letters = 0
     try:
         problems.extend(dict.fromkeys(_check_phrasings(campaign, days)))
