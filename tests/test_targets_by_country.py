@@ -4,12 +4,16 @@ the open campaign's letter to their own deputy, with flags and in the wizard."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import shutil
+from pathlib import Path
 
 import pytest
 from conftest import LETTER_DATE, Runner, assert_clean_error
 
 from complainer.campaigns.model import load_campaign
+from complainer.flows.check import check_folder
 from complainer.paths import content_root
 from complainer.terminal import questions
 
@@ -62,3 +66,13 @@ def test_the_wizard_offers_kazakh_writers_the_deputy_letter(
     monkeypatch.setattr("sys.stdin", io.StringIO("1\n"))
     questions.target(campaign, "en", "DE")
     assert COMMAND not in capsys.readouterr().err
+
+
+def test_check_refuses_an_instead_that_does_not_exist(tmp_path: Path) -> None:
+    folder = tmp_path / "kz-petition-2024"
+    shutil.copytree(content_root() / "campaigns" / "kz-petition-2024", folder)
+    toml = folder / "campaign.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('target = "deputy" }', 'target = "deputee" }'), encoding="utf-8")
+    problems = check_folder(folder, dt.date(2026, 11, 30)).problems
+    assert any("'targets.mp.instead' names target 'deputee'" in p for p in problems), problems

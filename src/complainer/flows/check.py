@@ -56,6 +56,7 @@ from complainer.letter.compose import (
     renderer_for,
 )
 from complainer.letter.writer import Writer
+from complainer.paths import builtin_campaigns_dir
 
 MIN_PHRASINGS = 3
 MIN_SUBJECTS = 2
@@ -311,18 +312,19 @@ def _check_formal_appeals(campaign: Campaign, day: dt.date) -> Iterator[str]:
 
 
 def _check_instead(campaign: Campaign) -> Iterator[str]:
-    """A target's `instead` names a campaign (beside this one, or built in) and a target of it."""
-    targets = [(tid, t.instead) for tid, t in campaign.targets.items() if t.instead]
-    if not targets:
-        return
-    registry = open_registry([campaign.folder.parent])
-    for tid, (cid, other) in (x for x in targets if x[1] is not None):
+    """A target's `instead` names a campaign (beside this folder, or built in) and a target of it."""
+    for tid, target in campaign.targets.items():
+        if target.instead is None:
+            continue
+        cid, other = target.instead
         where = f"{campaign.folder / 'campaign.toml'}: field 'targets.{tid}.instead'"
-        if cid not in registry.folders:
-            yield f"{where} names campaign {cid!r}, which is not installed"
+        folders = [campaign.folder.parent / cid, builtin_campaigns_dir() / cid]
+        folder = next((f for f in folders if (f / "campaign.toml").is_file()), None)
+        if folder is None:
+            yield f"{where} names campaign {cid!r}, which is neither beside this one nor built in"
             continue
         try:
-            found = registry.load(cid)
+            found = load_campaign(folder, all_languages=False)
         except ComplainerError as exc:
             yield f"{where} names campaign {cid!r}, which does not load: {exc}"
             continue
