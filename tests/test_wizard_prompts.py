@@ -207,9 +207,11 @@ def test_the_recommendations_picker_explains_ticking_and_the_default(
     typing(monkeypatch, "")
     assert picker.choose(campaign, "recommendation", None, DAY) == suggested
     err = " ".join(capsys.readouterr().err.split())
-    assert "Each ticked recommendation adds a paragraph" in err
-    if suggested:
-        assert "The campaign suggests:" in err
+    assert "The letter asks the authorities to carry out each ticked recommendation" in err
+    items = picker.items_for(campaign, "recommendation", DAY)
+    numbers = [str(n) for n, i in enumerate(items, 1) if i.id in suggested and not i.outdated]
+    if numbers:
+        assert f"The campaign suggests: {', '.join(numbers)}." in err
     else:
         assert "None is ticked at first" in err
 

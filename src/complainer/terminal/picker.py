@@ -150,16 +150,11 @@ def explain(items: Sequence[Item], kind: PointKind, suggested: set[str]) -> str:
         else:
             default = _("The campaign suggests none; tick those you want to make.")
     else:
-        does = _(
-            "Each ticked recommendation adds a paragraph asking the authorities to carry it out."
-        )
+        does = _("The letter asks the authorities to carry out each ticked recommendation.")
         if numbers:
             default = _("The campaign suggests: {numbers}.").format(numbers=", ".join(numbers))
         else:
-            default = _(
-                "None is ticked at first: the letter already makes its main request without "
-                "them; tick those you also want to ask for."
-            )
+            default = _("None is ticked at first; tick those you want the letter to ask for.")
     return f"{does} {default}"
 
 
