@@ -269,6 +269,24 @@ def test_a_hundred_default_letters_match_what_check_says_of_the_campaign(tmp_pat
         assert any("in en has letters as similar as" in a and "more phrasing" in a for a in advice)
 
 
+@pytest.mark.parametrize("lang", [None, "en", "ru"])
+def test_a_hundred_default_letters_of_the_builtin_campaign_are_no_copies(
+    tmp_path: Path, lang: str | None
+) -> None:
+    """Issue 14's goal on the real campaign: 100 signers, default campaign, target, arguments
+    and a fixed date, in the recipient's language (None) and in en and ru; no letter's nearest
+    neighbour reaches the copy threshold."""
+    signers = signers_csv(tmp_path / "signers.csv", 100)
+    out = tmp_path / "out"
+    options = BatchOptions(
+        str(signers), DraftValues(lang=lang, date=LETTER_DATE), out_dir=out, fmt="text", quiet=True
+    )
+    assert run(options, None) == 0
+    nearest = nearest_similarities([p.read_text(encoding="utf-8") for p in out.glob("*.txt")])
+    assert len(nearest) == 100
+    assert max(nearest) < COPY_THRESHOLD, sorted(nearest)[-5:]
+
+
 def test_send_resumes_after_sigkill_and_sends_every_row_exactly_once(
     server: Server,  # noqa: F811  (the fixture from test_send)
     tmp_path: Path,
