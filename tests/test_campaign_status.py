@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+from collections.abc import Iterator
 
 import pytest
 from conftest import Runner, stdout_of
@@ -20,8 +21,10 @@ TODAY = dt.date(2026, 11, 30)
 
 
 @pytest.fixture(autouse=True)
-def english() -> None:
+def english() -> Iterator[None]:
     i18n.set_language("en")
+    yield
+    i18n.set_language(None)  # the next test in this worker reads the language from its env
 
 
 def campaign(cid: str) -> Campaign:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from conftest import LETTER_DATE, Runner, stderr_of, stdout_of
 from hypothesis import given
@@ -24,8 +26,10 @@ LETTERS = {
 
 
 @pytest.fixture(autouse=True)
-def english() -> None:
+def english() -> Iterator[None]:
     i18n.set_language("en")
+    yield
+    i18n.set_language(None)  # the next test in this worker reads the language from its env
 
 
 @pytest.mark.parametrize(
