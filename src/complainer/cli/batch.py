@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from complainer.cli import options
-from complainer.cli.app import app
+from complainer.cli.app import command_app
 from complainer.flows.batch_settings import DEFAULT_RATE
 
 BATCH_EXAMPLES = """
@@ -26,6 +26,8 @@ BATCH_EXAMPLES = """
   Anna Schmidt,DE,Berlin,anna@example.org,
   Jonas Berg,SE,,,"I visited Almaty in 2023."
 """
+
+app = command_app()
 
 
 @app.command(epilog=BATCH_EXAMPLES)
@@ -147,7 +149,7 @@ def batch(
     Bad rows are reported (row, column, reason) and skipped; a CSV report lists every row.
     Re-running the same command resumes. Exit 0 when every row succeeded, 1 when any failed.
     """
-    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    # Imported here, not at the top: `--help` imports every command's module and needs none of it.
     from complainer.delivery.sending import SendOptions
     from complainer.flows.batch import BatchOptions, run
     from complainer.letter.request import DraftValues

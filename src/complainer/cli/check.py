@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from complainer.cli import options
-from complainer.cli.app import app
+from complainer.cli.app import command_app
 from complainer.errors import EXIT_FAILURE
+
+app = command_app()
 
 
 @app.command(
@@ -39,7 +41,7 @@ def check(
 ) -> None:
     """Check campaign folders: every text in every language on every date that matters, the glossary,
     sources and claims, one page."""
-    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    # Imported here, not at the top: `--help` imports every command's module and needs none of it.
     from complainer.flows.check import check_folder, folders_to_check
     from complainer.flows.checks.samples import prepare as prepare_samples
     from complainer.letter.request import parse_date

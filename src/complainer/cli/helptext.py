@@ -137,10 +137,16 @@ class StackedFormatter(formatting.HelpFormatter):
                     self.write(f"{'':>{indent}}{line}\n" if line else "\n")
 
 
+def is_narrow() -> bool:
+    """Whether the terminal is too narrow for Rich's option tables (COLUMNS counts)."""
+    return shutil.get_terminal_size().columns < NARROW
+
+
 def command_for(app: typer.Typer) -> click_core.Command:
-    """The app's click command, tidied for the terminal's width (COLUMNS counts)."""
+    """The app's click command, tidied for the terminal's width (COLUMNS counts); commands that
+    load on demand (cli.app.Commands) are tidied as they load."""
     command = typer.main.get_command(app)
-    narrow = shutil.get_terminal_size().columns < NARROW
+    narrow = is_narrow()
     if narrow:
         click_core.Context.formatter_class = StackedFormatter
     tidy(command, narrow)
