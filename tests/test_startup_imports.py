@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import LETTER_DATE, complainer_exe
+from conftest import LETTER_DATE, Runner, complainer_exe
 
 from complainer.cli.app import Commands
 
@@ -147,3 +147,17 @@ def test_the_benchmarks_floor_app_has_drafts_options() -> None:
     theirs = get_command(floor.app).commands["draft"]  # type: ignore[attr-defined]
     tidy(theirs, narrow=False)  # as complainer's commands are as they load (readable metavars)
     assert options(theirs) == options(ours)
+
+
+def test_the_entry_point_freezes_start_up_objects_once(cli: Runner) -> None:
+    """main() moves what start-up loaded out of the garbage collector's sight (gc.freeze), once
+    per process: a caller that runs it again keeps its own garbage collectable."""
+    import gc
+
+    assert cli("--version").returncode == 0
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    garbage: list[object] = []
+    garbage.append(garbage)  # a cycle only the collector can free: it must stay in its sight
+    assert cli("--version").returncode == 0
+    assert gc.get_freeze_count() == frozen  # nothing made since the first run was frozen
