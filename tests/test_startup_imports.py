@@ -149,15 +149,16 @@ def test_the_benchmarks_floor_app_has_drafts_options() -> None:
     assert options(theirs) == options(ours)
 
 
-def test_the_entry_point_freezes_start_up_objects_once(cli: Runner) -> None:
-    """main() moves what start-up loaded out of the garbage collector's sight (gc.freeze), once
-    per process: a caller that runs it again keeps its own garbage collectable."""
+def test_start_up_objects_are_frozen_once(cli: Runner) -> None:
+    """The root command moves what start-up loaded out of the garbage collector's sight
+    (gc.freeze), once per process: a caller that runs the command line again keeps its own
+    garbage collectable."""
     import gc
 
-    assert cli("--version").returncode == 0
+    assert cli("campaigns").returncode == 0
     frozen = gc.get_freeze_count()
     assert frozen > 0
     garbage: list[object] = []
     garbage.append(garbage)  # a cycle only the collector can free: it must stay in its sight
-    assert cli("--version").returncode == 0
-    assert gc.get_freeze_count() == frozen  # nothing made since the first run was frozen
+    assert cli("campaigns").returncode == 0
+    assert gc.get_freeze_count() <= frozen  # nothing made since the first run was frozen

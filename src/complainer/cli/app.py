@@ -134,6 +134,13 @@ def root(
     Exit codes: 0 done, 1 failure (a broken campaign, a file or delivery problem), 2 bad usage or input,
     130 cancelled.
     """
+    # The command line is parsed up to the command: what is loaded by now (Typer, Click, pydantic,
+    # this package) lives as long as the process. Moved out of the cyclic garbage collector's
+    # sight (gc.freeze), it is not walked again by every collection that the command's imports,
+    # its work and the exit set off: about a tenth of a letter's CPU time. Once per process, so
+    # that a caller running the command line again (the tests) keeps its garbage collectable.
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
 
 
 # Typer's own wording for bad values (from its validation), and the tool's sentence for each.
@@ -259,12 +266,6 @@ def main() -> None:
     A closed stdout (`complainer campaigns | head -1`) ends every command the same way: quietly,
     with exit code EXIT_BROKEN_PIPE.
     """
-    # What is loaded by now (Typer, Click, this package) lives as long as the process: moved out
-    # of the cyclic garbage collector's sight (gc.freeze), the collections that the imports and
-    # the letter set off need not walk it again and again (about a tenth of a letter's CPU time).
-    # Once per process: a caller that runs main() again (the tests) keeps its garbage collectable.
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
     problem = _undecodable_argument(sys.argv[1:])
     if problem:
         console.error(problem)
