@@ -221,3 +221,21 @@ def test_the_markers_are_documented() -> None:
     text = (Path(__file__).parent.parent / "docs" / "campaign-format.md").read_text("utf-8")
     for what, _ in RESEARCH_NOTE_MARKERS:
         assert what in text, what
+
+
+def test_the_installed_command_lists_citations_without_notes(run: Runner) -> None:
+    # End to end: `complainer arguments` as a supporter runs it, on a date that also shows the
+    # citations from 1 July 2026 (the ones whose refs held notes).
+    campaign = open_registry(None).load("kz-propaganda-law-2025")
+    result = run("arguments", "--campaign", campaign.id, "--date", "2026-11-30", "--ui-lang", "ru")
+    assert result.returncode == 0, result.stderr
+    cites = [line.split("\t")[-1] for line in result.stdout.decode().splitlines()]
+    assert any("CCPR/C/KAZ/CO/3" in c for c in cites)  # the citation is there, its note is not
+    for shown in cites:
+        assert_no_note(shown, notes_of(campaign), "complainer arguments")
+
+
+@given(st.text(max_size=200))
+def test_a_research_note_is_found_only_in_the_text_it_names(text: str) -> None:
+    found = research_note(text)
+    assert found is None or found.split("«", 1)[1].rstrip("»") in text
