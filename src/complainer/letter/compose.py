@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from complainer.campaigns.citing import cite
 from complainer.campaigns.model import (
     POINT_KINDS,
     Campaign,
@@ -181,13 +182,12 @@ def select_points(
             c = expired[0]
             warnings.append(
                 _(
-                    'left out {kind} "{id}": its citation ({ref}, {source}) is {validity}, and the '
+                    'left out {kind} "{id}": its citation ({citation}) is {validity}, and the '
                     "letter is dated {date}"
                 ).format(
                     kind=_(KIND_NAMES[kind]),
                     id=point.id,
-                    ref=c.ref,
-                    source=campaign.sources[c.source].title,
+                    citation=cite(campaign, c, validity=False),
                     validity=c.validity(),
                     date=day.isoformat(),
                 )
