@@ -238,6 +238,8 @@ _ENGLISH_ON_PURPOSE = {
     # --help text and the regular expressions that recognise Typer's and Click's English.
     "cli/helptext.py", "cli/options.py:LETTER_PDF", "cli/app.py:_VALIDATOR_WORDING",
     "cli/app.py:_PARSER_WORDING",
+    # email_validator's own English, matched to pick the tool's translated sentence.
+    "letter/writer.py:_EMAIL_PROBLEMS",
 }  # fmt: skip
 # Translated where they are shown: folders_to_check is the one user-facing part of check.
 _EXCEPT = {"flows/check.py:folders_to_check"}
