@@ -221,7 +221,7 @@ def _change_language(session: Session) -> Next:
     """Another language for the letter, keeping every other choice; the preview is shown again."""
     campaign, values = session.campaign, session.values
     target = campaign.targets[values.target or campaign.default_target]
-    reads = campaign.recipients[target.recipient].reads if target.recipient else ()
+    reads = campaign.reads(target.id)
     try:
         values.lang = questions.language(campaign, reads, session.letter.language, back=True)
     except BackRequested:
@@ -356,7 +356,7 @@ def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
     if values.target is None:
         values.target = questions.target(campaign, ui_language(), values.country or "")
     target = campaign.targets[values.target]
-    reads = campaign.recipients[target.recipient].reads if target.recipient else ()
+    reads = campaign.reads(target.id)
     if not values.lang:
         # A recipient who reads the writer's language gets the letter in it, so they can read it.
         default = request.default_language(campaign, target.id, ui_language())
