@@ -470,5 +470,5 @@ def test_a_letter_with_every_point_over_one_page_is_advice(tiny: Path) -> None:
     # The default set here is every point, so both say so; the advice never fails a campaign.
     too_long, advice = length_problems(campaign, [TODAY], TODAY)
     assert any("en/ministry.j2: the default letter" in p for p in too_long), too_long
-    assert any("every argument and recommendation chosen" in a for a in advice), advice
+    assert [a for a in advice if "every argument and recommendation chosen" in a], advice
     assert any("every argument" in a for a in check_folder(tiny, TODAY).advice)
