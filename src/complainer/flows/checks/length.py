@@ -154,9 +154,9 @@ def length_problems(
     if over_every:
         # One line for the campaign: choosing every point is the writer's call, and `draft`
         # already warns that writer; the author learns how far over the longest goes.
-        _excess, limit, where, worst = max(over_every, key=lambda o: o[0])
+        _excess, limit, place, worst = max(over_every, key=lambda o: o[0])
         advice.append(
-            f"{where}: a letter with every argument and recommendation chosen can run to"
+            f"{place}: a letter with every argument and recommendation chosen can run to"
             f" {worst.length} characters, over one page ({limit}), and {len(over_every)}"
             f" target-language pair(s) can run over; `draft` warns such writers. Longest"
             f" phrasings: {_longest(worst)}"
