@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from rich.table import Table
 from rich.text import Text
 
+from complainer.campaigns.citing import cite
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.errors import UsageProblem
 from complainer.i18n import _
 from complainer.i18n import language as ui_language
 from complainer.terminal import console
 from complainer.terminal.prompts import ask, say
-from complainer.terminal.tables import cite
 
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
 # "all" and "none" in each interface language, accepted whatever the interface language.
@@ -50,7 +50,9 @@ def items_for(campaign: Campaign, kind: PointKind, day: dt.date) -> list[Item]:
             c = expired[0]
             why = _(
                 "its citation ({ref}) is {validity}, and the letter is dated {date}, so it cannot be chosen"
-            ).format(ref=c.ref, validity=c.validity(), date=day.isoformat())
+            ).format(
+                ref=cite(campaign, c, validity=False), validity=c.validity(), date=day.isoformat()
+            )
         # Each source once, even when a point cites several parts of it.
         cites = "; ".join(dict.fromkeys(cite(campaign, c) for c in p.citations))
         items.append(Item(p.id, t.title, t.summary, cites, why))
