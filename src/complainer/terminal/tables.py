@@ -18,10 +18,20 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+def live_deadline(campaign: Campaign) -> dt.date | None:
+    """The deadline a writer can still act on: None for a closed campaign, whose closing date
+    says when it ended (its deadline may even fall after that date), and for one without."""
+    return None if campaign.status == "closed" else campaign.deadline
+
+
 def days_left(campaign: Campaign, today: dt.date) -> str:
-    if campaign.deadline is None:
+    """ "12 days left", "deadline today", "3 days past", "no deadline"; "-" for a closed campaign."""
+    deadline = live_deadline(campaign)
+    if campaign.status == "closed":
+        return "-"
+    if deadline is None:
         return _("no deadline")
-    delta = (campaign.deadline - today).days
+    delta = (deadline - today).days
     if delta > 0:
         return ngettext("{n} day left", "{n} days left", delta).format(n=delta)
     if delta == 0:
@@ -68,14 +78,14 @@ def campaign_rows(
 ) -> list[list[str]]:
     rows = []
     for c in campaigns:
-        deadline = c.deadline.isoformat() if c.deadline else "-"
+        deadline = live_deadline(c)
         mark = " " + _("(default)") if c.id == default_id else ""
         origin = "" if c.builtin else f" [{c.folder}]"
         rows.append(
             [
                 c.id + mark,
                 status_line(c),
-                deadline,
+                deadline.isoformat() if deadline else "-",
                 days_left(c, today),
                 c.title(i18n.language()) + origin,
             ]
@@ -109,14 +119,17 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
     say = console.print
     say(f"[bold]{escape(c.text('title'))}[/bold]  ({campaign.id})")
     say(escape(c.text("summary")))
-    deadline = campaign.deadline.isoformat() if campaign.deadline else _("none")
-    say(
-        escape(
-            _("Status: {status}; deadline: {deadline} ({left})").format(
-                status=status_line(campaign), deadline=deadline, left=days_left(campaign, today)
+    if campaign.status == "closed":
+        say(escape(_("Status: {status}").format(status=status_line(campaign))))
+    else:
+        deadline = campaign.deadline.isoformat() if campaign.deadline else _("none")
+        say(
+            escape(
+                _("Status: {status}; deadline: {deadline} ({left})").format(
+                    status=status_line(campaign), deadline=deadline, left=days_left(campaign, today)
+                )
             )
         )
-    )
     say(escape(c.text("status_note")))
     if campaign.alternative:
         say(escape(_("Open alternative: {id}").format(id=campaign.alternative)))
