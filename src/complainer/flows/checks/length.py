@@ -157,8 +157,8 @@ def length_problems(
         _excess, limit, place, worst = max(over_every, key=lambda o: o[0])
         advice.append(
             f"{place}: a letter with every argument and recommendation chosen can run to"
-            f" {worst.length} characters, over one page ({limit}), and {len(over_every)}"
-            f" target-language pair(s) can run over; `draft` warns such writers. Longest"
+            f" {worst.length} characters, over one page ({limit}); {len(over_every)} of the"
+            f" campaign's letters (target and language) can run over; `draft` warns such writers. Longest"
             f" phrasings: {_longest(worst)}"
         )
     return problems, advice
