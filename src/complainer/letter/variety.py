@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from complainer.campaigns.model import POINT_KINDS, Campaign
-from complainer.i18n import _
+from complainer.i18n import _, format_number
 from complainer.letter.compose import Request, phrasing_slots
 from complainer.letter.writer import Writer
 
@@ -221,8 +221,8 @@ class SimilaritySummary:
 
         def figure(value: float) -> str:
             if value >= self.floor:
-                return f"{value:.2f}"
-            return _("below {value}").format(value=f"{self.floor:.2f}")
+                return format_number(value, 2)
+            return _("below {value}").format(value=format_number(self.floor, 2))
 
         if self.maximum < self.floor:
             pair = ""

@@ -236,9 +236,10 @@ def ordered_languages(campaign: Campaign, reads: tuple[str, ...]) -> list[str]:
 
 
 def language_label(code: str) -> str:
-    """ "қазақша (Kazakh)": the language's own name, and its name in the interface language."""
-    native, here = language_name(code), language_name(code, ui_language())
-    return native if native.casefold() == here.casefold() else f"{native} ({here})"
+    """The language's name in the interface language ("Kazakh", «казахский», «қазақ тілі»):
+    every name the interface shows is in the interface's language (the menu gives the code too,
+    and takes the language's own name when typed)."""
+    return language_name(code, ui_language())
 
 
 def explain_languages(reads: tuple[str, ...]) -> None:
