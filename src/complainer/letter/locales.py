@@ -12,7 +12,7 @@ from typing import Any, TypeGuard
 
 from complainer import cache as disk_cache
 from complainer.campaigns.tomlfile import load_toml
-from complainer.errors import CampaignError, UsageProblem
+from complainer.errors import SUGGEST_CUTOFF, CampaignError, UsageProblem
 from complainer.i18n import _
 from complainer.i18n import language as ui_language
 from complainer.paths import content_root
@@ -65,7 +65,7 @@ def resolve_language(value: str, available: Sequence[str]) -> str:
             return names[wanted]
     # Named in the interface language, as every name the interface shows.
     choices = [f"{c} ({language_name(c, ui_language())})" for c in available]
-    close = difflib.get_close_matches(_fold(value), list(names), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(_fold(value), list(names), n=1, cutoff=SUGGEST_CUTOFF)
     if close:
         raise UsageProblem(
             _('unknown language "{value}". Did you mean "{guess}"? Choose from: {choices}.').format(
