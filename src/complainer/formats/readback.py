@@ -228,7 +228,9 @@ class VerifiedFields:
     - the body after that empty line is what `get_payload(decode=True)` decodes, by the
       Content-Transfer-Encoding field, itself among the fields checked.
 
-    Lines over 998 octets are refused per field, as `verify_headers` refuses them per message.
+    Lines over 998 octets are refused per field, as `verify_headers` refuses them per message, and
+    a field name that comes twice is refused outright (a reader takes the first; complainer never
+    writes one twice).
     Memory is bounded: after `most` distinct fields the cache starts again.
     """
 
@@ -238,7 +240,12 @@ class VerifiedFields:
 
     def header(self, fields: Sequence[HeaderField]) -> bytes:
         """The header section of `fields` (without the empty line after it); MessageMismatch if
-        any field would not read back as meant."""
+        any field would not read back as meant, or a field name comes twice."""
+        names = [f.name.lower() for f in fields]
+        if len(set(names)) != len(names):
+            raise _fail(
+                f"header fields {', '.join(sorted({n for n in names if names.count(n) > 1}))} repeated"
+            )
         parts = []
         for field in fields:
             lines = self._lines.get(field)

@@ -303,7 +303,7 @@ class SimilarityIndex:
             known = self._parts[text] = (known[0], self._digest(known[0].grams))
         return known
 
-    def _letter(self, text: str) -> tuple[set[int], np.ndarray]:
+    def sketch(self, text: str) -> tuple[set[int], np.ndarray]:
         """`shingles(text)` and its MinHash signature, put together from the letter's paragraphs.
 
         The letter's words are its paragraphs' words in order (a paragraph break is not part of
@@ -347,7 +347,7 @@ class SimilarityIndex:
         """Index the letter `key`; its similarity to the nearest earlier letter in the window."""
         import numpy as np
 
-        grams, digest = self._letter(text)
+        grams, digest = self.sketch(text)
         mh = self._sketch
         mh.hashvalues = digest  # LSH reads the signature when called, and keeps none of `mh`
         slots = [self._slot[k] for k in self._lsh.query(mh)] if self.count else []
