@@ -294,3 +294,54 @@ def tidy_by_patterns(value: str) -> str:
 @given(st.text(alphabet=" \t\n\rab\u00a0", max_size=40))
 def test_tidy_is_the_two_patterns(value: str) -> None:
     assert sandbox.tidy(value) == tidy_by_patterns(value)
+
+
+# -- A layout's blocks caught in the one render of the whole layout ------------------------------
+
+
+def test_blocks_caught_in_one_render_are_the_blocks_rendered_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every built-in layout, every language and target: the letter and its blocks (the PDF's
+    parts) are the same whether the blocks are caught while the layout renders or rendered alone."""
+    registry = open_registry(None)
+    one_pass = 0
+    for campaign_id in CAMPAIGNS:
+        campaign = registry.load(campaign_id)
+        renderer = composer.renderer_for(campaign.folder)
+        for lang in campaign.languages:
+            for target, about in campaign.targets.items():
+                country = "DE" if about.suits("DE") else "KZ"
+                values = DraftValues(name="Anna Schmidt", country=country, lang=lang, target=target,
+                                     to="office@example.org", organisation="RFSL",
+                                     address=["1 Main St", "Berlin"], date=LETTER_DATE)  # fmt: skip
+                writer, request = build_request(values, campaign)
+                with monkeypatch.context() as patch:
+                    patch.setattr(renderer, "_blocks_in_one_pass", lambda name, template: False)
+                    alone = composer.compose(campaign, writer, request)
+                caught = composer.compose(campaign, writer, request)
+                assert (caught.body, caught.blocks) == (alone.body, alone.blocks)
+                layout = renderer.env.get_template(f"{lang}/{caught.target}.j2")
+                one_pass += bool(caught.blocks) and renderer._one_pass.get(layout, False)
+    assert one_pass  # the built-in layouts with blocks do take the one-render path
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "{% set x = 1 %}{% block a %}{{ x | default(2) }}{% endblock %}",
+        "{% if name %}{% block a %}A{% endblock %}{% endif %}",
+        "{% block a %}A{% endblock %}{{ self.a() }}",
+        "{% block a required %}{% endblock %}",
+        "{{ name }}{% block a %}A{% endblock %}",
+    ],
+)
+def test_a_layout_that_could_change_its_blocks_renders_them_alone(
+    tmp_path: Path, layout: str
+) -> None:
+    (tmp_path / "l.j2").write_text(layout, encoding="utf-8")
+    renderer = sandbox.Renderer(tmp_path)
+    assert not renderer._blocks_in_one_pass("l.j2", renderer.env.get_template("l.j2"))
+    (tmp_path / "plain.j2").write_text("{% block a %}{{ name }}{% endblock %}\n\nB", "utf-8")
+    assert renderer._blocks_in_one_pass("plain.j2", renderer.env.get_template("plain.j2"))
+    assert renderer.layout_blocks("plain.j2", {"name": "N"}) == ("N\n\nB\n", [("a", "N")])
