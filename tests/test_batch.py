@@ -100,7 +100,7 @@ def test_good_rows_become_files_that_parse_back_and_bad_rows_are_reported(
     assert report[6]["column"] == "country"
     assert report[7]["column"] == "email"
     assert report[1]["output"].endswith("0001-anna-schmidt.eml")
-    assert "8 row(s): 4 failed, 4 written" in stderr_of(result)
+    assert "8 rows: 4 failed, 4 written" in stderr_of(result)
 
     # Re-running keeps what exists and does not rewrite it.
     before = files[0].stat().st_mtime_ns
@@ -356,3 +356,41 @@ def test_twenty_thousand_rows_stay_under_a_fixed_memory_bound(
     assert len(files) == 20_000
     with (tmp_path / "out" / "report.csv").open(encoding="utf-8") as fh:
         assert sum(1 for _ in csv.DictReader(fh)) == 20_000
+
+
+def test_a_list_on_stdin_larger_than_the_bound_is_refused_before_sending(
+    cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--send reads stdin twice, so copies it to a temporary file: never more than the bound."""
+    from complainer.flows import batch
+
+    monkeypatch.setattr(batch, "MAX_STDIN_SPOOL", 1024 * 1024)
+    row = b"Anna Schmidt,DE\n"
+    signers = b"name,country\n" + row * (1536 * 1024 // len(row))
+    result = cli("batch", "-", "--send", "--yes", "--journal", "sent.jsonl",
+                 "--smtp-host", "127.0.0.1", "--smtp-port", "9", stdin=signers)  # fmt: skip
+    assert_clean_error(result, 2, "larger than 1 MB", "instead of -")
+    assert not (tmp_path / "sent.jsonl").exists()
+
+
+def test_batch_speaks_the_interface_language_and_the_report_keeps_its_codes(
+    cli: Runner, tmp_path: Path
+) -> None:
+    lines = (
+        b'{"name": "Anna", "country": "DE"}\n{"name": "B", "country": "DE", "shoe": 1}\n'
+        b'{"name": "", "country": "DE"}\n{"name": "Cleo", "country": "FR"}\n'
+        b'{"name": "Dan", "country": "SE"}\n'
+    )
+    result = cli("batch", "-", "--out-dir", "out", "--date", LETTER_DATE, stdin=lines,
+                 env={"LANGUAGE": "ru"})  # fmt: skip
+    err = stderr_of(result)
+    assert result.returncode == 1, err
+    assert "строка 2, столбец shoe: неизвестное поле" in err
+    assert "строка 3, столбец name: не указано имя" in err
+    # Counts in Russian's plural forms: 5 строк, 2 с ошибками, 3 записаны.
+    assert "5 строк: 2 с ошибками, 3 записаны; отчёт:" in err
+    with open(tmp_path / "out" / "report.csv", encoding="utf-8", newline="") as fh:
+        report = list(csv.DictReader(fh))
+    assert list(report[0]) == ["row", "name", "outcome", "column", "reason", "output", "similarity"]
+    assert [r["outcome"] for r in report] == ["written", "failed", "failed", "written", "written"]
+    assert report[2]["reason"] == "не указано имя"

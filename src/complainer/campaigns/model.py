@@ -8,7 +8,7 @@ that a broken folder fails here with the file and field named rather than halfwa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -109,6 +109,26 @@ class FormalAppeal:
     consequence: str
 
 
+ASKS_NONE = "none"
+
+
+def asks_key(asked: Sequence[str]) -> str:
+    """The key of a paragraph variant for the recommendations `asked` (in the target's `asks`
+    order): "repeal-amendments+suspend-enforcement", "repeal-amendments", or "none"."""
+    return "+".join(asked) or ASKS_NONE
+
+
+def keyed_name(paragraph: str, key: str) -> str:
+    """The slot name of one keyed variant of a paragraph: "ask[repeal-amendments]"."""
+    return f"{paragraph}[{key}]"
+
+
+def split_keyed(name: str) -> tuple[str, str | None]:
+    """Slot name -> (paragraph, key): "ask[none]" gives ("ask", "none"), "opening" (it, None)."""
+    base, bracket, key = name.partition("[")
+    return (base, key[:-1]) if bracket and key.endswith("]") else (name, None)
+
+
 @dataclass(frozen=True)
 class Target:
     id: str
@@ -122,6 +142,21 @@ class Target:
     # in Kazakhstan's parliament is for writers who live in Kazakhstan.
     only_for: tuple[str, ...] = ()
     appeal: FormalAppeal | None = None
+    # Recommendations this letter's own request paragraphs make (in campaign order): when chosen,
+    # the paragraphs keyed by them say them and the list of recommendations leaves them out, so
+    # a request is never made twice; when not chosen, no paragraph makes it (see `asks_key`).
+    asks: tuple[str, ...] = ()
+    # The letter to offer instead, in another campaign, to writers this one is not for (its
+    # `not_for`/`only_for`): (campaign id, target id), e.g. a closed campaign's MP letter points
+    # writers in Kazakhstan to the open campaign's letter to their own deputy.
+    instead: tuple[str, str] | None = None
+
+    def ask_keys(self) -> list[str]:
+        """Every key a paragraph that follows `asks` must have: one per subset of `asks`."""
+        keys = []
+        for mask in range(1 << len(self.asks)):
+            keys.append(asks_key([a for i, a in enumerate(self.asks) if mask >> i & 1]))
+        return keys
 
     def suits(self, country: str) -> bool:
         """Whether a writer living in `country` (ISO alpha-2; "" when unknown) may use it."""
@@ -141,14 +176,35 @@ class PointText:
     title: str
     summary: str
     phrasings: tuple[str, ...]
+    # A regular expression (case-insensitive) that finds this recommendation's request in a
+    # letter of this language; required for the recommendations a target `asks` itself, so that
+    # `complainer check` can prove each request is made once when chosen and never otherwise.
+    marker: str | None = None
 
 
 @dataclass(frozen=True)
 class TargetText:
+    """A target's texts in one language. `paragraphs` maps slot names to phrasings; a paragraph
+    that follows the target's `asks` has one slot per key, named "ask[<key>]" (`keyed_name`)."""
+
     title: str
     summary: str
     subjects: tuple[str, ...]
     paragraphs: Mapping[str, tuple[str, ...]]
+
+    @property
+    def names(self) -> list[str]:
+        """The paragraph names a layout sees as p.<name>, keyed ones once."""
+        return list(dict.fromkeys(split_keyed(n)[0] for n in self.paragraphs))
+
+    def slots_for(self, key: str) -> dict[str, str]:
+        """Paragraph name -> the slot used in a letter whose chosen `asks` give `key`."""
+        slots: dict[str, str] = {}
+        for name in self.paragraphs:
+            base, k = split_keyed(name)
+            if k is None or k == key:
+                slots[base] = name
+        return slots
 
 
 @dataclass(frozen=True)
@@ -250,11 +306,22 @@ class LanguageTexts:
     def target(self, tid: str) -> TargetText:
         f = self._fields("targets", tid)
         paragraphs = f.table("paragraphs")
+        slots: dict[str, tuple[str, ...]] = {}
+        for name, value in paragraphs.data.items():
+            if "[" in name:
+                raise paragraphs.fail(name, "is not a paragraph name (no brackets)")
+            if isinstance(value, Mapping):
+                # A paragraph that follows the recommendations chosen: one list per key.
+                keyed = paragraphs.table(name)
+                for key in keyed.data:
+                    slots[keyed_name(name, key)] = tuple(keyed.strings(key))
+            else:
+                slots[name] = tuple(paragraphs.strings(name))
         return TargetText(
             title=f.text("title"),
             summary=f.text("summary"),
             subjects=tuple(f.strings("subject")),
-            paragraphs={k: tuple(paragraphs.strings(k)) for k in paragraphs.data},
+            paragraphs=slots,
         )
 
     def page(self) -> PageLayout:
@@ -291,8 +358,12 @@ class LanguageTexts:
 
     def point(self, kind: PointKind, pid: str) -> PointText:
         f = self._fields(PLURAL[kind], pid)
+        marker = f.text("marker") if f.has("marker") else None
         return PointText(
-            title=f.text("title"), summary=f.text("summary"), phrasings=tuple(f.strings("text"))
+            title=f.text("title"),
+            summary=f.text("summary"),
+            phrasings=tuple(f.strings("text")),
+            marker=marker,
         )
 
 
@@ -563,6 +634,8 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
             not_for=lists["not_for"],
             only_for=lists["only_for"],
             appeal=_formal_appeal(f) if f.has("formal_appeal") else None,
+            asks=_asks(root, f),
+            instead=_instead(f),
         )
     if not targets:
         raise root.fail("targets", "must declare at least one [[targets]]")
@@ -611,6 +684,76 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
     return campaign
 
 
+def _instead(target: Fields) -> tuple[str, str] | None:
+    """A target's `instead = { campaign = "<id>", target = "<id>" }`, or None."""
+    if not target.has("instead"):
+        return None
+    table = target.table("instead")
+    if not (target.has("not_for") or target.has("only_for")):
+        raise target.fail(
+            "instead", "needs not_for or only_for: it is for the writers they exclude"
+        )
+    return table.ident("campaign"), table.ident("target")
+
+
+def _asks(root: Fields, target: Fields) -> tuple[str, ...]:
+    """A target's `asks`: recommendation ids of the campaign, in campaign order."""
+    if not target.has("asks"):
+        return ()
+    asks = target.strings("asks", unique=True)
+    declared = [p.ident("id") for p in root.tables("recommendations")]
+    for rid in asks:
+        if rid not in declared:
+            raise target.fail("asks", f"names {rid!r}, which is not a [[recommendations]] id")
+    if asks and not target.flag("recommendations", True):
+        raise target.fail("asks", "needs a target that carries recommendations")
+    return tuple(r for r in declared if r in asks)
+
+
+def _check_asks_texts(campaign: Campaign, texts: LanguageTexts) -> None:
+    """Paragraphs keyed by `asks` have exactly one list per subset of it, and every asked
+    recommendation has a `marker` that compiles."""
+    import re
+
+    for tid, target in campaign.targets.items():
+        ttext = texts.target(tid)
+        keys: dict[str, set[str]] = {}
+        for name in ttext.paragraphs:
+            base, key = split_keyed(name)
+            if key is not None:
+                keys.setdefault(base, set()).add(key)
+        where = texts.origin("targets", tid, "paragraphs")
+        for base, have in keys.items():
+            want = set(target.ask_keys())
+            if not target.asks:
+                raise CampaignError(
+                    f"{where}: field 'targets.{tid}.paragraphs.{base}' is a table of keyed "
+                    f"phrasings, but target '{tid}' declares no `asks` in campaign.toml"
+                )
+            if have != want:
+                raise CampaignError(
+                    f"{where}: field 'targets.{tid}.paragraphs.{base}' needs exactly the keys "
+                    f"{', '.join(sorted(want))} (one per combination of asks); "
+                    f"missing: {', '.join(sorted(want - have)) or '-'}; "
+                    f"unknown: {', '.join(sorted(have - want)) or '-'}"
+                )
+        for rid in target.asks:
+            marker = texts.point("recommendation", rid).marker
+            origin = texts.origin("recommendations", rid, "marker")
+            if marker is None:
+                raise CampaignError(
+                    f"{origin}: field 'recommendations.{rid}.marker' is missing: target '{tid}' "
+                    "asks for it, and check needs a pattern that finds the request in a letter"
+                )
+            try:
+                re.compile(marker)
+            except re.error as exc:
+                raise CampaignError(
+                    f"{origin}: field 'recommendations.{rid}.marker' is not a regular "
+                    f"expression ({exc})"
+                ) from None
+
+
 def _check_texts_present(campaign: Campaign, texts: LanguageTexts) -> None:
     """The language of `texts` has every text and every template (fails on the first one missing)."""
     code = texts.code
@@ -628,4 +771,5 @@ def _check_texts_present(campaign: Campaign, texts: LanguageTexts) -> None:
     for kind in POINT_KINDS:
         for p in campaign.points(kind):
             texts.point(p.kind, p.id)
+    _check_asks_texts(campaign, texts)
     texts.page()

@@ -34,14 +34,17 @@ from complainer.terminal import console
 
 app = typer.Typer(
     name="complainer",
-    help="Compose personal, legally grounded complaint letters for human-rights campaigns, and deliver them.",
+    help=N_(
+        "Compose personal, legally grounded complaint letters for human-rights campaigns, and"
+        " deliver them."
+    ),
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 campaigns_app = typer.Typer(
-    help="List campaigns; show one; start a new one.", rich_markup_mode="rich"
+    help=N_("List campaigns; show one; start a new one."), rich_markup_mode="rich"
 )
 app.add_typer(campaigns_app, name="campaigns")
 
@@ -65,8 +68,10 @@ UiLang = Annotated[
         "--ui-lang",
         callback=set_ui_language,
         is_eager=True,
-        help="Language of questions and messages: en, ru or kk (default: from LANGUAGE, LC_ALL,"
-        " LC_MESSAGES or LANG). The letter's language is --lang.",
+        help=N_(
+            "Language of questions, messages and help: en, ru or kk (default: from LANGUAGE,"
+            " LC_ALL, LC_MESSAGES or LANG). The letter's language is --lang."
+        ),
     ),
 ]
 
@@ -82,16 +87,15 @@ def root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help=N_("Show the version and exit."),
         ),
     ] = False,
     ui_lang: UiLang = None,
 ) -> None:
-    """Compose personal, legally grounded complaint letters for human-rights campaigns, and deliver them.
-
-    Exit codes: 0 done, 1 failure (a broken campaign, a file or delivery problem), 2 bad usage or input,
-    130 cancelled.
-    """
+    """The root of every command line: --version and --ui-lang (the help is the app's, above)."""
 
 
 # Typer's own wording for bad values (from its validation), and the tool's sentence for each.
@@ -138,7 +142,7 @@ def usage_message(exc: click_exceptions.ClickException) -> str:
         param = exc.param
         if param.param_type_name == "argument":
             return _("missing {name} (see --help)").format(
-                name=param.metavar or str(param.name).upper()
+                name=_(param.metavar) if param.metavar else str(param.name).upper()
             )
         return _("missing {name} (see --help)").format(name=_parameter_name(param))
     if isinstance(exc, click_exceptions.NoSuchOption):
@@ -171,6 +175,25 @@ def usage_message(exc: click_exceptions.ClickException) -> str:
                 break
         return f"{message} {see_help}"
     return message
+
+
+def ui_lang_in(argv: list[str]) -> str | None:
+    """The interface language `--ui-lang` asks for anywhere on the command line (the last one
+    counts, as in Click), or None. Read before the app is built, so that the help is in that
+    language even when --help comes first; a value that is not a language is left for the
+    option's own check to refuse."""
+    chosen = None
+    for position, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--ui-lang" and position + 1 < len(argv):
+            value = argv[position + 1]
+        elif arg.startswith("--ui-lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        chosen = i18n.ui_code(value) or chosen
+    return chosen
 
 
 def _stdout_is_devnull() -> bool:
@@ -217,6 +240,7 @@ def main() -> None:
     A closed stdout (`complainer campaigns | head -1`) ends every command the same way: quietly,
     with exit code EXIT_BROKEN_PIPE.
     """
+    i18n.set_language(ui_lang_in(sys.argv[1:]))
     problem = _undecodable_argument(sys.argv[1:])
     if problem:
         console.error(problem)

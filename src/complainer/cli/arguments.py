@@ -9,27 +9,32 @@ import typer
 from complainer import i18n
 from complainer.cli import options
 from complainer.cli.app import UiLang, app
-from complainer.i18n import _
+from complainer.i18n import N_, _
 
 
 @app.command(
-    epilog="[bold]Examples[/bold]\n\n  complainer arguments\n\n  complainer arguments --campaign kz-petition-2024 --lang ru"
+    help=N_("List a campaign's arguments and recommendations: ids, titles, citations, validity."),
+    epilog=N_(
+        "[bold]Examples[/bold]\n\n  complainer arguments\n\n  complainer arguments --campaign kz-petition-2024 --lang ru"
+    ),
 )
 def arguments(
-    campaign: Annotated[str | None, typer.Option("--campaign", "-c", help="Campaign id.")] = None,
+    campaign: Annotated[
+        str | None, typer.Option("--campaign", "-c", help=N_("Campaign id."))
+    ] = None,
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", "-l", help="Language of titles and summaries (default: the interface's)."
+            "--lang", "-l", help=N_("Language of titles and summaries (default: the interface's).")
         ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option(help="Check validity on this date (default: today).")
+        str | None, typer.Option(help=N_("Check validity on this date (default: today)."))
     ] = None,
     campaigns_dir: options.CampaignsDir = None,
     ui_lang: UiLang = None,
 ) -> None:
-    """List a campaign's arguments and recommendations: ids, titles, citations, validity."""
+    """`complainer arguments` (its help is the command's `help`)."""
     # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
     from complainer.campaigns.model import POINT_KINDS
     from complainer.campaigns.registry import open_registry

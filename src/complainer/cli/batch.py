@@ -10,8 +10,9 @@ import typer
 from complainer.cli import options
 from complainer.cli.app import app
 from complainer.flows.batch_settings import DEFAULT_RATE
+from complainer.i18n import N_
 
-BATCH_EXAMPLES = """
+BATCH_EXAMPLES = N_("""
 [bold]Examples[/bold]
 
   complainer batch signers.csv --out-dir letters/        [dim]# one .eml per signer, and letters/report.csv[/dim]
@@ -25,55 +26,75 @@ BATCH_EXAMPLES = """
   name,country,city,email,note
   Anna Schmidt,DE,Berlin,anna@example.org,
   Jonas Berg,SE,,,"I visited Almaty in 2023."
-"""
+""")
 
 
-@app.command(epilog=BATCH_EXAMPLES)
+@app.command(
+    help=N_(
+        "Make one letter per signer of a list, each phrased differently: files, one mailbox, or"
+        " sent.\n\nBad rows are reported (row, column, reason) and skipped; a CSV report lists"
+        " every row. Re-running the same command resumes. Exit 0 when every row succeeded, 1 when"
+        " any failed."
+    ),
+    epilog=BATCH_EXAMPLES,
+)
 def batch(
     signers: Annotated[
         str,
         typer.Argument(
-            metavar="SIGNERS",
-            help="CSV with a header row, or JSON Lines, one signer a row ('-' = stdin). Columns:"
-            " name, country, city, organisation, email, address (lines separated by ';'), lang,"
-            " target, to, to_name, note, arguments, recommendations, date.",
+            metavar=N_("SIGNERS"),
+            help=N_(
+                "CSV with a header row, or JSON Lines, one signer a row ('-' = stdin). Columns:"
+                " name, country, city, organisation, email, address (lines separated by ';'), lang,"
+                " target, to, to_name, note, arguments, recommendations, date."
+            ),
         ),
     ],
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out-dir", "-d", help="Write one file per signer into this folder."),
+        typer.Option("--out-dir", "-d", help=N_("Write one file per signer into this folder.")),
     ] = None,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", help="File format for --out-dir: eml, text or json."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="eml|text|json|pdf",
+            help=N_("File format for --out-dir: eml, text, json or pdf."),
+        ),
     ] = "eml",
     mbox: Annotated[
         Path | None,
-        typer.Option("--mbox", help="Write every letter into one mailbox file (import as drafts)."),
+        typer.Option(
+            "--mbox", help=N_("Write every letter into one mailbox file (import as drafts).")
+        ),
     ] = None,
     report: Annotated[
         Path | None,
         typer.Option(
             "--report",
-            help="The CSV report of every row (default: report.csv in --out-dir, else beside"
-            " the mailbox or the journal).",
+            help=N_(
+                "The CSV report of every row (default: report.csv in --out-dir, else beside"
+                " the mailbox or the journal)."
+            ),
         ),
     ] = None,
     campaign: Annotated[
         str | None,
-        typer.Option("--campaign", "-c", help="Campaign id (see: complainer campaigns)."),
+        typer.Option("--campaign", "-c", help=N_("Campaign id (see: complainer campaigns).")),
     ] = None,
     target: Annotated[
-        str | None, typer.Option("--target", "-t", help="Which letter, for rows that do not say.")
+        str | None,
+        typer.Option("--target", "-t", help=N_("Which letter, for rows that do not say.")),
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", "-l", help="Letter language, for rows that do not say."),
+        typer.Option("--lang", "-l", help=N_("Letter language, for rows that do not say.")),
     ] = None,
     argument: Annotated[
         list[str] | None,
         typer.Option(
-            "--argument", "-a", help="Argument id (repeatable), for rows that do not say."
+            "--argument", "-a", help=N_("Argument id (repeatable), for rows that do not say.")
         ),
     ] = None,
     recommendation: Annotated[
@@ -81,28 +102,30 @@ def batch(
         typer.Option(
             "--recommendation",
             "-r",
-            help="Recommendation id (repeatable), for rows that do not say.",
+            help=N_("Recommendation id (repeatable), for rows that do not say."),
         ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option(help="The letters' date, YYYY-MM-DD (default: today).")
+        str | None, typer.Option(help=N_("The letters' date, YYYY-MM-DD (default: today)."))
     ] = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="Recipient address, for rows that do not say.")
+        str | None, typer.Option("--to", help=N_("Recipient address, for rows that do not say."))
     ] = None,
-    to_name: Annotated[str | None, typer.Option("--to-name", help="Recipient's name.")] = None,
+    to_name: Annotated[str | None, typer.Option("--to-name", help=N_("Recipient's name."))] = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            help="Phrasing choice for the batch (default: from the campaign and file name)."
+            help=N_("Phrasing choice for the batch (default: from the campaign and file name).")
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Make an existing --mbox again.")] = False,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Never ask questions.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help=N_("Make an existing --mbox again."))
+    ] = False,
+    no_input: Annotated[bool, typer.Option("--no-input", help=N_("Never ask questions."))] = False,
     quiet: Annotated[
         bool,
         typer.Option(
-            "--quiet", "-q", help="No progress or notes on stderr (row problems still show)."
+            "--quiet", "-q", help=N_("No progress or notes on stderr (row problems still show).")
         ),
     ] = False,
     campaigns_dir: options.CampaignsDir = None,
@@ -111,8 +134,8 @@ def batch(
         float,
         typer.Option(
             "--rate",
-            metavar="PER_MINUTE",
-            help=f"With --send: at most this many messages a minute (default {DEFAULT_RATE:g}).",
+            metavar=N_("PER_MINUTE"),
+            help=N_("With --send: at most this many messages a minute."),
             rich_help_panel=options.SENDING,
         ),
     ] = DEFAULT_RATE,
@@ -120,8 +143,10 @@ def batch(
         Path | None,
         typer.Option(
             "--journal",
-            metavar="FILE",
-            help="With --send: the record of what was sent, for resuming (default: SIGNERS.sent.jsonl).",
+            metavar=N_("FILE"),
+            help=N_(
+                "With --send: the record of what was sent, for resuming (default: SIGNERS.sent.jsonl)."
+            ),
             rich_help_panel=options.SENDING,
         ),
     ] = None,
@@ -129,7 +154,9 @@ def batch(
         bool,
         typer.Option(
             "--resend-uncertain",
-            help="With --send: send again the letters an interrupted run may or may not have sent.",
+            help=N_(
+                "With --send: send again the letters an interrupted run may or may not have sent."
+            ),
             rich_help_panel=options.SENDING,
         ),
     ] = False,
@@ -142,11 +169,7 @@ def batch(
     yes: options.Yes = False,
     bcc_self: options.BccSelf = False,
 ) -> None:
-    """Make one letter per signer of a list, each phrased differently: files, one mailbox, or sent.
-
-    Bad rows are reported (row, column, reason) and skipped; a CSV report lists every row.
-    Re-running the same command resumes. Exit 0 when every row succeeded, 1 when any failed.
-    """
+    """`complainer batch` (its help is the command's `help`, translated where it is shown)."""
     # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
     from complainer.delivery.sending import SendOptions
     from complainer.flows.batch import BatchOptions, run

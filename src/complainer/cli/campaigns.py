@@ -10,7 +10,7 @@ import typer
 
 from complainer.cli import options
 from complainer.cli.app import UiLang, campaigns_app
-from complainer.i18n import _
+from complainer.i18n import N_, _
 from complainer.terminal import console
 
 # The modules each command needs are imported in its body: registering the commands must stay
@@ -36,13 +36,16 @@ def campaigns_list(
     tables.print_rows(tables.stdout_console(), headers, rows, _("Campaigns"))
 
 
-@campaigns_app.command("show")
+@campaigns_app.command(
+    "show",
+    help=N_("Show a campaign's background, status, recipients, targets and every source URL."),
+)
 def campaigns_show(
-    campaign_id: Annotated[str, typer.Argument(metavar="ID", help="Campaign id.")],
+    campaign_id: Annotated[str, typer.Argument(metavar="ID", help=N_("Campaign id."))],
     campaigns_dir: options.CampaignsDir = None,
     ui_lang: UiLang = None,
 ) -> None:
-    """Show a campaign's background, status, recipients, targets and every source URL."""
+    """`complainer campaigns show ID` (its help is the command's `help`)."""
     from complainer.campaigns.registry import open_registry
     from complainer.terminal import tables
 
@@ -52,17 +55,20 @@ def campaigns_show(
 
 @campaigns_app.command(
     "new",
-    epilog="[bold]Example[/bold]\n\n  complainer campaigns new my-campaign --dir ~/campaigns\n\n  complainer check ~/campaigns/my-campaign",
+    help=N_("Create a campaign folder to fill in; `complainer check` says what is left."),
+    epilog=N_(
+        "[bold]Example[/bold]\n\n  complainer campaigns new my-campaign --dir ~/campaigns\n\n  complainer check ~/campaigns/my-campaign"
+    ),
 )
 def campaigns_new(
     campaign_id: Annotated[
-        str, typer.Argument(metavar="ID", help="New campaign id (lower-case, hyphens).")
+        str, typer.Argument(metavar="ID", help=N_("New campaign id (lower-case, hyphens)."))
     ],
     directory: Annotated[
-        Path, typer.Option("--dir", help="Where to create the campaign folder.")
+        Path, typer.Option("--dir", help=N_("Where to create the campaign folder."))
     ] = Path("."),
 ) -> None:
-    """Create a campaign folder to fill in; `complainer check` says what is left."""
+    """`complainer campaigns new ID` (its help is the command's `help`)."""
     from complainer.campaigns.scaffold import scaffold
 
     folder = scaffold(campaign_id, directory)

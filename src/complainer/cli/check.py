@@ -10,35 +10,43 @@ import typer
 from complainer.cli import options
 from complainer.cli.app import app
 from complainer.errors import EXIT_FAILURE
+from complainer.i18n import N_
 
 
 @app.command(
-    epilog="[bold]Examples[/bold]\n\n  complainer check\n\n  complainer check ~/campaigns/my-campaign\n\n  complainer check kz-petition-2024-folder --samples ~/review",
+    help=N_(
+        "Check campaign folders: every text in every language on every date that matters, the"
+        " glossary, sources and claims, one page."
+    ),
+    epilog=N_(
+        "[bold]Examples[/bold]\n\n  complainer check\n\n  complainer check ~/campaigns/my-campaign\n\n  complainer check kz-petition-2024-folder --samples ~/review"
+    ),
 )
 def check(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="PATH", help="Campaign folders (default: every installed campaign)."
+            metavar=N_("PATH"), help=N_("Campaign folders (default: every installed campaign).")
         ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option(help="Check as of this date (default: today).")
+        str | None, typer.Option(help=N_("Check as of this date (default: today)."))
     ] = None,
     samples: Annotated[
         Path | None,
         typer.Option(
-            metavar="DIR",
-            help="Also write one letter per target, language and date period to DIR/<campaign>/.",
+            metavar=N_("DIR"),
+            help=N_(
+                "Also write one letter per target, language and date period to DIR/<campaign>/."
+            ),
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite sample files that exist.")
+        bool, typer.Option("--force", help=N_("Overwrite sample files that exist."))
     ] = False,
     campaigns_dir: options.CampaignsDir = None,
 ) -> None:
-    """Check campaign folders: every text in every language on every date that matters, the glossary,
-    sources and claims, one page."""
+    """`complainer check` (its help is the command's `help`)."""
     # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
     from complainer.flows.check import check_folder, folders_to_check
     from complainer.flows.checks.samples import prepare as prepare_samples

@@ -10,8 +10,9 @@ import typer
 from complainer.cli import options
 from complainer.cli.app import UiLang, app
 from complainer.formats.mailto import DEFAULT_LIMIT
+from complainer.i18n import N_
 
-DRAFT_EXAMPLES = """
+DRAFT_EXAMPLES = N_("""
 [bold]Examples[/bold]
 
   complainer draft    [dim]# answer a few questions[/dim]
@@ -23,24 +24,27 @@ DRAFT_EXAMPLES = """
   complainer draft --name "Anna Schmidt" --country DE --format json | jq .subject
 
   complainer draft --name "Anna Schmidt" --country DE --address "Musterstraße 1" --address "10115 Berlin" --lang ru --signature-image sig.png --out letter.pdf --no-input
-"""
+""")
 
 
-@app.command(epilog=DRAFT_EXAMPLES)
+@app.command(
+    help=N_("Write a letter: asks what it needs in a terminal, or takes it all from flags."),
+    epilog=DRAFT_EXAMPLES,
+)
 def draft(
-    name: Annotated[str | None, typer.Option(help="Your full name, as you sign.")] = None,
+    name: Annotated[str | None, typer.Option(help=N_("Your full name, as you sign."))] = None,
     country: Annotated[
-        str | None, typer.Option(help="Where you live: ISO code (DE) or name (Germany).")
+        str | None, typer.Option(help=N_("Where you live: ISO code (DE) or name (Germany)."))
     ] = None,
-    city: Annotated[str | None, typer.Option(help="Your city (optional).")] = None,
+    city: Annotated[str | None, typer.Option(help=N_("Your city (optional)."))] = None,
     organisation: Annotated[
         str | None,
-        typer.Option("--organisation", "--organization", help="Your organisation (optional)."),
+        typer.Option("--organisation", "--organization", help=N_("Your organisation (optional).")),
     ] = None,
     email: Annotated[
         str | None,
         typer.Option(
-            "--email", "--from", help="Your email address (goes into From:; needed to send)."
+            "--email", "--from", help=N_("Your email address (goes into From:; needed to send).")
         ),
     ] = None,
     lang: Annotated[
@@ -48,17 +52,19 @@ def draft(
         typer.Option(
             "--lang",
             "-l",
-            help="Letter language: code or name (en, ru, русский, kk, қазақша). Default: the recipient's.",
+            help=N_(
+                "Letter language: code or name (en, ru, русский, kk, қазақша). Default: the recipient's."
+            ),
         ),
     ] = None,
     campaign: Annotated[
         str | None,
-        typer.Option("--campaign", "-c", help="Campaign id (see: complainer campaigns)."),
+        typer.Option("--campaign", "-c", help=N_("Campaign id (see: complainer campaigns).")),
     ] = None,
     target: Annotated[
         str | None,
         typer.Option(
-            "--target", "-t", help="Which letter of the campaign (default: to the authority)."
+            "--target", "-t", help=N_("Which letter of the campaign (default: to the authority).")
         ),
     ] = None,
     argument: Annotated[
@@ -66,7 +72,9 @@ def draft(
         typer.Option(
             "--argument",
             "-a",
-            help="Argument id (repeatable; default: the recommended set). See: complainer arguments.",
+            help=N_(
+                "Argument id (repeatable; default: the recommended set). See: complainer arguments."
+            ),
         ),
     ] = None,
     recommendation: Annotated[
@@ -74,47 +82,50 @@ def draft(
         typer.Option(
             "--recommendation",
             "-r",
-            help="Recommendation id (repeatable; default: the recommended set).",
+            help=N_("Recommendation id (repeatable; default: the recommended set)."),
         ),
     ] = None,
     note: Annotated[
-        str | None, typer.Option(help="A personal paragraph in your own words.")
+        str | None, typer.Option(help=N_("A personal paragraph in your own words."))
     ] = None,
     note_file: Annotated[
-        Path | None, typer.Option(help="Read the personal paragraph from a file ('-' = stdin).")
+        Path | None, typer.Option(help=N_("Read the personal paragraph from a file ('-' = stdin)."))
     ] = None,
     date: Annotated[
-        str | None, typer.Option(help="The letter's date, YYYY-MM-DD (default: today).")
+        str | None, typer.Option(help=N_("The letter's date, YYYY-MM-DD (default: today)."))
     ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            help="Phrasing choice (default: derived from your name, country and the date)."
+            help=N_("Phrasing choice (default: derived from your name, country and the date).")
         ),
     ] = None,
     to: Annotated[
         str | None,
         typer.Option(
-            "--to", help="Recipient address, for letters without a fixed one (or to override it)."
+            "--to",
+            help=N_("Recipient address, for letters without a fixed one (or to override it)."),
         ),
     ] = None,
     to_name: Annotated[
         str | None,
-        typer.Option("--to-name", help="Recipient's name: a person's, or an institution's."),
+        typer.Option("--to-name", help=N_("Recipient's name: a person's, or an institution's.")),
     ] = None,
     to_kind: Annotated[
         str | None,
         typer.Option(
             "--to-kind",
-            help="person (greeted by name) or institution (a generic greeting). Default: from"
-            " --to-name (Office, Ministry, Embassy… mean an institution).",
+            help=N_(
+                "person (greeted by name) or institution (a generic greeting). Default: from"
+                " --to-name (Office, Ministry, Embassy… mean an institution)."
+            ),
         ),
     ] = None,
     with_translation: Annotated[
         str | None,
         typer.Option(
             "--with-translation",
-            help="Append the same letter in this language too, marked as a translation.",
+            help=N_("Append the same letter in this language too, marked as a translation."),
         ),
     ] = None,
     fmt: Annotated[
@@ -123,20 +134,27 @@ def draft(
             "--format",
             "-f",
             metavar="text|eml|json|mailto|pdf",
-            help="Output format (default: from --out's extension, else text); it must agree"
-            " with --out's extension.",
+            help=N_(
+                "Output format (default: from --out's extension, else text); it must agree"
+                " with --out's extension."
+            ),
         ),
     ] = None,
     out: Annotated[
         str | None,
-        typer.Option("--out", "-o", help="Write to this file instead of stdout ('-' = stdout)."),
+        typer.Option(
+            "--out", "-o", help=N_("Write to this file instead of stdout ('-' = stdout).")
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help=N_("Overwrite --out if it exists."))
+    ] = False,
     no_input: Annotated[
-        bool, typer.Option("--no-input", help="Never ask questions; fail if something is missing.")
+        bool,
+        typer.Option("--no-input", help=N_("Never ask questions; fail if something is missing.")),
     ] = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No notes on stderr (warnings still show).")
+        bool, typer.Option("--quiet", "-q", help=N_("No notes on stderr (warnings still show)."))
     ] = False,
     campaigns_dir: options.CampaignsDir = None,
     ui_lang: UiLang = None,
@@ -158,7 +176,7 @@ def draft(
     sign_p12: options.SignP12 = None,
     attach_pdf: options.AttachPdf = False,
 ) -> None:
-    """Write a letter: asks what it needs in a terminal, or takes it all from flags."""
+    """`complainer draft` (its help is the command's `help`, translated where it is shown)."""
     # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
     from complainer.flows.draft import Delivery, run
     from complainer.letter.request import DraftValues

@@ -14,27 +14,31 @@ import typer
 
 from complainer.delivery.tls import Tls as Tls  # re-exported: the default of --tls
 from complainer.formats.mailto import LIMIT_ENV
-from complainer.paths import CAMPAIGNS_DIR_ENV
+from complainer.i18n import N_
 
 CampaignsDir = Annotated[
     list[Path] | None,
     typer.Option(
         "--campaigns-dir",
-        help=f"Also load campaign folders from PATH (repeatable; or set {CAMPAIGNS_DIR_ENV}).",
-        metavar="PATH",
+        help=N_(
+            "Also load campaign folders from PATH (repeatable; or set COMPLAINER_CAMPAIGNS_DIR)."
+        ),
+        metavar=N_("PATH"),
     ),
 ]
 
-DELIVERY = "Delivery"
-SENDING = "Sending (complainer send)"
+DELIVERY = N_("Delivery")
+SENDING = N_("Sending (complainer send)")
 
 Open = Annotated[
     bool,
     typer.Option(
         "--open",
-        help="Open the letter in your mail client: a mailto: link, or an .eml draft when the"
-        " letter is too long for one or the link does not open. Prints nothing unless --format"
-        " or --out asks for it.",
+        help=N_(
+            "Open the letter in your mail client: a mailto: link, or an .eml draft when the"
+            " letter is too long for one or the link does not open. Prints nothing unless --format"
+            " or --out asks for it."
+        ),
         rich_help_panel=DELIVERY,
     ),
 ]
@@ -45,7 +49,9 @@ MailtoLimit = Annotated[
         min=1,
         metavar="N",
         envvar=LIMIT_ENV,
-        help="Longest mailto: link to open, in characters; a longer letter opens as an .eml draft.",
+        help=N_(
+            "Longest mailto: link to open, in characters; a longer letter opens as an .eml draft."
+        ),
         rich_help_panel=DELIVERY,
     ),
 ]
@@ -53,7 +59,7 @@ Send = Annotated[
     bool,
     typer.Option(
         "--send",
-        help="Send the letter now over SMTP (as: complainer send).",
+        help=N_("Send the letter now over SMTP (as: complainer send)."),
         rich_help_panel=SENDING,
     ),
 ]
@@ -61,9 +67,9 @@ SmtpHost = Annotated[
     str | None,
     typer.Option(
         "--smtp-host",
-        metavar="HOST",
+        metavar=N_("HOST"),
         envvar="COMPLAINER_SMTP_HOST",
-        help="Your mail provider's SMTP server.",
+        help=N_("Your mail provider's SMTP server."),
         rich_help_panel=SENDING,
     ),
 ]
@@ -73,9 +79,9 @@ SmtpPort = Annotated[
         "--smtp-port",
         min=1,
         max=65535,
-        metavar="PORT",
+        metavar=N_("PORT"),
         envvar="COMPLAINER_SMTP_PORT",
-        help="Default: 587 with STARTTLS, 465 with --tls ssl.",
+        help=N_("Default: 587 with STARTTLS, 465 with --tls ssl."),
         rich_help_panel=SENDING,
     ),
 ]
@@ -83,10 +89,12 @@ SmtpUser = Annotated[
     str | None,
     typer.Option(
         "--smtp-user",
-        metavar="USER",
+        metavar=N_("USER"),
         envvar="COMPLAINER_SMTP_USER",
-        help="Login name. The password is read from COMPLAINER_SMTP_PASSWORD or asked for"
-        " (hidden); it is never a flag and never stored.",
+        help=N_(
+            "Login name. The password is read from COMPLAINER_SMTP_PASSWORD or asked for"
+            " (hidden); it is never a flag and never stored."
+        ),
         rich_help_panel=SENDING,
     ),
 ]
@@ -96,7 +104,7 @@ TlsMode = Annotated[
         "--tls",
         case_sensitive=False,
         envvar="COMPLAINER_SMTP_TLS",
-        help="starttls (port 587) or ssl (implicit TLS, port 465). Never unencrypted.",
+        help=N_("starttls (port 587) or ssl (implicit TLS, port 465). Never unencrypted."),
         rich_help_panel=SENDING,
     ),
 ]
@@ -106,9 +114,9 @@ CaFile = Annotated[
         "--cafile",
         exists=True,
         dir_okay=False,
-        metavar="PEM",
+        metavar=N_("PEM"),
         envvar="COMPLAINER_SMTP_CAFILE",
-        help="Trust only the CA certificates in this file (default: the system's).",
+        help=N_("Trust only the CA certificates in this file (default: the system's)."),
         rich_help_panel=SENDING,
     ),
 ]
@@ -117,22 +125,25 @@ Timeout = Annotated[
     typer.Option(
         "--timeout",
         min=1,
-        metavar="SECONDS",
-        help="Give up on a server that does not answer for this long.",
+        metavar=N_("SECONDS"),
+        help=N_("Give up on a server that does not answer for this long."),
         rich_help_panel=SENDING,
     ),
 ]
 Yes = Annotated[
     bool,
     typer.Option(
-        "--yes", "-y", help="Send without asking to confirm (for scripts).", rich_help_panel=SENDING
+        "--yes",
+        "-y",
+        help=N_("Send without asking to confirm (for scripts)."),
+        rich_help_panel=SENDING,
     ),
 ]
 BccSelf = Annotated[
     bool,
     typer.Option(
         "--bcc-self",
-        help="Also deliver a copy to your own --from address (the recipient does not see it).",
+        help=N_("Also deliver a copy to your own --from address (the recipient does not see it)."),
         rich_help_panel=SENDING,
     ),
 ]
@@ -140,8 +151,10 @@ NoSave = Annotated[
     bool,
     typer.Option(
         "--no-save",
-        help="Keep no copy of the sent letter (a letter that fails to send is still kept as a"
-        " draft).",
+        help=N_(
+            "Keep no copy of the sent letter (a letter that fails to send is still kept as a"
+            " draft)."
+        ),
         rich_help_panel=SENDING,
     ),
 ]
@@ -153,15 +166,17 @@ def without(signature: inspect.Signature, *names: str) -> inspect.Signature:
     return signature.replace(parameters=kept)
 
 
-LETTER_PDF = "Formal letter, PDF and signature"
+LETTER_PDF = N_("Formal letter, PDF and signature")
 
 Address = Annotated[
     list[str] | None,
     typer.Option(
         "--address",
-        metavar="LINE",
-        help="Your postal address, one line per --address (repeatable). It goes only into the"
-        " letter; a formal appeal to the Ministry needs it to be considered.",
+        metavar=N_("LINE"),
+        help=N_(
+            "Your postal address, one line per --address (repeatable). It goes only into the"
+            " letter; a formal appeal to the Ministry needs it to be considered."
+        ),
         rich_help_panel=LETTER_PDF,
     ),
 ]
@@ -169,8 +184,10 @@ Iin = Annotated[
     str | None,
     typer.Option(
         "--iin",
-        metavar="DIGITS",
-        help="Residents of Kazakhstan: your 12-digit IIN, if you want it in the letter (optional).",
+        metavar=N_("DIGITS"),
+        help=N_(
+            "Residents of Kazakhstan: your 12-digit IIN, if you want it in the letter (optional)."
+        ),
         rich_help_panel=LETTER_PDF,
     ),
 ]
@@ -178,9 +195,11 @@ SignatureImage = Annotated[
     Path | None,
     typer.Option(
         "--signature-image",
-        metavar="PATH",
-        help="A PNG or JPEG of your handwritten signature, set above your name in the PDF."
-        " Without it the PDF has a line to sign on after printing.",
+        metavar=N_("PATH"),
+        help=N_(
+            "A PNG or JPEG of your handwritten signature, set above your name in the PDF."
+            " Without it the PDF has a line to sign on after printing."
+        ),
         rich_help_panel=LETTER_PDF,
     ),
 ]
@@ -188,10 +207,12 @@ SignP12 = Annotated[
     Path | None,
     typer.Option(
         "--sign-p12",
-        metavar="PATH",
-        help="Sign the PDF electronically (PAdES) with the certificate in this PKCS#12 file"
-        " (needs: pip install 'complainer\\[sign]'). The password is read from"
-        " COMPLAINER_P12_PASSWORD or asked for (hidden); it is never a flag.",
+        metavar=N_("PATH"),
+        help=N_(
+            "Sign the PDF electronically (PAdES) with the certificate in this PKCS#12 file"
+            " (needs: pip install 'complainer\\[sign]'). The password is read from"
+            " COMPLAINER_P12_PASSWORD or asked for (hidden); it is never a flag."
+        ),
         rich_help_panel=LETTER_PDF,
     ),
 ]
@@ -199,7 +220,7 @@ AttachPdf = Annotated[
     bool,
     typer.Option(
         "--attach-pdf",
-        help="Attach the letter as a PDF to the e-mail (.eml draft, --open, send).",
+        help=N_("Attach the letter as a PDF to the e-mail (.eml draft, --open, send)."),
         rich_help_panel=LETTER_PDF,
     ),
 ]

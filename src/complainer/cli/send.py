@@ -8,8 +8,15 @@ from typing import Any
 from complainer.cli import options
 from complainer.cli.app import app
 from complainer.cli.draft import draft
+from complainer.i18n import N_
 
-SEND_EXAMPLES = """
+SEND_HELP = N_(
+    "Send the letter over SMTP (TLS): shows it, asks to confirm, keeps a copy.\n\n"
+    "Takes the same options as draft; --from, --smtp-host (and usually --smtp-user) are needed."
+    " A copy of each sent letter is kept in your data folder (sent/); a letter that fails to send"
+    " is kept as a draft (drafts/) and the error says where."
+)
+SEND_EXAMPLES = N_("""
 [bold]Examples[/bold]
 
   export COMPLAINER_SMTP_HOST=smtp.example.org COMPLAINER_SMTP_USER=anna@example.org
@@ -17,16 +24,11 @@ SEND_EXAMPLES = """
   complainer send --name "Anna Schmidt" --country DE --from anna@example.org --bcc-self
 
   complainer send --name "Anna Schmidt" --country DE --from anna@example.org --yes
-"""
+""")
 
 
 def send(**options: Any) -> None:
-    """Send the letter over SMTP (TLS): shows it, asks to confirm, keeps a copy.
-
-    Takes the same options as draft; --from, --smtp-host (and usually --smtp-user) are needed.
-    A copy of each sent letter is kept in your data folder (sent/); a letter that fails to send is
-    kept as a draft (drafts/) and the error says where.
-    """
+    """`complainer send`: `draft` with send_now (its help is SEND_HELP)."""
     draft(**options, send_now=True)
 
 
@@ -34,4 +36,4 @@ def send(**options: Any) -> None:
 send.__signature__ = options.without(  # type: ignore[attr-defined]
     inspect.signature(draft, eval_str=True), "send_now", "open_", "mailto_limit"
 )
-app.command(epilog=SEND_EXAMPLES)(send)
+app.command(help=SEND_HELP, epilog=SEND_EXAMPLES)(send)

@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 
 from complainer.errors import DeliveryError
+from complainer.i18n import _
 
 SENDING = "sending"
 SENT = "sent"
@@ -50,11 +51,17 @@ class Journal:
         except FileNotFoundError:
             pass
         except (OSError, UnicodeDecodeError) as exc:
-            raise DeliveryError(f"cannot read the send journal {path}: {exc}") from exc
+            raise DeliveryError(
+                _("cannot read the send journal {path}: {problem}").format(path=path, problem=exc)
+            ) from exc
         try:
             self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         except OSError as exc:
-            raise DeliveryError(f"cannot write the send journal {path}: {exc.strerror}") from exc
+            raise DeliveryError(
+                _("cannot write the send journal {path}: {problem}").format(
+                    path=path, problem=exc.strerror
+                )
+            ) from exc
 
     def _remember(self, digest: bytes, state: str) -> None:
         self._sent.discard(digest)
@@ -86,7 +93,9 @@ class Journal:
             os.fsync(self._fd)
         except OSError as exc:
             raise DeliveryError(
-                f"cannot write the send journal {self.path}: {exc.strerror}"
+                _("cannot write the send journal {path}: {problem}").format(
+                    path=self.path, problem=exc.strerror
+                )
             ) from exc
         self._remember(_digest(key), state)
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from complainer.errors import DeliveryError
+from complainer.i18n import _
 
 _FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
 
@@ -35,12 +36,16 @@ class MboxWriter:
         self.path = path
         self.part = path.with_name(path.name + ".part")
         if path.is_dir():
-            raise DeliveryError(f"{path} is a folder; give a file name for the mailbox")
+            raise DeliveryError(
+                _("{path} is a folder; give a file name for the mailbox").format(path=path)
+            )
         try:
             self._fh = open(self.part, "wb")  # noqa: SIM115 (closed by commit or discard)
             os.chmod(self.part, 0o600)
         except OSError as exc:
-            raise DeliveryError(f"cannot write {self.part}: {exc.strerror}") from exc
+            raise DeliveryError(
+                _("cannot write {path}: {problem}").format(path=self.part, problem=exc.strerror)
+            ) from exc
         self.count = 0
 
     def add(self, message: bytes) -> int:
@@ -48,7 +53,9 @@ class MboxWriter:
         try:
             self._fh.write(mbox_entry(message))
         except OSError as exc:
-            raise DeliveryError(f"cannot write {self.part}: {exc.strerror}") from exc
+            raise DeliveryError(
+                _("cannot write {path}: {problem}").format(path=self.part, problem=exc.strerror)
+            ) from exc
         self.count += 1
         return self.count
 
@@ -59,7 +66,9 @@ class MboxWriter:
             self._fh.close()
             os.replace(self.part, self.path)
         except OSError as exc:
-            raise DeliveryError(f"cannot write {self.path}: {exc.strerror}") from exc
+            raise DeliveryError(
+                _("cannot write {path}: {problem}").format(path=self.path, problem=exc.strerror)
+            ) from exc
 
     def discard(self) -> None:
         self._fh.close()

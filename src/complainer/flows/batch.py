@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import stat
 import sys
 import tempfile
@@ -60,6 +59,7 @@ from complainer.flows.batch_settings import DEFAULT_RATE as DEFAULT_RATE
 from complainer.flows.draft import campaign_notes
 from complainer.formats.eml import to_eml
 from complainer.formats.readback import VerifiedFields
+from complainer.i18n import _, ngettext
 from complainer.letter.compose import Letter, compose, phrasing_slots
 from complainer.letter.request import DraftValues, build_request, normalise
 from complainer.letter.signers import Row, column_field, open_text, read_rows
@@ -201,20 +201,28 @@ def _default_seed(campaign: Campaign, source: str) -> int:
 
 def _check_options(opts: BatchOptions) -> None:
     if opts.out_dir is None and opts.mbox is None and opts.send is None:
-        raise UsageProblem("say where the letters go: --out-dir DIR, --mbox FILE or --send")
+        raise UsageProblem(_("say where the letters go: --out-dir DIR, --mbox FILE or --send"))
     if opts.fmt not in FILE_FORMATS or opts.fmt not in formats.FORMATS:
         usable = [f for f in FILE_FORMATS if f in formats.FORMATS]
         raise UsageProblem(
-            f'--format "{opts.fmt}" cannot be used for a batch; choose from: {", ".join(usable)}'
+            _('--format "{format}" cannot be used for a batch; choose from: {choices}').format(
+                format=opts.fmt, choices=", ".join(usable)
+            )
         )
     if opts.out_dir is not None and opts.out_dir.exists() and not opts.out_dir.is_dir():
-        raise UsageProblem(f"--out-dir {opts.out_dir} is a file; give a folder")
+        raise UsageProblem(
+            _("--out-dir {folder} is a file; give a folder").format(folder=opts.out_dir)
+        )
     if opts.mbox is not None and not opts.mbox.parent.is_dir():
-        raise UsageProblem(f"folder {opts.mbox.parent} does not exist; create it first")
+        raise UsageProblem(
+            _("folder {folder} does not exist; create it first").format(folder=opts.mbox.parent)
+        )
     if opts.send is not None and opts.signers == "-" and opts.journal is None:
-        raise UsageProblem("sending a list read from stdin needs --journal FILE, to resume safely")
+        raise UsageProblem(
+            _("sending a list read from stdin needs --journal FILE, to resume safely")
+        )
     if opts.rate <= 0:
-        raise UsageProblem("--rate must be more than 0 messages a minute")
+        raise UsageProblem(_("--rate must be more than 0 messages a minute"))
 
 
 def _report_path(opts: BatchOptions) -> Path:
@@ -233,14 +241,34 @@ def _journal_path(opts: BatchOptions) -> Path:
     return Path(opts.signers + ".sent.jsonl")
 
 
+# The most of stdin a batch copies to a temporary file (--send reads the list twice: the dry
+# run, then the letters): about a million signers' rows, and never a full disk. README, "Batch".
+MAX_STDIN_SPOOL = 256 * 1024 * 1024  # bytes
+
+
+def _spool_stdin(tmp: IO[bytes]) -> None:
+    """Copy stdin into `tmp`, refusing (UsageProblem, exit 2) past MAX_STDIN_SPOOL bytes."""
+    copied = 0
+    while chunk := sys.stdin.buffer.read(1 << 20):
+        copied += len(chunk)
+        if copied > MAX_STDIN_SPOOL:
+            raise UsageProblem(
+                _(
+                    "the list on stdin is larger than {size} MB; save it to a file and give"
+                    " the file's name instead of -"
+                ).format(size=MAX_STDIN_SPOOL // (1024 * 1024))
+            )
+        tmp.write(chunk)
+    tmp.flush()
+
+
 @contextlib.contextmanager
 def _signers(source: str, spool: bool) -> Iterator[tuple[str, int | None]]:
     """The signers file to read (stdin copied to a temporary file when it is read twice),
     and its number of lines when cheap to know (for the progress bar)."""
     if source == "-" and spool:
         with tempfile.NamedTemporaryFile(prefix="complainer-signers-", suffix=".txt") as tmp:
-            shutil.copyfileobj(sys.stdin.buffer, tmp)
-            tmp.flush()
+            _spool_stdin(tmp)
             yield tmp.name, None
         return
     lines = None
@@ -309,7 +337,11 @@ class _Report:
         try:
             self._fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
         except OSError as exc:
-            raise UsageProblem(f"cannot write the report {path}: {exc.strerror}") from None
+            raise UsageProblem(
+                _("cannot write the report {path}: {problem}").format(
+                    path=path, problem=exc.strerror
+                )
+            ) from None
         self._csv = csv.writer(self._fh)
         self._csv.writerow(REPORT_COLUMNS)
         self.tally = Tally()
@@ -318,8 +350,13 @@ class _Report:
         self._csv.writerow(outcome.fields())
         self.tally.add(outcome.outcome)
         if outcome.outcome in ("failed", "uncertain"):
-            where = f", column {outcome.column}" if outcome.column else ""
-            console.warn(f"row {outcome.row}{where}: {outcome.reason}")
+            if outcome.column:
+                message = _("row {row}, column {column}: {reason}")
+            else:
+                message = _("row {row}: {reason}")
+            console.warn(
+                message.format(row=outcome.row, column=outcome.column, reason=outcome.reason)
+            )
 
     def close(self) -> None:
         self._fh.close()
@@ -338,9 +375,9 @@ def _validated(
         column = blame(row, flags, campaign, exc)
         reason = str(exc)
         if not (values.name or "").strip():
-            column, reason = "name", "the name is missing"
+            column, reason = "name", _("the name is missing")
         elif not (values.country or "").strip():
-            column, reason = "country", "the country is missing"
+            column, reason = "country", _("the country is missing")
         return Outcome(row.number, name, "failed", column, reason)
     return values, letter
 
@@ -381,11 +418,17 @@ def _make(
         try:
             opts.out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UsageProblem(f"cannot create the folder {opts.out_dir}: {exc.strerror}") from None
+            raise UsageProblem(
+                _("cannot create the folder {folder}: {problem}").format(
+                    folder=opts.out_dir, problem=exc.strerror
+                )
+            ) from None
     if opts.mbox is not None:
         mbox_kept = opts.mbox.exists() and not opts.force
         if mbox_kept:
-            console.note(f"{opts.mbox} exists and is kept (--force makes it again)")
+            console.note(
+                _("{path} exists and is kept (--force makes it again)").format(path=opts.mbox)
+            )
         else:
             mbox = MboxWriter(opts.mbox)
     report = _Report(_report_path(opts))
@@ -393,8 +436,10 @@ def _make(
     files = NewFiles(opts.out_dir) if opts.out_dir is not None else None
     verified = VerifiedFields()  # each distinct header field read back once for the batch
     try:
-        with RowProgress("batch", lines, opts.quiet) as progress:
-            for row, _, letter in _letters(rows, maker, flags, campaign, progress, report.add):
+        with RowProgress(_("letters"), lines, opts.quiet) as progress:
+            for row, _values, letter in _letters(
+                rows, maker, flags, campaign, progress, report.add
+            ):
                 similarity = maker.similarity.add(row.number, letter.body)
                 outcome = Outcome(
                     row.number, letter.writer.name, "written", similarity=f"{similarity:.2f}"
@@ -465,10 +510,28 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def _outcome_count(outcome: str, n: int) -> str:
+    """ "3 written" for the summary, in the interface language (the report keeps the codes)."""
+    counts = {
+        "written": ngettext("{n} written", "{n} written", n),
+        "kept": ngettext("{n} kept", "{n} kept", n),
+        "in-mailbox": ngettext("{n} in the mailbox", "{n} in the mailbox", n),
+        "failed": ngettext("{n} failed", "{n} failed", n),
+        "sent": ngettext("{n} sent", "{n} sent", n),
+        "already-sent": ngettext("{n} sent before", "{n} sent before", n),
+        "uncertain": ngettext("{n} uncertain", "{n} uncertain", n),
+    }
+    return counts[outcome].format(n=n) if outcome in counts else f"{n} {outcome}"
+
+
 def _finish(report: _Report, maker: Maker, opts: BatchOptions) -> int:
     tally = report.tally
-    parts = [f"{n} {what}" for what, n in sorted(tally.counts.items())]
-    summary = f"{tally.rows} row(s): {', '.join(parts) or 'none'}; report: {report.path}"
+    parts = [_outcome_count(what, n) for what, n in sorted(tally.counts.items())]
+    summary = _("{rows}: {outcomes}; report: {path}").format(
+        rows=ngettext("{n} row", "{n} rows", tally.rows).format(n=tally.rows),
+        outcomes=", ".join(parts) or _("nothing done"),
+        path=report.path,
+    )
     if not opts.quiet or tally.failed:
         console.note(summary)
     if maker.similarity.count and not opts.quiet:
@@ -482,8 +545,10 @@ def _send(opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int,
     can_ask = not opts.no_input and sys.stdin.isatty() and opts.signers != "-"
     if not opts.send.yes and not can_ask:
         raise UsageProblem(
-            "sending asks you to confirm, and there is no terminal to ask in"
-            " (or --no-input was given); add --yes to send without asking"
+            _(
+                "sending asks you to confirm, and there is no terminal to ask in"
+                " (or --no-input was given); add --yes to send without asking"
+            )
         )
     password = sending.env_password(settings, can_ask)
     journal = Journal(_journal_path(opts))
@@ -493,12 +558,21 @@ def _send(opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int,
         if pending and sample is not None and not (opts.quiet and opts.send.yes):
             sending.preview(sample, settings, sending.envelope(sample, opts.send.bcc_self)[1])
         console.note(
-            f"{pending} letter(s) to send through {settings.where}, {opts.rate:g} a minute"
+            ngettext(
+                "{n} letter to send through {server}, {rate} a minute",
+                "{n} letters to send through {server}, {rate} a minute",
+                pending,
+            ).format(n=pending, server=settings.where, rate=f"{opts.rate:g}")
         )
         if (
             pending
             and not opts.send.yes
-            and not confirm(f"Send {pending} letter(s) now?", default=False)
+            and not confirm(
+                ngettext("Send {n} letter now?", "Send {n} letters now?", pending).format(
+                    n=pending
+                ),
+                default=False,
+            )
         ):
             raise typer.Abort()
         if pending and settings.user and password is None:
@@ -518,9 +592,11 @@ def _dry_run(
 ) -> tuple[int, Letter | None]:
     maker = Maker(campaign, seed)
     pending, sample = 0, None
-    with RowProgress("checking", None, opts.quiet) as progress:
+    with RowProgress(_("checking"), None, opts.quiet) as progress:
         rows = _rows(path, opts.signers)
-        for _, values, letter in _letters(rows, maker, flags, campaign, progress, lambda _: None):
+        for _row, values, letter in _letters(
+            rows, maker, flags, campaign, progress, lambda _: None
+        ):
             state = journal.state(row_key(values, campaign))
             if state == SENT or (state == SENDING and not opts.resend_uncertain):
                 continue
@@ -546,7 +622,7 @@ def _send_rows(
     interval = 60.0 / opts.rate
     next_at = time.monotonic()
     try:
-        with RowProgress("sending", None, opts.quiet) as progress:
+        with RowProgress(_("sending"), None, opts.quiet) as progress:
             rows = _rows(path, opts.signers)
             for row, values, letter in _letters(rows, maker, flags, campaign, progress, report.add):
                 similarity = maker.similarity.add(row.number, letter.body)
@@ -559,9 +635,10 @@ def _send_rows(
                     outcome.outcome = "already-sent"
                 elif state == SENDING and not opts.resend_uncertain:
                     outcome.outcome = "uncertain"
-                    outcome.reason = (
-                        "an earlier run stopped while sending this letter; it may have gone out."
-                        " Check your sent mail, then re-run with --resend-uncertain to send it again"
+                    outcome.reason = _(
+                        "an earlier run stopped while sending this letter; it may have gone"
+                        " out. Check your sent mail, then re-run with --resend-uncertain to"
+                        " send it again"
                     )
                 else:
                     time.sleep(max(0.0, next_at - time.monotonic()))

@@ -5,7 +5,7 @@ texts for ids the campaign does not declare, every phrasing rendered on its own,
 rendered for each language, target and a spread of selections, leftover placeholders, empty
 paragraphs and the one-page length, all on each day the campaign's dates set apart. The rules of
 flows/checks/ add the glossary, the pronoun of address, sourcing and claims, parallel variants
-and date gating that switches on the same days in every language; as advice (not a fault), it
+date gating that switches on the same days in every language, and requests made once (checks/asks.py); as advice (not a fault), it
 says when a campaign has too few variants for a batch without near-copies (checks/variety.py).
 
 Its problems (like CampaignError from loading a campaign) are in English in every interface
@@ -32,6 +32,7 @@ from complainer.campaigns.sandbox import TemplateOverLimit
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import ComplainerError, UsageProblem
 from complainer.flows.checks import dates as date_rules
+from complainer.flows.checks.asks import ask_problems
 from complainer.flows.checks.corpus import render_corpus
 from complainer.flows.checks.letters import covering_letters
 from complainer.flows.checks.pronouns import pronoun_problems
@@ -55,6 +56,7 @@ from complainer.letter.compose import (
     renderer_for,
 )
 from complainer.letter.writer import Writer
+from complainer.paths import builtin_campaigns_dir
 
 MIN_PHRASINGS = 3
 MIN_SUBJECTS = 2
@@ -309,6 +311,27 @@ def _check_formal_appeals(campaign: Campaign, day: dt.date) -> Iterator[str]:
                 yield f"{where}: the default letter does not fit one PDF page"
 
 
+def _check_instead(campaign: Campaign) -> Iterator[str]:
+    """A target's `instead` names a campaign (beside this folder, or built in) and a target of it."""
+    for tid, target in campaign.targets.items():
+        if target.instead is None:
+            continue
+        cid, other = target.instead
+        where = f"{campaign.folder / 'campaign.toml'}: field 'targets.{tid}.instead'"
+        folders = [campaign.folder.parent / cid, builtin_campaigns_dir() / cid]
+        folder = next((f for f in folders if (f / "campaign.toml").is_file()), None)
+        if folder is None:
+            yield f"{where} names campaign {cid!r}, which is neither beside this one nor built in"
+            continue
+        try:
+            found = load_campaign(folder, all_languages=False)
+        except ComplainerError as exc:
+            yield f"{where} names campaign {cid!r}, which does not load: {exc}"
+            continue
+        if other not in found.targets:
+            yield f"{where} names target {other!r}, which campaign {cid!r} does not have"
+
+
 def check_folder(
     folder: Path, today: dt.date | None = None, samples: Path | None = None, force: bool = False
 ) -> Report:
@@ -331,12 +354,14 @@ def check_folder(
     problems.extend(_check_data_leftovers(campaign.folder))
     problems.extend(citation_problems(campaign))
     problems.extend(duplicate_source_problems(campaign, claims))
+    problems.extend(_check_instead(campaign))
     letters = 0
     try:
         problems.extend(dict.fromkeys(_check_phrasings(campaign, days)))
         rendered, letters = _check_rendering(campaign, days)
         problems.extend(rendered)
         problems.extend(_check_formal_appeals(campaign, days[0]))
+        problems.extend(dict.fromkeys(ask_problems(campaign, days)))
         corpus = list(render_corpus(campaign, days))
         problems.extend(term_problems(corpus, glossaries))
         problems.extend(pronoun_problems(corpus, glossaries, settings.you))

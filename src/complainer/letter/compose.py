@@ -20,6 +20,8 @@ from complainer.campaigns.model import (
     Point,
     PointKind,
     Source,
+    Target,
+    asks_key,
 )
 from complainer.campaigns.sandbox import Renderer
 from complainer.campaigns.tomlfile import load_toml
@@ -354,6 +356,11 @@ def _selection(
     return target_id, selected, warnings
 
 
+def asked(target: Target, recommendations: Sequence[Point]) -> list[str]:
+    """The chosen recommendations that `target`'s own request paragraphs make (its `asks`)."""
+    return [p.id for p in recommendations if p.id in target.asks]
+
+
 def phrasing_slots(campaign: Campaign, request: Request) -> dict[str, int]:
     """The phrasing slots the letter `request` describes uses -> the number of variants of each.
 
@@ -364,12 +371,19 @@ def phrasing_slots(campaign: Campaign, request: Request) -> dict[str, int]:
     target_id, selected, _ = _selection(campaign, request)
     texts = campaign.texts[request.language]
     ttext = texts.target(target_id)
+    target = campaign.targets[target_id]
     slots = {f"{target_id}.subject": len(ttext.subjects)}
+    key = asks_key(asked(target, selected["recommendation"]))
     slots.update(
-        {f"{target_id}.{name}": len(options) for name, options in ttext.paragraphs.items()}
+        {
+            f"{target_id}.{name}": len(ttext.paragraphs[name])
+            for name in ttext.slots_for(key).values()
+        }
     )
     for kind in POINT_KINDS:
         for point in selected[kind]:
+            if kind == "recommendation" and point.id in target.asks:
+                continue  # said by the request paragraph, not listed
             slots[f"{kind}.{point.id}"] = len(texts.point(kind, point.id).phrasings)
     return slots
 
@@ -418,15 +432,22 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         subject = _header_safe(subject, "subject")
     except UsageProblem as exc:
         raise CampaignError(f"{texts.origin('targets', target_id, 'subject')}: {exc}") from exc
+    # The request paragraphs say the chosen recommendations of the target's `asks` themselves:
+    # their variants keyed by that choice are used, and the list below leaves those out.
+    asks = asked(target, selected["recommendation"])
     paragraphs = {
-        name: phrase(f"{target_id}.{name}", options, "targets", target_id, "paragraphs", name)
-        for name, options in ttext.paragraphs.items()
+        name: phrase(
+            f"{target_id}.{slot}", ttext.paragraphs[slot], "targets", target_id, "paragraphs", name
+        )
+        for name, slot in ttext.slots_for(asks_key(asks)).items()
     }
 
     def rendered(kind: PointKind) -> list[dict[str, str]]:
         plural = "arguments" if kind == "argument" else "recommendations"
         result = []
         for point in selected[kind]:
+            if point.id in asks:
+                continue
             pt = texts.point(kind, point.id)
             text = phrase(f"{kind}.{point.id}", pt.phrasings, plural, point.id, "text")
             result.append({"id": point.id, "title": pt.title, "text": text})
@@ -438,6 +459,7 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         "p": paragraphs,
         "arguments": rendered("argument"),
         "recommendations": rendered("recommendation"),
+        "asks": asks,
         "note": request.note,
     }
     layout = f"{lang}/{target_id}.j2"

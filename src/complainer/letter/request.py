@@ -230,11 +230,17 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
     country = values.country or ""
     if not campaign.targets[target].suits(country):
         suited = [tid for tid, t in campaign.targets.items() if t.suits(country)]
-        raise UsageProblem(
-            _('the "{target}" letter is not for writers in {country}; choose from: {ids}').format(
-                target=target, country=country_name(country, ui_language()), ids=", ".join(suited)
-            )
+        problem = _('the "{target}" letter is not for writers in {country}; choose from: {ids}')
+        message = problem.format(
+            target=target, country=country_name(country, ui_language()), ids=", ".join(suited)
         )
+        instead = campaign.targets[target].instead
+        if instead is not None:
+            message += "; " + _(
+                "writers there can write the {target} letter of campaign {campaign} instead: "
+                "{command}"
+            ).format(campaign=instead[0], target=instead[1], command=instead_hint(*instead))
+        raise UsageProblem(message)
     given: tuple[tuple[PointKind, list[str] | None], ...] = (
         ("argument", values.arguments),
         ("recommendation", values.recommendations),
@@ -246,6 +252,11 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
                 raise UsageProblem(unknown_choice(_(KIND_NAMES[kind]), pid, ids))
     if values.note is not None or (values.note_file and str(values.note_file) != "-"):
         values.note, values.note_file = read_note(values), None
+
+
+def instead_hint(campaign_id: str, target_id: str) -> str:
+    """The command that drafts a target's `instead` letter (another campaign's target)."""
+    return f"complainer draft --campaign {campaign_id} --target {target_id}"
 
 
 def build_request(

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from complainer.errors import UsageProblem
+from complainer.i18n import _, ngettext
 from complainer.letter.request import DraftValues
 
 # Column -> DraftValues field; the synonyms are those the draft options accept.
@@ -113,7 +114,9 @@ class _BoundedLines(io.TextIOWrapper):
         line = super().readline(bound)
         if len(line) > MAX_SIGNER_LINE:
             raise UsageProblem(
-                f"signers file {self.source} has a line longer than {MAX_SIGNER_LINE:,} characters"
+                _("signers file {file} has a line longer than {limit} characters").format(
+                    file=self.source, limit=f"{MAX_SIGNER_LINE:,}"
+                )
             )
         return line
 
@@ -134,13 +137,17 @@ def open_text(source: str) -> IO[str]:
     try:
         return _BoundedLines(open(source, "rb"), source)
     except FileNotFoundError:
-        raise UsageProblem(f"signers file {source} does not exist") from None
+        raise UsageProblem(_("signers file {file} does not exist").format(file=source)) from None
     except IsADirectoryError:
         raise UsageProblem(
-            f"signers file {source} is a folder; give a CSV or JSON Lines file"
+            _("signers file {file} is a folder; give a CSV or JSON Lines file").format(file=source)
         ) from None
     except OSError as exc:
-        raise UsageProblem(f"signers file {source} cannot be read: {exc.strerror}") from None
+        raise UsageProblem(
+            _("signers file {file} cannot be read: {problem}").format(
+                file=source, problem=exc.strerror
+            )
+        ) from None
 
 
 def is_json_lines(source: str, first_line: str) -> bool:
@@ -169,11 +176,11 @@ def _read_rows(stream: IO[str], source: str) -> Iterator[Row]:
     try:
         first = stream.readline()
     except UnicodeDecodeError:
-        raise UsageProblem(f"signers file {source} is not UTF-8 text") from None
+        raise UsageProblem(_("signers file {file} is not UTF-8 text").format(file=source)) from None
     while first and not first.strip():
         first = stream.readline()
     if not first:
-        raise UsageProblem(f"signers file {source} is empty")
+        raise UsageProblem(_("signers file {file} is empty").format(file=source))
     if is_json_lines(source, first):
         yield from _json_rows(first, stream, source)
     else:
@@ -185,16 +192,22 @@ def _check_header(columns: list[str], source: str) -> None:
     if unknown:
         listed = ", ".join(f'"{c}"' for c in unknown)
         raise UsageProblem(
-            f"signers file {source}: unknown column(s) {listed}; known: {', '.join(known_columns())}"
+            ngettext(
+                "signers file {file}: unknown column {columns}; known: {known}",
+                "signers file {file}: unknown columns {columns}; known: {known}",
+                len(unknown),
+            ).format(file=source, columns=listed, known=", ".join(known_columns()))
         )
     fields = [column_field(c) for c in columns]
     repeated = sorted({c for c, f in zip(columns, fields, strict=True) if fields.count(f) > 1})
     if repeated:
         raise UsageProblem(
-            f"signers file {source}: columns {', '.join(repeated)} fill the same value; keep one"
+            _("signers file {file}: columns {columns} fill the same value; keep one").format(
+                file=source, columns=", ".join(repeated)
+            )
         )
     if "name" not in fields:
-        raise UsageProblem(f'signers file {source} has no "name" column')
+        raise UsageProblem(_('signers file {file} has no "name" column').format(file=source))
 
 
 def _csv_rows(first: str, stream: IO[str], source: str) -> Iterator[Row]:
@@ -212,10 +225,12 @@ def _csv_rows(first: str, stream: IO[str], source: str) -> Iterator[Row]:
         except StopIteration:
             return
         except UnicodeDecodeError:
-            raise UsageProblem(f"signers file {source} is not UTF-8 text") from None
+            raise UsageProblem(
+                _("signers file {file} is not UTF-8 text").format(file=source)
+            ) from None
         except csv.Error as exc:
             number += 1
-            yield Row(number, {}, ("", f"unreadable CSV ({exc})"))
+            yield Row(number, {}, ("", _("unreadable CSV ({problem})").format(problem=exc)))
             continue
         if not any(c.strip() for c in cells):
             continue  # blank lines between signers are not rows
@@ -223,7 +238,16 @@ def _csv_rows(first: str, stream: IO[str], source: str) -> Iterator[Row]:
         if len(cells) > len(columns):
             extra = [c for c in cells[len(columns) :] if c.strip()]
             if extra:
-                yield Row(number, {}, ("", f"{len(cells)} cells but {len(columns)} columns"))
+                yield Row(
+                    number,
+                    {},
+                    (
+                        "",
+                        _("{cells} cells but {columns} columns").format(
+                            cells=len(cells), columns=len(columns)
+                        ),
+                    ),
+                )
                 continue
         yield Row(number, dict(zip(columns, cells, strict=False)))
 
@@ -238,27 +262,43 @@ def _json_rows(first: str, stream: IO[str], source: str) -> Iterator[Row]:
         try:
             line = stream.readline() or None
         except UnicodeDecodeError:
-            raise UsageProblem(f"signers file {source} is not UTF-8 text") from None
+            raise UsageProblem(
+                _("signers file {file} is not UTF-8 text").format(file=source)
+            ) from None
 
 
 def _json_row(number: int, line: str) -> Row:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        return Row(number, {}, ("", f"not valid JSON ({exc.msg}, column {exc.colno})"))
+        return Row(
+            number,
+            {},
+            (
+                "",
+                _("not valid JSON ({problem}, column {column})").format(
+                    problem=exc.msg, column=exc.colno
+                ),
+            ),
+        )
     if not isinstance(obj, dict):
-        return Row(number, {}, ("", "not a JSON object"))
+        return Row(number, {}, ("", _("not a JSON object")))
     unknown = [k for k in obj if column_field(str(k)) is None]
     if unknown:
         return Row(
-            number, {}, (str(unknown[0]), f"unknown field; known: {', '.join(known_columns())}")
+            number,
+            {},
+            (
+                str(unknown[0]),
+                _("unknown field; known: {known}").format(known=", ".join(known_columns())),
+            ),
         )
     cells: dict[str, Any] = {}
     for key, value in obj.items():
         if isinstance(value, list) and column_field(key) in (*LIST_FIELDS, *LINE_FIELDS):
             cells[key] = [str(v) for v in value]
         elif isinstance(value, (dict, list)):
-            return Row(number, {}, (key, "must be text"))
+            return Row(number, {}, (key, _("must be text")))
         else:
             cells[key] = None if value is None else str(value)
     return Row(number, cells)

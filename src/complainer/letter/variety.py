@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from complainer.campaigns.model import POINT_KINDS, Campaign
+from complainer.i18n import _
 from complainer.letter.compose import Request, phrasing_slots
 from complainer.letter.writer import Writer
 
@@ -229,20 +230,28 @@ class SimilaritySummary:
 
     def describe(self) -> str:
         if self.letters < 2:
-            return "similarity: fewer than two letters, nothing to compare"
+            return _("similarity: fewer than two letters, nothing to compare")
         pair = ""
         if self.closest is not None and self.maximum > 0:
-            pair = f" (rows {self.closest[0]} and {self.closest[1]})"
-        verdict = "" if self.maximum < COPY_THRESHOLD else "; some letters are near-copies"
+            pair = " " + _("(rows {first} and {second})").format(
+                first=self.closest[0], second=self.closest[1]
+            )
+        verdict = "" if self.maximum < COPY_THRESHOLD else _("; some letters are near-copies")
 
         def figure(value: float) -> str:
-            return f"{value:.2f}" if value >= self.floor else f"below {self.floor:.2f}"
+            if value >= self.floor:
+                return f"{value:.2f}"
+            return _("below {value}").format(value=f"{self.floor:.2f}")
 
         if self.maximum < self.floor:
             pair = ""
         return (
-            f"similarity to the nearest other letter (word 5-grams, Jaccard): median"
-            f" {figure(self.median)}, max {figure(self.maximum)}{pair}{verdict}"
+            _(
+                "similarity to the nearest other letter (word 5-grams, Jaccard): median {median},"
+                " max {maximum}"
+            ).format(median=figure(self.median), maximum=figure(self.maximum))
+            + pair
+            + verdict
         )
 
 

@@ -10,6 +10,7 @@ from types import TracebackType
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from complainer.i18n import ngettext
 from complainer.terminal import console
 
 LINE_EVERY = 5.0  # seconds between lines when stderr is not a terminal
@@ -46,9 +47,22 @@ class RowProgress:
         now = time.monotonic()
         if not self.quiet and now - self._last >= LINE_EVERY:
             self._last = now
-            of = f" of {self.total}" if self.total else ""
-            rate = self.done / max(now - self._started, 1e-9)
-            console.err.print(f"{self.what}: {self.done}{of} rows ({rate:.0f} a second)")
+            rate = f"{self.done / max(now - self._started, 1e-9):.0f}"
+            if self.total:
+                line = ngettext(
+                    "{what}: {done} of {total} row ({rate} a second)",
+                    "{what}: {done} of {total} rows ({rate} a second)",
+                    self.total,
+                )
+            else:
+                line = ngettext(
+                    "{what}: {done} row ({rate} a second)",
+                    "{what}: {done} rows ({rate} a second)",
+                    self.done,
+                )
+            console.err.print(
+                line.format(what=self.what, done=self.done, total=self.total, rate=rate)
+            )
 
     def __exit__(
         self,

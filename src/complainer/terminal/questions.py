@@ -15,6 +15,7 @@ from complainer.i18n import language as ui_language
 from complainer.letter.countries import candidates, lookup
 from complainer.letter.formal import clean_address
 from complainer.letter.locales import country_name, language_name, resolve_language
+from complainer.letter.request import instead_hint
 from complainer.letter.writer import clean_email, clean_name, clean_note, header_safe
 from complainer.terminal.prompts import ask, edit_text, has_editor, say, type_lines
 
@@ -141,6 +142,24 @@ def target(campaign: Campaign, ui_lang: str, country: str = "") -> str:
     not offered.
     """
     ids = [tid for tid, t in campaign.targets.items() if t.suits(country)]
+    # Letters held back from this writer that another campaign offers them instead (a closed
+    # campaign's MP letter -> the open campaign's letter to one's own deputy in Kazakhstan).
+    elsewhere = dict.fromkeys(
+        t.instead for t in campaign.targets.values() if not t.suits(country) and t.instead
+    )
+    for other in elsewhere:
+        if other is not None:
+            say(
+                _(
+                    "Writers in {country} can write the {target} letter of campaign {campaign} "
+                    "instead: {command}"
+                ).format(
+                    country=country_name(country, ui_language()),
+                    campaign=other[0],
+                    target=other[1],
+                    command=instead_hint(*other),
+                )
+            )
     if len(ids) == 1:
         return ids[0]
     texts = campaign.lang(ui_lang)

@@ -129,13 +129,20 @@ def _layouts(
         for n, recipient in enumerate(recipients):
             context = base_context(campaign, SAMPLE_WRITER, recipient, code, day)
             points = {}
+            asks: list[str] = []
             for kind in POINT_KINDS:
                 allowed = target.arguments if kind == "argument" else target.recommendations
                 chosen = select_points(campaign, kind, None, day)[0] if allowed else []
                 points[PLURAL[kind]] = [
-                    {"id": p.id, "title": texts.point(kind, p.id).title, "text": ""} for p in chosen
+                    {"id": p.id, "title": texts.point(kind, p.id).title, "text": ""}
+                    for p in chosen
+                    if p.id not in target.asks
                 ]
-            context.update(subject="", note="", p=dict.fromkeys(ttext.paragraphs, ""), **points)
+                if kind == "recommendation":
+                    asks = [p.id for p in chosen if p.id in target.asks]
+            context.update(
+                subject="", note="", p=dict.fromkeys(ttext.names, ""), asks=asks, **points
+            )
             try:
                 body = renderer.layout(f"{code}/{tid}.j2", context)
                 masked = renderer.layout(f"{code}/{tid}.j2", {**context, "date": DATE_MASK})
