@@ -173,12 +173,10 @@ def verify_field(field: HeaderField) -> bytes:
 
     `verify_headers` on a message holding only this field, whose body must come back empty: a
     line of the field that a parser would read as the end of the header section (or as anything
-    but a continuation of this field) fails the check. Raises MessageMismatch.
+    but a continuation of this field) fails the check. Raises MessageMismatch, and ValueError
+    where `header_block` cannot write the field within 998 octets a line.
     """
-    try:
-        lines = header_block([field])
-    except ValueError as exc:  # a line that cannot be written within 998 octets
-        raise _fail(str(exc)) from None
+    lines = header_block([field])
     for msg in verify_headers(lines + b"\r\n", [field]):
         if msg.get_payload():
             raise _fail(f"{field.name} ends the header section early")
@@ -240,7 +238,8 @@ class VerifiedFields:
 
     def header(self, fields: Sequence[HeaderField]) -> bytes:
         """The header section of `fields` (without the empty line after it); MessageMismatch if
-        any field would not read back as meant, or a field name comes twice."""
+        any field would not read back as meant, or a field name comes twice; ValueError as
+        `header_block` raises it."""
         names = [f.name.lower() for f in fields]
         if len(set(names)) != len(names):
             raise _fail(
