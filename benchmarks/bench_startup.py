@@ -41,6 +41,9 @@ CASES: list[tuple[str, list[str]]] = [
     ("floor app (draft's options)", [PY, str(HERE / "floor_app.py"), "draft", *WRITER]),
     # For reference, not a goal: the floor plus the template engine a letter cannot do without.
     ("floor app + import jinja2", [PY, "-c", FLOOR_WITH_JINJA, "draft", *WRITER]),
+    # For reference, not a goal: the floor when it too freezes what it has loaded (gc.freeze) once
+    # the command line is parsed up to the command, as complainer does (cli.app.root).
+    ("floor app + gc.freeze", [PY, str(HERE / "floor_app.py"), "--gc-freeze", "draft", *WRITER]),
     ("complainer --version", [EXE, "--version"]),
     ("complainer draft (text, en)", [EXE, "draft", *WRITER, "--lang", "en"]),
     ("complainer draft (eml, en)", [EXE, "draft", *WRITER, "--lang", "en", "--format", "eml"]),

@@ -69,17 +69,18 @@ Runner = Callable[..., subprocess.CompletedProcess[bytes]]
 
 @pytest.fixture
 def run(tmp_path: Path, clean_env: dict[str, str]) -> Runner:
-    """Run `complainer ARGS` in tmp_path with stdin closed (or given bytes); 60 s at most."""
+    """Run `complainer ARGS` in tmp_path with stdin closed (or given bytes); 60 s at most
+    unless `timeout` (seconds) says otherwise."""
 
     def _run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
-             cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+             cwd: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
         return subprocess.run(
             [complainer_exe(), *args],
             input=stdin if stdin is not None else b"",
             capture_output=True,
             cwd=cwd or tmp_path,
             env={**clean_env, **(env or {})},
-            timeout=60,
+            timeout=timeout,
             check=False,
         )
 

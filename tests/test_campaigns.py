@@ -36,7 +36,9 @@ def test_both_builtin_campaigns_exist() -> None:
 
 
 def test_builtin_campaigns_pass_check(run: Runner) -> None:
-    result = run("check")
+    # check renders every phrasing on both sides of every date boundary (about 15,800 letters,
+    # some 20 s of CPU): more than the usual 60 s on a machine shared by parallel test workers.
+    result = run("check", timeout=180)
     assert result.returncode == 0, stdout_of(result) + stderr_of(result)
     for cid in CAMPAIGNS:
         assert re.search(rf"^{cid}: ok \(\d+ letters rendered\)$", stdout_of(result), re.M)

@@ -24,7 +24,7 @@ from complainer.letter.signers import MAX_SIGNER_LINE, open_text, read_rows
 from complainer.paths import NotRegularFileError, read_regular_file
 from complainer.terminal.prompts import edit_text
 
-pytestmark = pytest.mark.timeout(30)
+pytestmark = pytest.mark.timeout(90)  # a hang, not a slow shared machine
 
 LETTER = ["draft", "--campaign", "kz-petition-2024", "--name", "Anna", "--country", "DE",
           "--lang", "en", "--no-input", "--date", "2026-11-29"]  # fmt: skip

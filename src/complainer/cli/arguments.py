@@ -8,8 +8,10 @@ import typer
 
 from complainer import i18n
 from complainer.cli import options
-from complainer.cli.app import UiLang, app
+from complainer.cli.app import UiLang, command_app
 from complainer.i18n import N_, _
+
+app = command_app()
 
 
 @app.command(
@@ -35,7 +37,7 @@ def arguments(
     ui_lang: UiLang = None,
 ) -> None:
     """`complainer arguments` (its help is the command's `help`)."""
-    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    # Imported here, not at the top: `--help` imports every command's module and needs none of it.
     from complainer.campaigns.model import POINT_KINDS
     from complainer.campaigns.registry import open_registry
     from complainer.letter.compose import PLURAL_NAMES

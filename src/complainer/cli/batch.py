@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from complainer.cli import options
-from complainer.cli.app import app
+from complainer.cli.app import command_app
 from complainer.flows.batch_settings import DEFAULT_RATE
 from complainer.i18n import N_
 
@@ -27,6 +27,8 @@ BATCH_EXAMPLES = N_("""
   Anna Schmidt,DE,Berlin,anna@example.org,
   Jonas Berg,SE,,,"I visited Almaty in 2023."
 """)
+
+app = command_app()
 
 
 @app.command(
@@ -170,7 +172,7 @@ def batch(
     bcc_self: options.BccSelf = False,
 ) -> None:
     """`complainer batch` (its help is the command's `help`, translated where it is shown)."""
-    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    # Imported here, not at the top: `--help` imports every command's module and needs none of it.
     from complainer.delivery.sending import SendOptions
     from complainer.flows.batch import BatchOptions, run
     from complainer.letter.request import DraftValues

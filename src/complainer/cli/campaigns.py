@@ -9,15 +9,17 @@ from typing import Annotated
 import typer
 
 from complainer.cli import options
-from complainer.cli.app import UiLang, campaigns_app
+from complainer.cli.app import UiLang, command_app
 from complainer.i18n import N_, _
 from complainer.terminal import console
 
-# The modules each command needs are imported in its body: registering the commands must stay
-# cheap (see cli/__init__), and listing campaigns needs neither the scaffold nor the composer.
+# The modules each command needs are imported in its body: `--help` imports this module to list
+# the commands, and listing campaigns needs neither the scaffold nor the composer.
+
+app = command_app(name="campaigns", help=N_("List campaigns; show one; start a new one."))
 
 
-@campaigns_app.callback(invoke_without_command=True)
+@app.callback(invoke_without_command=True)
 def campaigns_list(
     ctx: typer.Context, campaigns_dir: options.CampaignsDir = None, ui_lang: UiLang = None
 ) -> None:
@@ -36,7 +38,7 @@ def campaigns_list(
     tables.print_rows(tables.stdout_console(), headers, rows, _("Campaigns"))
 
 
-@campaigns_app.command(
+@app.command(
     "show",
     help=N_("Show a campaign's background, status, recipients, targets and every source URL."),
 )
@@ -53,7 +55,7 @@ def campaigns_show(
     tables.show_campaign(console.product(), chosen, dt.date.today())
 
 
-@campaigns_app.command(
+@app.command(
     "new",
     help=N_("Create a campaign folder to fill in; `complainer check` says what is left."),
     epilog=N_(

@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 
 from complainer.cli import options
-from complainer.cli.app import app
+from complainer.cli.app import command_app
 from complainer.errors import EXIT_FAILURE
 from complainer.i18n import N_
+
+app = command_app()
 
 
 @app.command(
@@ -47,7 +49,7 @@ def check(
     campaigns_dir: options.CampaignsDir = None,
 ) -> None:
     """`complainer check` (its help is the command's `help`)."""
-    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    # Imported here, not at the top: `--help` imports every command's module and needs none of it.
     from complainer.flows.check import check_folder, folders_to_check
     from complainer.flows.checks.samples import prepare as prepare_samples
     from complainer.letter.request import parse_date

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from complainer.cli import options
-from complainer.cli.app import UiLang, app
+from complainer.cli.app import UiLang, command_app
 from complainer.formats.mailto import DEFAULT_LIMIT
 from complainer.i18n import N_
 
@@ -25,6 +25,8 @@ DRAFT_EXAMPLES = N_("""
 
   complainer draft --name "Anna Schmidt" --country DE --address "Musterstraße 1" --address "10115 Berlin" --lang ru --signature-image sig.png --out letter.pdf --no-input
 """)
+
+app = command_app()
 
 
 @app.command(
@@ -177,7 +179,7 @@ def draft(
     attach_pdf: options.AttachPdf = False,
 ) -> None:
     """`complainer draft` (its help is the command's `help`, translated where it is shown)."""
-    # Imported here, not at the top: registering the commands must stay cheap (see cli/__init__).
+    # Imported here, not at the top: `send` and `--help` import this module and need none of it.
     from complainer.flows.draft import Delivery, run
     from complainer.letter.request import DraftValues
 

@@ -195,7 +195,9 @@ def localise(command: click_core.Command, ctx: click_core.Context) -> None:
     for param in [*command.params, *([help_option] if help_option is not None else [])]:
         _localise_param(param, ctx, plain)
     if isinstance(command, TyperGroup):
-        for sub in command.commands.values():
+        # Asked for by name: the root group loads its commands on demand (cli.app.Commands).
+        listed = (command.get_command(ctx, name) for name in command.list_commands(ctx))
+        for sub in (s for s in listed if s is not None):
             for attr in ("help", "short_help"):
                 text = getattr(sub, attr, None)
                 if text:
@@ -264,8 +266,14 @@ class NarrowHelpContext(HelpContext):
     formatter_class = StackedFormatter
 
 
+def is_narrow() -> bool:
+    """Whether the terminal is too narrow for Rich's option tables (COLUMNS counts)."""
+    return shutil.get_terminal_size().columns < NARROW
+
+
 def command_for(app: typer.Typer) -> click_core.Command:
-    """The app's click command, tidied for the terminal's width (COLUMNS counts)."""
+    """The app's click command, tidied for the terminal's width (COLUMNS counts); commands that
+    load on demand (cli.app.Commands) are tidied as they load."""
     command = typer.main.get_command(app)
-    tidy(command, shutil.get_terminal_size().columns < NARROW)
+    tidy(command, is_narrow())
     return command

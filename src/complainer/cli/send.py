@@ -6,7 +6,7 @@ import inspect
 from typing import Any
 
 from complainer.cli import options
-from complainer.cli.app import app
+from complainer.cli.app import command_app
 from complainer.cli.draft import draft
 from complainer.i18n import N_
 
@@ -31,6 +31,8 @@ def send(**options: Any) -> None:
     """`complainer send`: `draft` with send_now (its help is SEND_HELP)."""
     draft(**options, send_now=True)
 
+
+app = command_app()
 
 # `send` is `draft --send`: the same options (read from draft's signature), less those it fixes.
 send.__signature__ = options.without(  # type: ignore[attr-defined]

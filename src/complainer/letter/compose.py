@@ -271,12 +271,21 @@ def _names_used(renderer: Renderer, source: str) -> frozenset[str] | None:
 
 _RENDERED: dict[tuple[Any, ...], str] = {}
 _RENDERED_MOST = 4096
+# Phrasings rendered once already (by renderer): only a phrasing used again is worth parsing.
+_SEEN: set[tuple[int, str]] = set()
 
 
 def _snippet(renderer: Renderer, source: str, origin: Path, context: Mapping[str, Any]) -> str:
     """`renderer.snippet`, reusing the text when the variables the phrasing reads are the same
     as for an earlier letter: most phrasings do not name the writer, so a batch renders each
-    of them once per language and date instead of once per letter."""
+    of them once per language and date instead of once per letter. A phrasing's first use just
+    renders it: finding the variables it reads means parsing it again, which a run that writes
+    one letter would do for nothing."""
+    if (id(renderer), source) not in _SEEN:
+        if len(_SEEN) >= _RENDERED_MOST:
+            _SEEN.clear()
+        _SEEN.add((id(renderer), source))
+        return renderer.snippet(source, origin, context)
     names = _names_used(renderer, source)
     if names is None:
         return renderer.snippet(source, origin, context)
