@@ -245,7 +245,7 @@ def test_check_says_how_many_more_phrasings_a_batch_needs(tmp_path: Path) -> Non
     assert not few.problems, few.problems
     [advice] = few.advice
     found = re.search(
-        r"as similar as (0\.\d+).*at least (\d+) more phrasing\(s\) of each of the 9 slots a letter prints",
+        r"as similar as (0\.\d+).*at least (\d+) more phrasings? of each of the 9 slots a letter prints",
         advice,
     )
     assert found, advice

@@ -433,3 +433,57 @@ def test_a_placeholder_anywhere_in_the_data_fails(
 ) -> None:
     edit(tiny / "campaign.toml", old, new)
     assert any(f"field '{field}' still holds a placeholder" in p for p in problems(tiny))
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        # The research notes the built-in campaigns once wrote into refs (issue 13, item 9).
+        "existence only (2025)",
+        "freedom of speech; limits incl. the morality of society (article number unverified)",
+        "the ban signed on 30 December 2025 (letters dated from that day)",
+        "the Kurultai, Parliament from 1 July 2026 (named in letters dated from then)",
+        "art. 1 (not read)",
+        "art. 1 (?)",
+        "art. 1, TBD",
+    ],
+)
+def test_a_research_note_in_a_ref_fails(tiny: Path, ref: str) -> None:
+    edit(tiny / "campaign.toml", 'ref = "art. 1"', f'ref = "{ref}"')
+    found = [p for p in problems(tiny) if "research note" in p]
+    assert len(found) == 1, problems(tiny)
+    assert "field 'arguments.speech' cites law" in found[0] and "`note`" in found[0]
+
+
+def test_a_note_beside_the_ref_passes_and_is_kept(tiny: Path) -> None:
+    edit(
+        tiny / "campaign.toml",
+        'ref = "art. 1"',
+        'ref = "art. 1", note = "article number unverified; named in letters dated from 2026"',
+    )
+    assert problems(tiny) == []
+    from complainer.campaigns.model import load_campaign
+
+    (citation,) = load_campaign(tiny).arguments[0].citations
+    assert citation.ref == "art. 1"
+    assert citation.note == "article number unverified; named in letters dated from 2026"
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "where"),
+    [
+        ("campaign.toml", 'title = "A law"', 'title = "A law (not verified)"', "source 'law'"),
+        (
+            "ru/texts.toml",
+            'language = "ru"',
+            'language = "ru"\n[sources.law]\ntitle = "Закон (номер статьи не проверен)"',
+            "field 'sources.law.title'",
+        ),
+    ],
+)
+def test_a_research_note_in_a_source_title_fails(
+    tiny: Path, path: str, old: str, new: str, where: str
+) -> None:
+    edit(tiny / path, old, new)
+    found = [p for p in problems(tiny) if "research note" in p]
+    assert len(found) == 1 and where in found[0], problems(tiny)

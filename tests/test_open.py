@@ -245,7 +245,7 @@ def _wizard_opens(desktop: Desktop, tmp_path: Path, *extra: str) -> str:
     child.expect_exact("Name: ")
     child.sendline("Anna Schmidt")
     child.expect_exact("open it in your mail client")
-    child.expect_exact("Choice [")
+    child.expect_exact("Choice (")
     child.sendline("m")
     child.expect(pexpect.EOF)
     child.close()

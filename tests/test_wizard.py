@@ -24,6 +24,11 @@ import pytest
 from conftest import LETTER_DATE, Runner, assert_clean_error, complainer_exe, stderr_of, stdout_of
 
 TIMEOUT = 20  # seconds per expected prompt
+# The prompts that end in a hint: what Enter does and the escape words (q, b).
+CHOICE = "Choice (Enter: s; q: quit): "
+TOGGLE = "Toggle (Enter: keep the ticks shown; q: quit): "
+SAVE = "Save to (b: back; q: quit) ["
+DONE = "Enter when done (q: stop): "
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # The small campaign: four arguments (ALPHA and BETA ticked by default, GAMMA not, DELTA ticked but
@@ -202,30 +207,32 @@ def files_under(folder: Path) -> set[str]:
 
 def test_complete_run_saves_an_eml(tmp_path: Path, env: dict[str, str], run: Runner) -> None:
     child = spawn(tmp_path, env)
-    header = answer(child, "Name: ", "Anna Schmidt")
+    header = answer(child, "Country: ", "Germany")
     assert "Nothing is sent or stored unless you choose" in header
     assert "Status:" in header
-    answer(child, "Country: ", "Germany")
     letters = answer(child, "Letter (number or id)", "")  # the campaign's main letter, proposed
     assert "member of parliament" in letters.lower()
+    assert "Before you give your name" not in letters  # that note is for writers in KZ and RU
     answer(child, "Language (number, code or name)", "")  # the recipient's language, proposed
+    answer(child, "Name: ", "Anna Schmidt")
     why = answer(child, "Address line 1: ", "Musterstraße 1")
     assert "formal appeal" in why and "goes only into the letter" in why
-    assert "Before you give your address" not in why  # that note is for writers in KZ and RU
     answer(child, "Address line 2: ", "10115 Berlin")
     answer(child, "Address line 3: ", "")
-    answer(child, "Email (Enter skips): ", "anna@example.org")
-    answer(child, "City (optional, Enter skips): ", "Berlin")
-    answer(child, "Organisation (optional, Enter skips): ", "")
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "")
+    asked = answer(child, "Email (Enter skips): ", "anna@example.org")
+    assert "IIN" not in asked  # writers outside Kazakhstan have none
+    # The address holds the city: it is not asked for again.
+    shown = answer(child, "Organisation (optional, Enter skips): ", "")
+    assert "City" not in shown and "Your organisation, if you want it" in shown
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
     answer(child, "Note: ", "I write as a teacher.")
     answer(child, "…: ", "")  # an empty line ends the note
-    preview = answer(child, "Choice [s]: ", "s")
+    preview = answer(child, CHOICE, "s")
     assert "Preview" in preview and "Subject:" in preview and "address from:" in preview
     # The letter is in Kazakh (the Ministry's language); the writer reads it in English too.
     assert "Reading copy in English" in preview and "it is not sent" in preview
-    answer(child, "Save to [", "")
+    answer(child, SAVE, "")
     code, rest = finish(child)
     assert code == 0, rest
     assert "Saved to" in rest
@@ -239,7 +246,7 @@ def test_complete_run_saves_an_eml(tmp_path: Path, env: dict[str, str], run: Run
     flags = run(
         "draft", "--name", "Anna Schmidt", "--country", "DE", "--email", "anna@example.org",
         "--address", "Musterstraße 1", "--address", "10115 Berlin",
-        "--city", "Berlin", "--note", "I write as a teacher.", "--date", LETTER_DATE,
+        "--note", "I write as a teacher.", "--date", LETTER_DATE,
         "--no-input", "--format", "json",
     )  # fmt: skip
     assert flags.returncode == 0, stderr_of(flags)
@@ -262,34 +269,34 @@ def test_toggling_arguments_changes_the_letter(
     answer(child, "Email (Enter skips): ", "")
     answer(child, "City (optional, Enter skips): ", "")
     listing = answer(child, "Organisation (optional, Enter skips): ", "")
-    listing = answer(child, "Toggle: ", "? 4")
+    listing = answer(child, TOGGLE, "? 4")
     # The default set is ticked; the argument whose citation expired is shown, unticked, as outdated.
     assert re.search(r"\[x\] 1\. Alpha title", listing)
     assert re.search(r"\[x\] 2\. Beta title", listing)
     assert re.search(r"\[ \] 3\. Gamma title", listing)
     assert re.search(r"\[ \] 4\. Delta title \(outdated\)", listing)
-    details = answer(child, "Toggle: ", "4")
+    details = answer(child, TOGGLE, "4")
     assert "valid until 2026-06-30" in details and "Alpha summary" not in details
-    refused = answer(child, "Toggle: ", "1 3")
+    refused = answer(child, TOGGLE, "1 3")
     assert "4 is outdated" in refused and "cannot be chosen" in refused
-    listing = answer(child, "Toggle: ", "")
+    listing = answer(child, TOGGLE, "")
     assert re.search(r"\[ \] 1\. Alpha title", listing)
     assert re.search(r"\[x\] 3\. Gamma title", listing)
-    answer(child, "Toggle: ", "")  # recommendations: keep the default
+    answer(child, TOGGLE, "")  # recommendations: keep the default
     answer(child, "Note: ", "")
-    preview = answer(child, "Choice [s]: ", "e")
+    preview = answer(child, CHOICE, "e")
     assert "GAMMA text" in preview and "BETA text" in preview
     assert "ALPHA text" not in preview and "DELTA text" not in preview
 
     # Edit again: back at the arguments, with the choice made before.
-    listing = answer(child, "Toggle: ", "1")
+    listing = answer(child, TOGGLE, "1")
     assert re.search(r"\[ \] 1\. Alpha title", listing)
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "2")  # recommendations: add the second
-    answer(child, "Toggle: ", "")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "2")  # recommendations: add the second
+    answer(child, TOGGLE, "")
     answer(child, "Note: ", "")
-    answer(child, "Choice [s]: ", "s")
-    answer(child, "Save to [", "letter.txt")
+    answer(child, CHOICE, "s")
+    answer(child, SAVE, "letter.txt")
     code, rest = finish(child)
     assert code == 0, rest
 
@@ -309,11 +316,11 @@ def test_invalid_email_is_asked_again(
     assert "is not valid" in explained and "Type it again" in explained
     answer(child, "City (optional, Enter skips): ", "")
     answer(child, "Organisation (optional, Enter skips): ", "")
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
     answer(child, "Note: ", "")
-    answer(child, "Choice [s]: ", "s")
-    answer(child, "Save to [", "letter.eml")
+    answer(child, CHOICE, "s")
+    answer(child, SAVE, "letter.eml")
     code, rest = finish(child)
     assert code == 0, rest
     msg = email.message_from_bytes((tmp_path / "letter.eml").read_bytes(), policy=policy.default)
@@ -326,20 +333,20 @@ def test_country_typo_offers_candidates_and_enter_accepts_none(
 ) -> None:
     child = spawn(tmp_path, env, *test_campaign, "--name", "Anna Schmidt")
     offered = answer(child, "Country: ", "Germny")
-    offered = answer(child, "Number (Enter: none of these): ", "")  # Enter takes no guess
+    offered = answer(child, "Number (Enter: none of these; q: quit): ", "")  # Enter takes no guess
     assert "1. Germany (DE)" in offered
     asked = answer(child, "Country: ", "Frnace")
     assert "type the country again" in asked
-    offered = answer(child, "Number (Enter: none of these): ", "1")
+    offered = answer(child, "Number (Enter: none of these; q: quit): ", "1")
     assert "1. France (FR)" in offered
     shown = answer(child, "Email (Enter skips): ", "")
     assert "Your country: France (FR)" in shown
     answer(child, "City (optional, Enter skips): ", "Lyon")
     answer(child, "Organisation (optional, Enter skips): ", "")
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
     answer(child, "Note: ", "")
-    preview = answer(child, "Choice [s]: ", "q")
+    preview = answer(child, CHOICE, "q")
     assert "Anna Schmidt, Lyon, France" in preview
     code, rest = finish(child)
     assert code == 0, rest
@@ -369,12 +376,72 @@ def test_writers_in_kazakhstan_get_the_appeal_rules(tmp_path: Path, env: dict[st
     shown = answer(child, "Country: ", "Казахстан")
     shown += answer(child, "Address line 1: ", "")
     assert "postal address" in shown and "may be left unconsidered" in shown
-    # Before the address is asked for: a factual note on the risk of signing with it.
-    assert "Before you give your address" in shown and "30 December 2025" in shown
-    assert "goes only into the letter" in shown
+    assert "30 December 2025" in shown and "goes only into the letter" in shown
     child.sendintr()
     code, _ = finish(child)
     assert code == 130
+
+
+# What identifies a writer, as the wizard asks for it; the safety note must come before all.
+IDENTIFYING = ("Name: ", "Address line 1: ", "IIN (", "Email (", "City (", "Organisation (")
+
+
+@pytest.mark.parametrize("country", ["Kazakhstan", "Russia"])
+def test_the_safety_note_comes_before_any_identifying_question(
+    tmp_path: Path, env: dict[str, str], country: str
+) -> None:
+    """Whatever the order of the questions, none that identifies the writer comes before it."""
+    child = spawn(tmp_path, env)
+    answer(child, "Country: ", country)
+    prompts = [
+        *IDENTIFYING,
+        "Letter (number or id)",
+        "Language (number",
+        "Address line 2: ",
+        TOGGLE,
+    ]
+    asked = []
+    while True:
+        index = child.expect_exact(prompts)
+        if prompts[index] == TOGGLE:
+            break
+        asked.append(prompts[index])
+        child.sendline("Anna Schmidt" if prompts[index] == "Name: " else "")
+    child.sendintr()
+    finish(child)
+    shown = transcript(child)
+    note = shown.index("Before you give your name or any other detail about yourself")
+    identifying = [p for p in asked if p in IDENTIFYING]
+    assert "Name: " in identifying and "Address line 1: " in identifying
+    assert ("IIN (" in identifying) == (country == "Kazakhstan")  # only KZ writers have an IIN
+    for prompt in identifying:
+        assert note < shown.index(prompt.strip()), prompt
+
+
+def test_a_writer_in_kazakhstan_is_asked_for_the_iin_and_it_is_checked(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    from complainer.letter.formal import iin_check_digit
+
+    valid = "900101300007"[:11]
+    valid += str(iin_check_digit(valid))
+    child = spawn(tmp_path, env, "--country", "KZ", "--target", "ministry", "--lang", "ru",
+                  "--email", "", "--organisation", "", "--note", "")  # fmt: skip
+    answer(child, "Name: ", "Айгерим Садыкова")
+    answer(child, "Address line 1: ", "ул. Абая 1, Алматы")
+    answer(child, "Address line 2: ", "")
+    asked = answer(child, "IIN (optional, Enter skips): ", "12345")
+    assert "12 digits" in asked and "Code asks for it" in asked
+    refused = answer(child, "IIN (optional, Enter skips): ", valid)
+    assert "not an IIN" in refused and "Type it again" in refused
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    preview = answer(child, CHOICE, "q")
+    assert f"ИИН: {valid}" in preview
+    assert "City (" not in transcript(child)  # the address holds it
+    assert "Before you give your name" in transcript(child)  # --country KZ: before the name
+    code, _ = finish(child)
+    assert code == 0
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "end-of-input"])
@@ -383,12 +450,12 @@ def test_cancelling_midway_leaves_no_file_and_exits_130(
 ) -> None:
     before = files_under(tmp_path)
     child = spawn(tmp_path, env, *test_campaign, "--out", "letter.eml")
-    answer(child, "Name: ", "Anna Schmidt")
     answer(child, "Country: ", "DE")
+    answer(child, "Name: ", "Anna Schmidt")
     answer(child, "Email (Enter skips): ", "anna@example.org")
     answer(child, "City (optional, Enter skips): ", "")
     answer(child, "Organisation (optional, Enter skips): ", "")
-    child.expect_exact("Toggle: ")
+    child.expect_exact(TOGGLE)
     if how == "ctrl-c":
         child.sendintr()
     else:
@@ -427,9 +494,9 @@ def test_flags_given_are_not_asked_again(
     answer(child, "Name: ", "Anna Schmidt")
     answer(child, "Organisation (optional, Enter skips): ", "")
     # Arguments came as flags, so the first list is the recommendations.
-    shown = answer(child, "Toggle: ", "")
+    shown = answer(child, TOGGLE, "")
     assert "Recommendations" in shown and "Arguments" not in shown
-    preview = answer(child, "Choice [s]: ", "q")
+    preview = answer(child, CHOICE, "q")
     assert "GAMMA text" in preview and "ALPHA text" not in preview
     assert "My own words." in preview
     code, _ = finish(child)
@@ -452,7 +519,7 @@ def test_note_written_in_the_editor(
     answer(child, "Name: ", "Anna Schmidt")
     offered = answer(child, "Note: ", "e")
     assert '"e" to write it in your editor' in offered
-    preview = answer(child, "Choice [s]: ", "q")
+    preview = answer(child, CHOICE, "q")
     assert "Written in my editor." in preview
     code, _ = finish(child)
     assert code == 0
@@ -463,19 +530,19 @@ def test_stdout_of_an_interactive_run_is_the_letter_only(
     tmp_path: Path, env: dict[str, str], run: Runner
 ) -> None:
     child = spawn(tmp_path, env, stdout_to="out.txt")
-    answer(child, "Name: ", "Anna Schmidt")
     answer(child, "Country: ", "DE")
     answer(child, "Letter (number or id)", "ministry")
     answer(child, "Language (number, code or name)", "en")
+    answer(child, "Name: ", "Anna Schmidt")
     answer(child, "Address line 1: ", "")
     answer(child, "Email (Enter skips): ", "")
     answer(child, "City (optional, Enter skips): ", "Berlin")
     answer(child, "Organisation (optional, Enter skips): ", "")
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
     answer(child, "Note: ", "")
     # With stdout redirected, printing is the proposed action.
-    answer(child, "Choice [p]: ", "")
+    answer(child, "Choice (Enter: p; q: quit): ", "")
     code, rest = finish(child)
     assert code == 0, rest
 
@@ -496,12 +563,12 @@ def test_saving_asks_before_replacing_a_file(
         "--organisation", "", "--note", "",
     )  # fmt: skip
     answer(child, "Name: ", "Anna Schmidt")
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "")
-    answer(child, "Choice [s]: ", "s")
-    answer(child, "Save to [", "letter.eml")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    answer(child, CHOICE, "s")
+    answer(child, SAVE, "letter.eml")
     answer(child, "Replace it? (y/N): ", "")  # no: asked for another path
-    answer(child, "Save to [", "other.eml")
+    answer(child, SAVE, "other.eml")
     code, _ = finish(child)
     assert code == 0
     assert (tmp_path / "letter.eml").read_text(encoding="utf-8") == "keep me"
@@ -510,10 +577,10 @@ def test_saving_asks_before_replacing_a_file(
 
 def test_another_letter_asks_for_its_recipient(tmp_path: Path, env: dict[str, str]) -> None:
     child = spawn(tmp_path, env, "--out", "mp.eml")
-    answer(child, "Name: ", "Anna Schmidt")
     answer(child, "Country: ", "DE")
     answer(child, "Letter (number or id)", "mp")
     answer(child, "Language (number, code or name)", "en")
+    answer(child, "Name: ", "Anna Schmidt")
     answer(child, "Email (Enter skips): ", "")
     answer(child, "City (optional, Enter skips): ", "")
     answer(child, "Organisation (optional, Enter skips): ", "")
@@ -521,12 +588,12 @@ def test_another_letter_asks_for_its_recipient(tmp_path: Path, env: dict[str, st
     shown = answer(child, "Recipient's email address", "jane.doe@parliament.example")
     assert "not valid" in shown
     answer(child, "Recipient's name", "Jane Doe")
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
     answer(child, "Note: ", "")
-    answer(child, "Choice", "s")
-    answer(child, "Save to", "")
+    saved = answer(child, "Choice", "s")  # --out was given: saved there, not asked again
     child.expect(pexpect.EOF)
+    assert "Save to" not in saved + str(child.before)
     child.close()
     assert child.exitstatus == 0
     msg = email.message_from_bytes((tmp_path / "mp.eml").read_bytes(), policy=policy.default)
@@ -544,17 +611,17 @@ def test_webmail_shows_each_part_and_keeps_a_copy_to_copy_from(
         "DE", "--email", "", "--city", "", "--organisation", "", "--note", "",
     )  # fmt: skip
     answer(child, "Name: ", "Anna Schmidt")
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "")
-    menu = answer(child, "Choice [s]: ", "w")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    menu = answer(child, CHOICE, "w")
     # Webmail comes before any talk of .eml files.
     assert menu.index("copy it into webmail") < menu.index(".eml")
-    first = answer(child, "Enter when done: ", "")
+    first = answer(child, DONE, "")
     assert "1/3 Recipient (To)" in first and "office@example.org" in first
     assert "no clipboard here" in first
-    second = answer(child, "Enter when done: ", "")
+    second = answer(child, DONE, "")
     assert "2/3 Subject" in second
-    third = answer(child, "Enter when done: ", "")
+    third = answer(child, DONE, "")
     assert "3/3 Message" in third and "ALPHA text" in third
     code, rest = finish(child)
     assert code == 0, rest
@@ -587,13 +654,13 @@ def test_webmail_puts_each_part_on_the_clipboard(
         "--country", "DE", "--email", "", "--city", "", "--organisation", "", "--note", "",
     )  # fmt: skip
     answer(child, "Name: ", "Anna Schmidt")
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "")
-    answer(child, "Choice [s]: ", "w")
-    first = answer(child, "Enter when done: ", "")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    answer(child, CHOICE, "w")
+    first = answer(child, DONE, "")
     assert "is on the clipboard" in first
-    answer(child, "Enter when done: ", "")
-    answer(child, "Enter when done: ", "")
+    answer(child, DONE, "")
+    answer(child, DONE, "")
     code, rest = finish(child)
     assert code == 0, rest
     copied = clip.read_text(encoding="utf-8")
@@ -608,16 +675,16 @@ def test_an_empty_letter_is_refused_and_asked_again(
         "--organisation", "", "--note", "",
     )  # fmt: skip
     answer(child, "Name: ", "Anna Schmidt")
-    answer(child, "Toggle: ", "none")
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "none")
-    answer(child, "Toggle: ", "")
-    refused = answer(child, "Toggle: ", "1")  # asked again, from the arguments
+    answer(child, TOGGLE, "none")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "none")
+    answer(child, TOGGLE, "")
+    refused = answer(child, TOGGLE, "1")  # asked again, from the arguments
     assert "the letter would make no point" in refused
-    answer(child, "Toggle: ", "")
-    answer(child, "Toggle: ", "")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
     answer(child, "Note: ", "")
-    preview = answer(child, "Choice [s]: ", "q")
+    preview = answer(child, CHOICE, "q")
     assert "ALPHA text" in preview
     code, _ = finish(child)
     assert code == 0
@@ -671,20 +738,124 @@ def test_the_default_letter_language_is_one_the_writer_reads_when_the_recipient_
     assert default_language(campaign, "ministry", "en") == "kk"  # the Ministry does not list en
 
 
-def test_a_writer_in_kazakhstan_is_offered_their_deputy_and_warned_before_the_address(
+def test_a_writer_in_kazakhstan_is_offered_their_deputy(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     child = spawn(tmp_path, env)
-    answer(child, "Name: ", "Aigerim Sadykova")
     answer(child, "Country: ", "Kazakhstan")
     letters = answer(child, "Letter (number or id)", "")  # the Ministry's, proposed
     assert "your deputy" in letters.lower()
     assert "member of parliament" not in letters.lower()  # inter-parliamentary channels
     assert "foreign ministry" not in letters.lower()
-    answer(child, "Language (number, code or name)", "")
-    # The factual safety note comes before the address is asked.
-    why = answer(child, "Address line 1: ", "")
-    assert "Before you give your address" in why
     child.sendintr()
     code, _ = finish(child)
     assert code == 130
+
+
+def test_q_at_the_save_prompt_quits_and_a_menu_word_is_no_file_name(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    child = spawn(
+        tmp_path, env, *test_campaign, "--country", "DE", "--email", "", "--city", "",
+        "--organisation", "",
+    )  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    answer(child, "Note: ", "I write as a teacher in Berlin, where I live with my family.")
+    answer(child, "…: ", "")
+    answer(child, CHOICE, "s")
+    answer(child, SAVE, "s")  # still thinking of the menu: not a file name
+    back = answer(child, SAVE, "b")
+    assert "is a choice of the menu, not a file name" in back
+    assert "b to go back to the menu, or q to quit" in back
+    answer(child, CHOICE, "s")  # back at the menu
+    answer(child, SAVE, "q")
+    code, rest = finish(child)
+    assert code == 0, rest
+    assert "Nothing was saved." in rest
+    assert files_under(tmp_path) == {"campaigns/wizard-test/campaign.toml",
+        "campaigns/wizard-test/en/texts.toml", "campaigns/wizard-test/en/office.j2"}  # fmt: skip
+
+
+def test_a_note_in_another_script_is_warned_about_in_the_preview(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    child = spawn(tmp_path, env, "--country", "DE", "--target", "ministry", "--lang", "ru",
+                  "--email", "", "--organisation", "")  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "Address line 1: ", "")
+    answer(child, "City (optional, Enter skips): ", "")  # no address given: the city is asked
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    answer(child, "Note: ", "I teach history in Berlin and I care about my friends in Almaty.")
+    answer(child, "…: ", "")
+    preview = answer(child, CHOICE, "q")
+    assert "your personal note seems to be in another language than the letter" in preview
+    assert "note: Latin script; letter: Russian" in preview
+    code, _ = finish(child)
+    assert code == 0
+
+
+def test_the_header_of_a_closed_campaign_shows_no_deadline(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    child = spawn(tmp_path, env, "--campaign", "kz-petition-2024")
+    header = answer(child, "Country: ", "q")
+    assert "Status: closed on 2 August 2024" in header
+    assert "deadline" not in header.split("Status:", 1)[1].split("Outcome:", 1)[0]
+    code, rest = finish(child)
+    assert code == 0 and "Nothing was saved." in rest
+
+
+def test_a_writer_who_gave_all_but_the_name_is_asked_only_the_name(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """Every other value the wizard would ask for, given as a flag (the city held by the
+    address): the name is the one question before what to do with the letter."""
+    from complainer.campaigns.registry import open_registry
+    from complainer.letter.formal import iin_check_digit
+
+    campaign = open_registry().load("kz-propaganda-law-2025")
+    first = next(p.id for p in campaign.points("argument") if p.default)
+    iin = "90010130000"
+    iin += str(iin_check_digit(iin))
+    child = spawn(
+        tmp_path, env, "--country", "KZ", "--target", "ministry", "--lang", "ru",
+        "--address", "ул. Абая 1, Алматы", "--iin", iin, "--email", "", "--organisation", "",
+        "-a", first, "-r", campaign.points("recommendation")[0].id, "--note", "",
+    )  # fmt: skip
+    before = answer(child, "Name: ", "Айгерим Садыкова")
+    assert "Before you give your name" in before
+    shown = answer(child, CHOICE, "q")
+    for prompt in ("Country: ", "Address line", "IIN (", "Email", "City (", "Toggle", "Note: "):
+        assert prompt not in before + shown, prompt
+    code, _ = finish(child)
+    assert code == 0
+
+
+@pytest.mark.parametrize("typed", [None, "typed.pdf"])
+def test_a_pdf_path_saves_a_pdf(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str], typed: str | None
+) -> None:
+    """--out letter.pdf (not asked again) or a .pdf name typed at the save prompt: a PDF, not
+    .eml bytes under a .pdf name."""
+    import pypdf
+
+    out = ["--out", "letter.pdf"] if typed is None else []
+    child = spawn(
+        tmp_path, env, *test_campaign, "--country", "DE", "--email", "", "--city", "",
+        "--organisation", "", "--note", "", *out,
+    )  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    answer(child, CHOICE, "s")
+    if typed is not None:
+        answer(child, SAVE, typed)
+    code, rest = finish(child)
+    assert code == 0, rest
+    data = (tmp_path / (typed or "letter.pdf")).read_bytes()
+    assert data.startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert "ALPHA text" in text and "Anna Schmidt" in text

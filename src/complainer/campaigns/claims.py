@@ -100,7 +100,9 @@ def load_claims(campaign: Campaign) -> Claims:
             if sid not in known:
                 raise f.fail("sources", f"names {sid!r}, which is not declared in [[sources]]")
         if confidence != "unverified" and not sources:
-            raise f.fail("sources", f"must name at least one source for a {confidence} claim")
+            raise f.fail(
+                "sources", f"must name at least one source for a claim marked {confidence}"
+            )
         valid_from, valid_until = f.date("valid_from"), f.date("valid_until")
         if valid_from and valid_until and valid_from > valid_until:
             raise f.fail("valid_until", "is before valid_from")

@@ -34,9 +34,9 @@ CONFIDENCES = ("verified", "secondary", "unverified")
 
 
 class Source(NamedTuple):
-    """A published source: `title` is what readers see (pickers, letters, JSON); `note` is the
-    author's research note about it ("the OHCHR page itself was not found"), shown only by
-    `complainer campaigns show` and never in a letter or the wizard."""
+    """A published source: `title` is what readers see (pickers, `campaigns show`, JSON); `note`
+    is the authors' research note about it ("the OHCHR page itself was not found"): kept in the
+    data for them, never shown to a supporter (screens, letters, JSON)."""
 
     id: str
     title: str
@@ -46,6 +46,14 @@ class Source(NamedTuple):
 
 
 class Citation(NamedTuple):
+    """One part of a source an argument or recommendation rests on.
+
+    `ref` is what a reader needs to find it (article, paragraph, document symbol, date) and is
+    shown after the source's title; `note` is the authors' research note on it ("article number
+    unverified", "named in letters dated from 1 July 2026"): kept in the data, never shown to a
+    supporter. `complainer check` refuses a `ref` that reads like a note (flows/checks/sources.py).
+    """
+
     source: str
     ref: str
     valid_from: dt.date | None = None
@@ -53,6 +61,7 @@ class Citation(NamedTuple):
     # The confidence of this citation's claim when it differs from its source's (a source can be
     # verified to exist while what is reported of it is secondary); None = the source's.
     confidence: str | None = None
+    note: str = ""
 
     def valid_on(self, day: dt.date) -> bool:
         if self.valid_from and day < self.valid_from:
@@ -506,7 +515,14 @@ def _citations(f: Fields, sources: Mapping[str, Source]) -> tuple[Citation, ...]
             confidence = c.text("confidence")
             if confidence not in CONFIDENCES:
                 raise c.fail("confidence", f"must be one of {', '.join(CONFIDENCES)}")
-        cit = Citation(sid, c.text("ref"), c.date("valid_from"), c.date("valid_until"), confidence)
+        cit = Citation(
+            sid,
+            c.text("ref"),
+            c.date("valid_from"),
+            c.date("valid_until"),
+            confidence,
+            c.text("note") if c.has("note") else "",
+        )
         if cit.valid_from and cit.valid_until and cit.valid_from > cit.valid_until:
             raise c.fail("valid_until", "is before valid_from")
         result.append(cit)

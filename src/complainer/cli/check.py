@@ -65,8 +65,9 @@ def check(
             typer.echo(problem)
         for advice in report.advice:
             typer.echo(f"advice: {advice}")
-        verdict = "ok" if not report.problems else f"{len(report.problems)} problem(s)"
-        typer.echo(f"{report.campaign}: {verdict} ({report.letters} letters rendered)")
+        verdict = "ok" if not report.problems else _english_count(len(report.problems), "problem")
+        rendered = _english_count(report.letters, "letter")
+        typer.echo(f"{report.campaign}: {verdict} ({rendered} rendered)")
         if samples is not None and report.samples:
             typer.echo(
                 f"{report.campaign}: {report.samples} sample letters in {samples / report.campaign}"
@@ -74,3 +75,8 @@ def check(
         failed += bool(report.problems)
     if failed:
         raise typer.Exit(EXIT_FAILURE)
+
+
+def _english_count(n: int, noun: str) -> str:
+    """ "1 problem", "3 problems": check reports in English (docs/campaign-format.md's terms)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -14,7 +14,7 @@ from complainer.delivery.opener import open_target
 from complainer.formats.eml import Attachment, to_eml
 from complainer.formats.mailto import mailto_url
 from complainer.formats.text import to_text
-from complainer.i18n import _
+from complainer.i18n import _, ngettext
 from complainer.letter.compose import Letter
 from complainer.terminal import console
 
@@ -34,8 +34,10 @@ def too_long(url: str, limit: int) -> str:
     """Why a mailto: link is not used, or "" when it fits within `limit`."""
     if len(url) <= limit:
         return ""
-    return _(
-        "the letter is too long for a mailto: link ({length} characters; the safe limit is {limit})"
+    return ngettext(
+        "the letter is too long for a mailto: link ({length} character; the safe limit is {limit})",
+        "the letter is too long for a mailto: link ({length} characters; the safe limit is {limit})",
+        len(url),
     ).format(length=len(url), limit=limit)
 
 

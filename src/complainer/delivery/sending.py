@@ -25,7 +25,7 @@ from complainer.formats.headers import ascii_domain_form
 from complainer.i18n import _
 from complainer.letter.compose import Letter
 from complainer.terminal import console
-from complainer.terminal.prompts import confirm
+from complainer.terminal.prompts import QuitRequested, confirm
 
 PASSWORD_ENV = "COMPLAINER_SMTP_PASSWORD"
 
@@ -164,6 +164,17 @@ def _keep_draft(letter: Letter, attachment: Attachment | None = None) -> str:
         )
 
 
+def _confirm_sending(letter: Letter) -> bool:
+    """Whether the person says yes to sending; q (quit) is a no, with the draft kept."""
+    try:
+        return confirm(
+            _("Send this letter to {address} now?").format(address=letter.recipient.email),
+            default=False,
+        )
+    except QuitRequested:
+        return False
+
+
 def send_letter(
     letter: Letter,
     opts: SendOptions,
@@ -188,10 +199,7 @@ def send_letter(
         # lines still say what went where.
         preview(letter, s, recipients, body=not opts.yes)
     # ask.confirm, not typer.confirm: the latter leaks the prompt's end to a redirected stdout.
-    if not opts.yes and not confirm(
-        _("Send this letter to {address} now?").format(address=letter.recipient.email),
-        default=False,
-    ):
+    if not opts.yes and not _confirm_sending(letter):
         console.note(_("not sent; {draft}").format(draft=_keep_draft(letter, attachment)))
         raise typer.Abort()
     if s.user and password is None:

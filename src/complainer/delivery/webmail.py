@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import typer
 from rich.rule import Rule
 from rich.text import Text
 
@@ -20,7 +21,7 @@ from complainer.delivery import store
 from complainer.i18n import N_, _
 from complainer.letter.compose import Letter
 from complainer.terminal import console
-from complainer.terminal.prompts import ask, say
+from complainer.terminal.prompts import QuitRequested, ask, say
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,9 @@ def copy_into_webmail(letter: Letter) -> bool:
     copy = clipboard()
     say()
     say(_("Open your webmail in the browser and start a new message."), style="bold")
+    saved: Path | None = None
     if copy is None:
-        path = fallback_file(letter)
+        path = saved = fallback_file(letter)
         say(
             _(
                 "There is no clipboard here that complainer can use, so select each part below "
@@ -95,16 +97,23 @@ def copy_into_webmail(letter: Letter) -> bool:
                 copy(field.value)
             except ClipboardFailed:
                 copy = None
+                saved = fallback_file(letter)
                 say(
                     _("The clipboard did not take it; all three parts are in {path}.").format(
-                        path=fallback_file(letter)
+                        path=saved
                     )
                 )
         if copy is not None:
             say(_("{label} is on the clipboard: paste it into the message.").format(label=label))
         else:
             say(_("Copy this into the message's field: {label}.").format(label=label))
-        ask(_("Enter when done"))
+        try:
+            ask(_("Enter when done (q: stop)"))
+        except QuitRequested:
+            if saved is None:
+                raise  # nothing was written: the wizard says so
+            say(_("Stopped. The three parts stay in {path}.").format(path=saved))
+            raise typer.Exit(0) from None
     say()
     say(_("Check the message in your webmail, then send it from there."))
     return True

@@ -41,6 +41,7 @@ from complainer.flows.checks.sources import (
     citation_problems,
     claim_problems,
     duplicate_source_problems,
+    research_note_problems,
 )
 from complainer.flows.checks.terms import abbreviation_problems, term_problems
 from complainer.flows.checks.variants import variant_problems
@@ -354,6 +355,7 @@ def check_folder(
     problems.extend(_check_data_leftovers(campaign.folder))
     problems.extend(citation_problems(campaign))
     problems.extend(duplicate_source_problems(campaign, claims))
+    problems.extend(research_note_problems(campaign, claims))
     problems.extend(_check_instead(campaign))
     letters = 0
     try:

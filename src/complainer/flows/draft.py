@@ -155,7 +155,7 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
     if fmt_name in formats.BINARY and out_path is None and sys.stdout.isatty():
         raise UsageProblem(
             _(
-                "a {format} is not for the terminal: give --out letter.{extension}"
+                "the {format} format is not for the terminal: give --out letter.{extension}"
                 " or redirect the output to a file"
             ).format(format=fmt_name.upper(), extension=fmt_name)
         )

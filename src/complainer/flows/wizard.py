@@ -31,8 +31,15 @@ from complainer.letter import request
 from complainer.letter.compose import Letter
 from complainer.letter.locales import long_date
 from complainer.terminal import console, picker, questions
-from complainer.terminal.prompts import ask, confirm, say
-from complainer.terminal.tables import days_left
+from complainer.terminal.prompts import (
+    BackRequested,
+    QuitRequested,
+    ask,
+    confirm,
+    menu_hint,
+    say,
+)
+from complainer.terminal.tables import days_left, live_deadline
 
 
 @dataclass
@@ -68,17 +75,72 @@ def _print(session: Session) -> Next:
 
 
 def _save_format(path: Path, fmt: str | None) -> str:
-    """--format if given; else the extension decides (.txt, .json), and anything else is .eml."""
+    """--format if given; else the extension decides (.txt, .json, .pdf), anything else is .eml."""
     if fmt is not None:
         return formats.format_for(fmt, None)
-    return {".txt": "text", ".json": "json"}.get(path.suffix.lower(), "eml")
+    return {".txt": "text", ".json": "json", ".pdf": "pdf"}.get(path.suffix.lower(), "eml")
 
 
 def _save(session: Session) -> Next:
     letter, values = session.letter, session.values
-    proposed = values.out or f"complaint-{letter.campaign}-{letter.language}.eml"
+    if values.out and _save_format(Path(values.out), values.fmt) == "pdf":
+        return _save_pdf(session, attach=False)  # --out letter.pdf: the PDF to print and sign
+    if values.out:
+        # --out was given (and checked before the first question): not asked for again.
+        chosen: tuple[Path, bool] | None = (Path(values.out).expanduser(), values.force)
+    else:
+        chosen = _ask_path(f"complaint-{letter.campaign}-{letter.language}.eml", values.force)
+    while chosen is not None:
+        path, force = chosen
+        fmt = _save_format(path, values.fmt)
+        # A PDF is printed and signed by hand: composed as signed, as "save it as a PDF" does.
+        source = (
+            request.build_letter(values, session.campaign, signed=True) if fmt == "pdf" else letter
+        )
+        data = formats.render(source, fmt)
+        try:
+            write_private(path, data, force=force)
+        except ComplainerError as exc:
+            say(f"{exc}.")
+            chosen = _ask_path(str(path), values.force)
+            continue
+        say(
+            _(
+                "Saved to {path} (only you can read it). Open it in your mail client to send it."
+            ).format(path=path)
+        )
+        return "done"
+    return "menu"
+
+
+def _menu_words() -> set[str]:
+    """What the menu takes as a choice: its keys and the first word of each label, folded."""
+    words = {a.key for a in ACTIONS}
+    words.update(_(a.label).split()[0].casefold() for a in ACTIONS)
+    return words
+
+
+def _ask_path(proposed: str, force: bool) -> tuple[Path, bool] | None:
+    """A path to write to (and whether to replace it); None to go back to the menu (b).
+
+    A menu word ("s", "q", "save", …) is never taken as a file name: a person who types one
+    thinks they are still at the menu. q quits the wizard (terminal.prompts.QuitRequested).
+    """
+    question = _("Save to (b: back; q: quit)")
     while True:
-        path = Path(ask(_("Save to"), default=proposed)).expanduser()
+        try:
+            answer = ask(question, default=proposed, back=True)
+        except BackRequested:
+            return None
+        if answer.casefold() in _menu_words():
+            say(
+                _(
+                    '"{answer}" is a choice of the menu, not a file name: type a name such as '
+                    "letter.eml, b to go back to the menu, or q to quit."
+                ).format(answer=answer)
+            )
+            continue
+        path = Path(answer).expanduser()
         if path.is_dir():
             say(_("{path} is a folder; give a file name.").format(path=path))
             continue
@@ -89,45 +151,12 @@ def _save(session: Session) -> Next:
                 )
             )
             continue
-        force = values.force
         if path.exists() and not force:
             if not confirm(
                 _("{path} already exists. Replace it?").format(path=path), default=False
             ):
                 continue
-            force = True
-        data = formats.render(letter, _save_format(path, values.fmt))
-        try:
-            write_private(path, data, force=force)
-        except ComplainerError as exc:
-            say(f"{exc}.")
-            continue
-        say(
-            _(
-                "Saved to {path} (only you can read it). Open it in your mail client to send it."
-            ).format(path=path)
-        )
-        return "done"
-
-
-def _ask_path(proposed: str, force: bool) -> tuple[Path, bool] | None:
-    """A path to write to (and whether to replace it); None to go back to the menu."""
-    while True:
-        path = Path(ask(_("Save to"), default=proposed)).expanduser()
-        if path.is_dir():
-            say(_("{path} is a folder; give a file name.").format(path=path))
-            continue
-        if not path.parent.is_dir():
-            say(
-                _("The folder {path} does not exist; choose another path.").format(path=path.parent)
-            )
-            continue
-        if path.exists() and not force:
-            if not confirm(
-                _("{path} already exists. Replace it?").format(path=path), default=False
-            ):
-                return None
-            force = True
+            return path, True
         return path, force
 
 
@@ -142,7 +171,12 @@ def _save_pdf(session: Session, attach: bool) -> Next:
         console.warn(warning)
     pdf = formats.render(letter, "pdf")
     suffix = "eml" if attach else "pdf"
-    chosen = _ask_path(f"complaint-{letter.campaign}-{letter.language}.{suffix}", values.force)
+    chosen: tuple[Path, bool] | None
+    if values.out and Path(values.out).suffix.lower() == f".{suffix}":
+        # --out names a file of this kind (checked before the first question): not asked again.
+        chosen = (Path(values.out).expanduser(), values.force)
+    else:
+        chosen = _ask_path(f"complaint-{letter.campaign}-{letter.language}.{suffix}", values.force)
     if chosen is None:
         return "menu"
     path, force = chosen
@@ -188,7 +222,10 @@ def _change_language(session: Session) -> Next:
     campaign, values = session.campaign, session.values
     target = campaign.targets[values.target or campaign.default_target]
     reads = campaign.recipients[target.recipient].reads if target.recipient else ()
-    values.lang = questions.language(campaign, reads, session.letter.language)
+    try:
+        values.lang = questions.language(campaign, reads, session.letter.language, back=True)
+    except BackRequested:
+        return "menu"
     return "preview"
 
 
@@ -244,11 +281,19 @@ def _menu(session: Session) -> Next:
         say()
         say(_("What now?"), style="bold")
         for a in ACTIONS:
-            say(f"  {a.key}  {_(a.label)}")
-        answer = ask(_("Choice"), default=default).casefold()
+            enter = "  " + _("(Enter)") if a.key == default else ""
+            say(f"  {a.key}  {_(a.label)}{enter}")
+        try:
+            answer = ask(_("Choice") + " " + menu_hint(default)).casefold() or default
+        except QuitRequested:
+            answer = "q"  # the menu's own quit: "Nothing was saved."
         action = next((a for a in ACTIONS if answer in (a.key, _(a.label).split()[0])), None)
         if action is None:
-            say(_("Type one of: {keys}.").format(keys=", ".join(a.key for a in ACTIONS)))
+            say(
+                _("Type one of the letters {keys} (Enter: {default}).").format(
+                    keys=", ".join(a.key for a in ACTIONS), default=default
+                )
+            )
             continue
         result = action.run(session)
         if result != "menu":
@@ -265,12 +310,13 @@ def _header(campaign: Campaign, day: dt.date) -> None:
         status = _("closed")
     else:
         status = _("open")
-    if campaign.deadline:
+    deadline = live_deadline(campaign)
+    if deadline:
         when = days_left(campaign, day)
         status += "; " + _("deadline {date} ({when})").format(
-            date=long_date(campaign.deadline, ui), when=when
+            date=long_date(deadline, ui), when=when
         )
-    else:
+    elif campaign.status != "closed":
         status += "; " + _("no deadline")
     rows.append((_("Status"), status))
     if campaign.status == "closed":
@@ -285,12 +331,17 @@ def _header(campaign: Campaign, day: dt.date) -> None:
         grid.add_row(f"{label}:", Text(value))
     console.err.print(Rule("complainer draft", style="none"))
     console.err.print(grid)
-    say(_("Answer a few questions; Ctrl-C stops at any time."))
+    say(_("Answer a few questions; q quits at any question, and so does Ctrl-C."))
 
 
 def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
-    if not (values.name or "").strip():
-        values.name = questions.name()
+    """Who writes, in an order that puts what a writer needs to know before what they give.
+
+    The country comes first: a writer in Kazakhstan or Russia reads the safety note before any
+    identifying detail (name, address, IIN, email, city). The letter and its language come next,
+    so that the name is asked knowing what it signs; the city is not asked when the postal
+    address (which holds it) was given.
+    """
     if not (values.country or "").strip():
         values.country = questions.country()
     else:
@@ -300,8 +351,8 @@ def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
                 country=questions.country_label(values.country or "")
             )
         )
-    if values.country == "KZ":
-        questions.kazakhstan_note()
+    if values.country in questions.SAFETY_NOTE_COUNTRIES:
+        questions.safety_note(values.country or "")
     if values.target is None:
         values.target = questions.target(campaign, ui_language(), values.country or "")
     target = campaign.targets[values.target]
@@ -310,15 +361,26 @@ def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
         # A recipient who reads the writer's language gets the letter in it, so they can read it.
         default = request.default_language(campaign, target.id, ui_language())
         values.lang = questions.language(campaign, reads, default)
-    if target.appeal is not None and values.address is None:
-        if values.country in ("KZ", "RU"):
-            questions.address_risk_note(values.country)
+    appeal = target.appeal is not None
+    if appeal and values.country == "KZ":
+        questions.kazakhstan_note()
+    if not (values.name or "").strip():
+        values.name = questions.name()
+    if appeal and values.address is None:
         values.address = questions.address()
+    if appeal and values.country == "KZ" and values.iin is None:
+        values.iin = questions.iin()
     if values.email is None:
         values.email = questions.email()
-    if values.city is None or values.organisation is None:
+    # A postal address holds the city: asking for it again would ask for what was given.
+    if values.address and values.city is None:
+        values.city = ""
+    if values.city is None and values.organisation is None:
         say()
         say(_("Your city and organisation, if you want them in the letter."))
+    elif values.organisation is None:
+        say()
+        say(_("Your organisation, if you want it in the letter."))
     if values.city is None:
         values.city = questions.optional(_("city"), _("City"))
     if values.organisation is None:
@@ -418,11 +480,24 @@ def _compose(values: request.DraftValues, campaign: Campaign) -> Letter | None:
 
 
 def run(values: request.DraftValues, campaign: Campaign, mailto_limit: int) -> request.DraftValues:
-    """Ask what is missing, show the letter, do what the person chooses; the final answers."""
+    """Ask what is missing, show the letter, do what the person chooses; the final answers.
+
+    q at any question ends the wizard here, with nothing saved (exit 0).
+    """
     day = request.letter_date(values.date, campaign)
     # Flags are not asked again, so check them first: a bad one fails before any question.
     request.normalise(values, campaign)
     _header(campaign, day)
+    try:
+        return _run(values, campaign, day, mailto_limit)
+    except QuitRequested:
+        say(_("Nothing was saved."))
+        return values
+
+
+def _run(
+    values: request.DraftValues, campaign: Campaign, day: dt.date, mailto_limit: int
+) -> request.DraftValues:
     _ask_writer(values, campaign)
     again = False
     while True:

@@ -53,8 +53,8 @@ def format_for(fmt: str | None, out: str | None) -> str:
     if by_extension is not None and by_extension != name:
         raise UsageProblem(
             _(
-                "--format {format} does not match --out {path}, which names a {other} file; "
-                "change one of them"
+                "--format {format} does not match --out {path}, whose extension is for the "
+                "{other} format; change one of them"
             ).format(format=name, path=out, other=by_extension)
         )
     return name

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from complainer.campaigns.citing import cite
 from complainer.campaigns.model import (
     POINT_KINDS,
     Campaign,
@@ -26,7 +27,7 @@ from complainer.campaigns.model import (
 from complainer.campaigns.sandbox import Renderer
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
-from complainer.i18n import N_, _
+from complainer.i18n import N_, _, ngettext
 from complainer.i18n import language as ui_language
 from complainer.letter.formal import appeal_warning, missing_requirements
 from complainer.letter.locales import long_date
@@ -181,13 +182,12 @@ def select_points(
             c = expired[0]
             warnings.append(
                 _(
-                    'left out {kind} "{id}": its citation ({ref}, {source}) is {validity}, and the '
+                    'left out {kind} "{id}": its citation ({citation}) is {validity}, and the '
                     "letter is dated {date}"
                 ).format(
                     kind=_(KIND_NAMES[kind]),
                     id=point.id,
-                    ref=c.ref,
-                    source=campaign.sources[c.source].title,
+                    citation=cite(campaign, c, validity=False),
                     validity=c.validity(),
                     date=day.isoformat(),
                 )
@@ -489,9 +489,12 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     if len(body) > one_page(campaign, target_id):
         # Officials read short letters; a writer who picked every argument should know.
         warnings.append(
-            _(
+            ngettext(
+                "the letter runs to {length} character, more than one printed page (about "
+                "{page}); fewer arguments or a shorter note keep it to one",
                 "the letter runs to {length} characters, more than one printed page (about "
-                "{page}); fewer arguments or a shorter note keep it to one"
+                "{page}); fewer arguments or a shorter note keep it to one",
+                len(body),
             ).format(length=len(body), page=one_page(campaign, target_id))
         )
     cited = tuple(

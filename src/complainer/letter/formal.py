@@ -17,7 +17,7 @@ from pathlib import Path
 from complainer.campaigns.model import FormalAppeal
 from complainer.characters import refuse_dangerous
 from complainer.errors import UsageProblem
-from complainer.i18n import N_, _
+from complainer.i18n import N_, _, ngettext
 from complainer.paths import read_regular_file
 
 MAX_ADDRESS_LINES = 6
@@ -109,14 +109,20 @@ def clean_address(lines: Sequence[str]) -> tuple[str, ...]:
                 continue
             if len(line) > MAX_ADDRESS_LINE:
                 raise UsageProblem(
-                    _("a line of the postal address is longer than {limit} characters").format(
-                        limit=MAX_ADDRESS_LINE
-                    )
+                    ngettext(
+                        "a line of the postal address is longer than {limit} character",
+                        "a line of the postal address is longer than {limit} characters",
+                        MAX_ADDRESS_LINE,
+                    ).format(limit=MAX_ADDRESS_LINE)
                 )
             result.append(line)
     if len(result) > MAX_ADDRESS_LINES:
         raise UsageProblem(
-            _("the postal address has more than {limit} lines").format(limit=MAX_ADDRESS_LINES)
+            ngettext(
+                "the postal address has more than {limit} line",
+                "the postal address has more than {limit} lines",
+                MAX_ADDRESS_LINES,
+            ).format(limit=MAX_ADDRESS_LINES)
         )
     return tuple(result)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -12,12 +13,13 @@ from pathlib import Path
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import UsageProblem, unknown_choice
-from complainer.i18n import _
+from complainer.i18n import N_, _, ngettext
 from complainer.i18n import language as ui_language
 from complainer.letter.compose import KIND_NAMES, RECIPIENT_KINDS, Letter, Request, compose
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin, read_signature_image
 from complainer.letter.locales import country_name, language_name, resolve_language
+from complainer.letter.scripts import Mismatch, note_mismatch
 from complainer.letter.writer import (
     MAX_NOTE,
     Writer,
@@ -126,7 +128,11 @@ NOTE_READ_LIMIT = 4 * MAX_NOTE + 4
 
 def _note_too_long() -> UsageProblem:
     return UsageProblem(
-        _("the personal note is longer than {limit} characters; shorten it").format(limit=MAX_NOTE)
+        ngettext(
+            "the personal note is longer than {limit} character; shorten it",
+            "the personal note is longer than {limit} characters; shorten it",
+            MAX_NOTE,
+        ).format(limit=MAX_NOTE)
     )
 
 
@@ -305,9 +311,46 @@ def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) 
     """
     writer, request = build_request(values, campaign, signed)
     letter = compose(campaign, writer, request)
+    mismatch = (
+        note_mismatch(request.note, letter.body.replace(request.note, "")) if request.note else None
+    )
     if values.with_translation and values.with_translation != letter.language:
+        original = letter.body
         letter = with_translation(letter, campaign, writer, request, values.with_translation)
+        if mismatch is not None:
+            # A translation in the note's own writing gives its reader the whole letter in it.
+            added = letter.body[len(original.rstrip()) :].replace(request.note, "")
+            if note_mismatch(request.note, added) is None:
+                mismatch = None
+    if mismatch is not None:
+        warning = note_language_warning(mismatch, letter.language, campaign.languages)
+        letter = dataclasses.replace(letter, warnings=(*letter.warnings, warning))
     return letter
+
+
+# The note's writing, named in a warning (nominative: it stands alone after a colon).
+_SCRIPT_NAMES = {"LATIN": N_("Latin script"), "CYRILLIC": N_("Cyrillic script")}
+_OTHER_SCRIPT = N_("another script")
+
+
+def note_language_warning(mismatch: Mismatch, letter_lang: str, available: Sequence[str]) -> str:
+    """The warning for a personal note written in another language or script than the letter,
+    in the interface language; it suggests --with-translation with the note's language when that
+    is known and the campaign has it."""
+    ui = ui_language()
+    if mismatch.language is not None:
+        note = language_name(mismatch.language, ui)
+    else:
+        note = _(_SCRIPT_NAMES.get(mismatch.script, _OTHER_SCRIPT))
+    code = mismatch.language if mismatch.language in available else "LANG"
+    return _(
+        "your personal note seems to be in another language than the letter (note: {note}; "
+        "letter: {language}), so its reader may not understand it; rewrite the note in the "
+        "letter's language, or add a translation of the letter into the note's language "
+        "({option})"
+    ).format(
+        note=note, language=language_name(letter_lang, ui), option=f"--with-translation {code}"
+    )
 
 
 @cache

@@ -114,9 +114,11 @@ class _BoundedLines(io.TextIOWrapper):
         line = super().readline(bound)
         if len(line) > MAX_SIGNER_LINE:
             raise UsageProblem(
-                _("signers file {file} has a line longer than {limit} characters").format(
-                    file=self.source, limit=f"{MAX_SIGNER_LINE:,}"
-                )
+                ngettext(
+                    "signers file {file} has a line longer than {limit} character",
+                    "signers file {file} has a line longer than {limit} characters",
+                    MAX_SIGNER_LINE,
+                ).format(file=self.source, limit=f"{MAX_SIGNER_LINE:,}")
             )
         return line
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from complainer.characters import refuse_dangerous
 from complainer.errors import UsageProblem
-from complainer.i18n import _
+from complainer.i18n import N_, _, ngettext
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin
 from complainer.letter.locales import country_name
@@ -35,7 +35,11 @@ def header_safe(value: str, what: str) -> str:
     value = _SPACE_RUNS.sub(" ", value)
     if len(value) > MAX_FIELD:
         raise UsageProblem(
-            _("{what} is longer than {limit} characters").format(what=what, limit=MAX_FIELD)
+            ngettext(
+                "{what} is longer than {limit} character",
+                "{what} is longer than {limit} characters",
+                MAX_FIELD,
+            ).format(what=what, limit=MAX_FIELD)
         )
     return value
 
@@ -46,6 +50,40 @@ def clean_name(value: str, what: str = "") -> str:
     if not name:
         raise UsageProblem(_("{what} is empty; give it with --name").format(what=what))
     return name
+
+
+# email_validator explains a refusal in English sentences of its own; a supporter reading Russian or
+# Kazakh gets the tool's sentence for the kind of fault instead (first match wins, so the specific
+# "before/after the @-sign" kinds come before the general ones).
+_EMAIL_PROBLEMS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("must have an @-sign", "small commercial at"), N_("it has no @ sign")),
+    (("something before the @-sign",), N_("there is nothing before the @ sign")),
+    (("something after the @-sign",), N_("there is nothing after the @ sign")),
+    (("too long",), N_("it is too long")),
+    (
+        ("two periods in a row", "period and a hyphen", "two dashes"),
+        N_("it has two dots, or a dot and a hyphen, next to each other"),
+    ),
+    (
+        ("should have a period", "top-level domain", "special-use or reserved"),
+        N_("the part after the @ sign is not an Internet domain"),
+    ),
+    (
+        ("after the @-sign", "bracket"),
+        N_("the part after the @ sign has characters a mail domain cannot have"),
+    ),
+)
+_EMAIL_PROBLEM_OTHER = N_("it has characters or a form an e-mail address cannot have")
+
+
+def email_problem(detail: str) -> str:
+    """The tool's own sentence, in the interface language, for an `email_validator` refusal whose
+    English message is `detail`."""
+    low = detail.casefold()
+    for needles, sentence in _EMAIL_PROBLEMS:
+        if any(n.casefold() in low for n in needles):
+            return _(sentence)
+    return _(_EMAIL_PROBLEM_OTHER)
 
 
 def clean_email(value: str, what: str = "") -> str:
@@ -74,7 +112,9 @@ def clean_email(value: str, what: str = "") -> str:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as exc:
         raise UsageProblem(
-            _('{what} "{value}" is not valid: {problem}').format(what=what, value=raw, problem=exc)
+            _('{what} "{value}" is not valid: {problem}').format(
+                what=what, value=raw, problem=email_problem(str(exc))
+            )
         ) from exc
     typed_domain = raw.rpartition("@")[2]
     if typed_domain.isascii() and result.ascii_domain:
@@ -92,9 +132,11 @@ def clean_note(value: str) -> str:
     refuse_dangerous(text, _("the personal note"), allowed="\n\t")
     if len(text) > MAX_NOTE:
         raise UsageProblem(
-            _("the personal note is longer than {limit} characters; shorten it").format(
-                limit=MAX_NOTE
-            )
+            ngettext(
+                "the personal note is longer than {limit} character; shorten it",
+                "the personal note is longer than {limit} characters; shorten it",
+                MAX_NOTE,
+            ).format(limit=MAX_NOTE)
         )
     return text
 

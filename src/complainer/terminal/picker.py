@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from rich.table import Table
 from rich.text import Text
 
+from complainer.campaigns.citing import cite
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.errors import UsageProblem
 from complainer.i18n import _
 from complainer.i18n import language as ui_language
 from complainer.terminal import console
-from complainer.terminal.prompts import ask, say
-from complainer.terminal.tables import cite
+from complainer.terminal.prompts import ask, menu_hint, say
 
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
 # "all" and "none" in each interface language, accepted whatever the interface language.
@@ -50,7 +50,9 @@ def items_for(campaign: Campaign, kind: PointKind, day: dt.date) -> list[Item]:
             c = expired[0]
             why = _(
                 "its citation ({ref}) is {validity}, and the letter is dated {date}, so it cannot be chosen"
-            ).format(ref=c.ref, validity=c.validity(), date=day.isoformat())
+            ).format(
+                ref=cite(campaign, c, validity=False), validity=c.validity(), date=day.isoformat()
+            )
         # Each source once, even when a point cites several parts of it.
         cites = "; ".join(dict.fromkeys(cite(campaign, c) for c in p.citations))
         items.append(Item(p.id, t.title, t.summary, cites, why))
@@ -140,22 +142,46 @@ def details(items: Sequence[Item], numbers: Sequence[int]) -> None:
         used += height
 
 
+def explain(items: Sequence[Item], kind: PointKind, suggested: set[str]) -> str:
+    """What ticking a point does, and which points the campaign suggests (its default set)."""
+    numbers = [str(n) for n, i in enumerate(items, 1) if i.id in suggested and not i.outdated]
+    if kind == "argument":
+        does = _("Each ticked argument becomes a paragraph of the letter, with its source.")
+        if numbers:
+            default = _("The campaign suggests: {numbers}.").format(numbers=", ".join(numbers))
+        else:
+            default = _("The campaign suggests none; tick those you want to make.")
+    else:
+        does = _("The letter asks the authorities to carry out each ticked recommendation.")
+        if numbers:
+            default = _("The campaign suggests: {numbers}.").format(numbers=", ".join(numbers))
+        else:
+            default = _("None is ticked at first; tick those you want the letter to ask for.")
+    return f"{does} {default}"
+
+
 def choose(
     campaign: Campaign, kind: PointKind, current: Sequence[str] | None, day: dt.date
 ) -> list[str]:
     """Ask which points go into the letter; ids in campaign order."""
     items = items_for(campaign, kind, day)
+    suggested = {p.id for p in campaign.points(kind) if p.default}
     if current is None:
-        current = [p.id for p in campaign.points(kind) if p.default]
+        current = [i.id for i in items if i.id in suggested]
     ticked = {i.id for i in items if i.id in set(current) and not i.outdated}
     heading = (
         _("Arguments: the points your letter makes")
         if kind == "argument"
         else _("Recommendations: what you ask the authorities to do")
     )
+    explained = False
     while True:
         say()
         say(_("{heading} ([x] = in the letter)").format(heading=heading), style="bold")
+        if not explained:
+            # Once per list: what a tick does, and what the campaign ticks by itself.
+            say(explain(items, kind, suggested))
+            explained = True
         console.err.print(table(items, ticked))
         say(
             _(
@@ -163,7 +189,7 @@ def choose(
                 "Enter keeps this."
             )
         )
-        answer = ask(_("Toggle"))
+        answer = ask(_("Toggle") + " " + menu_hint(_("keep the ticks shown")))
         if not answer:
             return [i.id for i in items if i.id in ticked]
         if answer.startswith("?"):
@@ -184,4 +210,4 @@ def choose(
         try:
             ticked = toggle(answer, items, ticked)
         except UsageProblem as exc:
-            say(str(exc) + ".")
+            say(str(exc) + ". " + _("Enter keeps the ticks shown; q quits."))

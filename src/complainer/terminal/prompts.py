@@ -17,16 +17,34 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from complainer.i18n import _
+from complainer.i18n import _, ngettext
 from complainer.letter.request import NOTE_READ_LIMIT
 from complainer.letter.writer import MAX_NOTE
 from complainer.paths import read_regular_file
 from complainer.terminal import console
 
+# The escape words every question takes (the wizard's header says so once, each menu in its
+# prompt): q to quit, and b to go back where a question offers it. "й" is the q key on a Russian
+# or Kazakh keyboard layout, typed when the layout was not switched.
+QUIT = frozenset({"q", "quit", "й", "выход", "шығу"})
+BACK = frozenset({"b", "back", "назад", "артқа"})
 
-def ask(question: str, default: str = "") -> str:
+
+class QuitRequested(typer.Abort):
+    """The person typed q. The wizard ends without saving (exit 0); anywhere that does not
+    catch it, it is a typer.Abort: "Cancelled." and exit 130."""
+
+
+class BackRequested(Exception):
+    """The person typed b at a question that offers going back (`ask(..., back=True)`)."""
+
+
+def ask(question: str, default: str = "", *, escapes: bool = True, back: bool = False) -> str:
     """One line of answer, stripped; `default` (shown in brackets) when the answer is empty.
 
+    With `escapes` (the default), an answer in QUIT raises QuitRequested and, with `back`, one
+    in BACK raises BackRequested: no question ever takes them as its answer. `escapes=False` is
+    for lines of free text after the first (a note's second line may well be "b").
     Ctrl-C and end of input become typer.Abort, which the CLI turns into "Cancelled." and exit 130.
     """
     shown = f" [{default}]" if default else ""
@@ -37,7 +55,21 @@ def ask(question: str, default: str = "") -> str:
     except (EOFError, KeyboardInterrupt):
         console.err.print()  # end the prompt's line, so "Cancelled." stands on its own
         raise typer.Abort() from None
+    word = answer.strip().casefold()
+    if escapes and word in QUIT:
+        raise QuitRequested()
+    if escapes and back and word in BACK:
+        raise BackRequested()
     return answer.strip() or default
+
+
+def menu_hint(enter: str, back: bool = False) -> str:
+    """What a menu's prompt adds after its question: what Enter does, and the escape words."""
+    hints = [_("Enter: {action}").format(action=enter)]
+    if back:
+        hints.append(_("b: back"))
+    hints.append(_("q: quit"))
+    return "(" + "; ".join(hints) + ")"
 
 
 # Yes and no in every interface language, accepted whatever the interface language: a person
@@ -56,7 +88,7 @@ def confirm(question: str, default: bool) -> bool:
             return True
         if answer in NO:
             return False
-        console.err.print(_("Please answer y or n."))
+        console.err.print(_("Please answer y or n (q quits)."))
 
 
 def say(message: str | Text = "", style: str = "") -> None:
@@ -82,7 +114,7 @@ def type_lines(first: str) -> str:
     """`first` and the lines typed after it, up to an empty line; joined with line breaks."""
     lines = [first]
     while True:
-        line = ask("…")
+        line = ask("…", escapes=False)
         if not line:
             return "\n".join(lines)
         lines.append(line)
@@ -125,9 +157,11 @@ def edit_text(initial: str) -> str | None:
         raw = read_regular_file(path, NOTE_READ_LIMIT)
         if len(raw) > NOTE_READ_LIMIT:
             say(
-                _("the personal note is longer than {limit} characters; shorten it").format(
-                    limit=MAX_NOTE
-                )
+                ngettext(
+                    "the personal note is longer than {limit} character; shorten it",
+                    "the personal note is longer than {limit} characters; shorten it",
+                    MAX_NOTE,
+                ).format(limit=MAX_NOTE)
                 + "."
             )
             return None

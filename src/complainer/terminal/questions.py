@@ -13,11 +13,18 @@ from complainer.errors import UsageProblem
 from complainer.i18n import _
 from complainer.i18n import language as ui_language
 from complainer.letter.countries import candidates, lookup
-from complainer.letter.formal import clean_address
+from complainer.letter.formal import clean_address, clean_iin
 from complainer.letter.locales import country_name, language_name, resolve_language
 from complainer.letter.request import instead_hint
 from complainer.letter.writer import clean_email, clean_name, clean_note, header_safe
-from complainer.terminal.prompts import ask, edit_text, has_editor, say, type_lines
+from complainer.terminal.prompts import (
+    ask,
+    edit_text,
+    has_editor,
+    menu_hint,
+    say,
+    type_lines,
+)
 
 
 def name() -> str:
@@ -52,7 +59,7 @@ def _choose_country(typed: str) -> str | None:
     say(_('"{typed}" is not a name I know exactly. Did you mean one of these?').format(typed=typed))
     for n, code in enumerate(maybe, 1):
         say(f"  {n}. {country_label(code)}")
-    answer = ask(_("Number (Enter: none of these)"))
+    answer = ask(_("Number") + " " + menu_hint(_("none of these")))
     if answer.isdigit() and 1 <= int(answer) <= len(maybe):
         return maybe[int(answer) - 1]
     if answer:
@@ -88,14 +95,20 @@ def kazakhstan_note() -> None:
     )
 
 
-def address_risk_note(country_code: str) -> None:
-    """Before the address is asked for: what signing with it means for a writer in KZ or RU."""
+# Writers for whom signing such a letter may carry a risk where they live (facts.md, sections 1
+# and 8): they read the safety note before they give any identifying detail.
+SAFETY_NOTE_COUNTRIES = frozenset({"KZ", "RU"})
+
+
+def safety_note(country_code: str) -> None:
+    """Before any identifying detail: what signing the letter means for a writer in KZ or RU."""
     say()
     lines = [
         _(
-            "Before you give your address: the letter goes, with your name and address, to a state "
-            "body of Kazakhstan and stays on its files, and it speaks up for the rights of LGBT "
-            "people. Think about whether that is safe for you where you live."
+            "Before you give your name or any other detail about yourself: these letters speak "
+            "up for the rights of LGBT people, and the one to the Ministry goes, with your name "
+            "and the details you give, to a state body of Kazakhstan, which keeps it on file. "
+            "Think about whether that is safe for you where you live."
         )
     ]
     if country_code == "KZ":
@@ -108,9 +121,35 @@ def address_risk_note(country_code: str) -> None:
             )
         )
     lines.append(
-        _("You can leave the address out (the Ministry may then leave the letter unconsidered).")
+        _(
+            "Only your name is needed; you can leave out everything else (without a postal "
+            "address, the Ministry may leave a formal appeal unconsidered)."
+        )
     )
     say(" ".join(lines), style="yellow")
+
+
+def iin() -> str | None:
+    """The writer's IIN (Kazakhstan's individual identification number), or None when skipped.
+
+    Art. 63 of the Administrative Procedural Code asks for it "if the writer has one"; the rule
+    that checks it is letter.formal.clean_iin, the same as for --iin.
+    """
+    say()
+    say(
+        _(
+            "Your IIN (individual identification number, 12 digits), if you want it in the "
+            "appeal: the Code asks for it when the writer has one. It goes only into the letter."
+        )
+    )
+    while True:
+        answer = ask(_("IIN (optional, Enter skips)"))
+        if not answer:
+            return None
+        try:
+            return clean_iin(answer)
+        except UsageProblem as exc:
+            say(f"{exc}. " + _("Type it again, or press Enter to leave it out."))
 
 
 def address() -> list[str]:
@@ -170,12 +209,13 @@ def target(campaign: Campaign, ui_lang: str, country: str = "") -> str:
             "the appeal further: to your own representatives, the press, or the activists."
         )
     )
+    default = str(ids.index(campaign.default_target) + 1) if campaign.default_target in ids else "1"
     for n, tid in enumerate(ids, 1):
         t = texts.target(tid)
-        say(f"  {n}. {t.title}: {t.summary}")
-    default = str(ids.index(campaign.default_target) + 1) if campaign.default_target in ids else "1"
+        enter = "  " + _("(Enter)") if str(n) == default else ""
+        say(f"  {n}. {t.title}: {t.summary}{enter}")
     while True:
-        answer = ask(_("Letter (number or id)"), default=default)
+        answer = ask(_("Letter (number or id)") + " " + menu_hint(default)) or default
         if answer.isdigit() and 1 <= int(answer) <= len(ids):
             return ids[int(answer) - 1]
         if answer in ids:
@@ -184,6 +224,8 @@ def target(campaign: Campaign, ui_lang: str, country: str = "") -> str:
             _("Choose a number from 1 to {count}, or one of: {ids}.").format(
                 count=len(ids), ids=", ".join(ids)
             )
+            + " "
+            + _("Enter: {default}; q: quit.").format(default=default)
         )
 
 
@@ -219,7 +261,8 @@ def explain_languages(reads: tuple[str, ...]) -> None:
     )
 
 
-def language(campaign: Campaign, reads: tuple[str, ...], default: str) -> str:
+def language(campaign: Campaign, reads: tuple[str, ...], default: str, back: bool = False) -> str:
+    """The letter's language, `default` on Enter; with `back`, b raises BackRequested."""
     codes = ordered_languages(campaign, reads)
     if len(codes) == 1:
         return codes[0]
@@ -228,15 +271,17 @@ def language(campaign: Campaign, reads: tuple[str, ...], default: str) -> str:
     explain_languages(reads)
     for n, code in enumerate(codes, 1):
         mark = _("  the recipient reads it") if code in reads else ""
-        say(f"  {n}. {code}  {language_label(code)}{mark}")
+        enter = "  " + _("(Enter)") if code == default else ""
+        say(f"  {n}. {code}  {language_label(code)}{mark}{enter}")
+    question = _("Language (number, code or name)") + " " + menu_hint(default, back=back)
     while True:
-        answer = ask(_("Language (number, code or name)"), default=default)
+        answer = ask(question, back=back) or default
         if answer.isdigit() and 1 <= int(answer) <= len(codes):
             return codes[int(answer) - 1]
         try:
             return resolve_language(answer, codes)
         except UsageProblem as exc:
-            say(f"{exc}")
+            say(f"{exc} " + _("Enter: {default}; q: quit.").format(default=default))
 
 
 def email() -> str:

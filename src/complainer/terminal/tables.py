@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from complainer import i18n
-from complainer.campaigns.model import Campaign, Citation, PointKind
+from complainer.campaigns.citing import cite
+from complainer.campaigns.model import Campaign, PointKind
 from complainer.i18n import _, ngettext
 from complainer.terminal import console as terminal
 
@@ -18,10 +18,20 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+def live_deadline(campaign: Campaign) -> dt.date | None:
+    """The deadline a writer can still act on: None for a closed campaign, whose closing date
+    says when it ended (its deadline may even fall after that date), and for one without."""
+    return None if campaign.status == "closed" else campaign.deadline
+
+
 def days_left(campaign: Campaign, today: dt.date) -> str:
-    if campaign.deadline is None:
+    """ "12 days left", "deadline today", "3 days past", "no deadline"; "-" for a closed campaign."""
+    deadline = live_deadline(campaign)
+    if campaign.status == "closed":
+        return "-"
+    if deadline is None:
         return _("no deadline")
-    delta = (campaign.deadline - today).days
+    delta = (deadline - today).days
     if delta > 0:
         return ngettext("{n} day left", "{n} days left", delta).format(n=delta)
     if delta == 0:
@@ -33,76 +43,6 @@ def status_line(campaign: Campaign) -> str:
     if campaign.status == "closed" and campaign.outcome:
         return _("closed ({date})").format(date=campaign.outcome.date.isoformat())
     return _("closed") if campaign.status == "closed" else _("open")
-
-
-_WORD = re.compile(r"\w+")
-# A parenthesis that follows a space ("paras 9-10 (2016)"), not one inside a reference ("2(1)").
-_ASIDE = re.compile(r"\s+\(([^()]*)\)")
-# Where a reference divides into parts ("2023: no mandatory surgery, as reported by ...").
-_PARTS = re.compile(r"([,:;]\s+)")
-
-
-# Words that carry no content of their own in a reference ("in force since 1 July 2026" says
-# nothing a title's "enters into force on 1 July 2026" does not).
-_LINKING = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "incl",
-        "including",
-        "into",
-        "of",
-        "on",
-        "since",
-        "the",
-        "to",
-        "with",
-    ]
-)
-
-
-def _said_in(text: str, words: set[str]) -> bool:
-    """Whether every content word of `text` is among `words` (and it has one)."""
-    content = [w for w in _WORD.findall(text.casefold()) if w not in _LINKING]
-    return bool(content) and all(w in words for w in content)
-
-
-def cited_part(title: str, ref: str) -> str:
-    """What a citation's `ref` adds to its source's title: "" when the title already says it all
-    ("Law No. 91 of 28 November 2005" of "Law ... No. 91 of 28 November 2005 ratifying the
-    ICCPR"), else the ref less each aside and part the title already holds ("paras 9-10 (2016)"
-    of "... CCPR/C/KAZ/CO/2 (2016)" -> "paras 9-10"). Authors write a ref to stand alone in a
-    letter; on screen it follows the title, so what they share is said once."""
-    words = set(_WORD.findall(title.casefold()))
-    if ref in title or _said_in(ref, words):
-        return ""
-    ref = _ASIDE.sub(lambda m: "" if _said_in(m.group(1), words) else m.group(0), ref)
-    pieces = _PARTS.split(ref.strip())  # parts, with the separator before each after the first
-    kept: list[str] = []
-    for n in range(0, len(pieces), 2):
-        part = pieces[n]
-        # A part of numbers only after a kept one continues it ("14 and 20" of "arts 4(3), 14
-        # and 20"): it stays even when the title happens to hold the same numbers.
-        continues = bool(kept) and not re.search(r"[^\W\d]{3,}", part)
-        if part.strip() and (continues or not _said_in(part, words)):
-            kept.append((pieces[n - 1] if kept else "") + part.strip())
-    return "".join(kept)
-
-
-def cite(campaign: Campaign, c: Citation) -> str:
-    """A citation as a reader needs it: the source's title and the part cited (each said once),
-    with its validity."""
-    title = campaign.sources[c.source].title
-    part = cited_part(title, c.ref)
-    text = f"{title}, {part}" if part else title
-    return f"{text} ({c.validity()})" if c.validity() else text
 
 
 def stdout_console() -> Console | None:
@@ -138,14 +78,14 @@ def campaign_rows(
 ) -> list[list[str]]:
     rows = []
     for c in campaigns:
-        deadline = c.deadline.isoformat() if c.deadline else "-"
+        deadline = live_deadline(c)
         mark = " " + _("(default)") if c.id == default_id else ""
         origin = "" if c.builtin else f" [{c.folder}]"
         rows.append(
             [
                 c.id + mark,
                 status_line(c),
-                deadline,
+                deadline.isoformat() if deadline else "-",
                 days_left(c, today),
                 c.title(i18n.language()) + origin,
             ]
@@ -167,8 +107,8 @@ def point_rows(campaign: Campaign, kind: PointKind, lang: str, day: dt.date) -> 
 def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
     """Background, status, recipients, targets and every source, as plain readable text.
 
-    In the interface language where the campaign has it (else English). This is also the
-    authors' view: a source's research `note` is shown here, and nowhere else.
+    In the interface language where the campaign has it (else English). Supporters read it:
+    the authors' research notes (Source.note, Citation.note) stay in the data, unshown.
     """
     from rich.markup import escape
 
@@ -179,14 +119,17 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
     say = console.print
     say(f"[bold]{escape(c.text('title'))}[/bold]  ({campaign.id})")
     say(escape(c.text("summary")))
-    deadline = campaign.deadline.isoformat() if campaign.deadline else _("none")
-    say(
-        escape(
-            _("Status: {status}; deadline: {deadline} ({left})").format(
-                status=status_line(campaign), deadline=deadline, left=days_left(campaign, today)
+    if campaign.status == "closed":
+        say(escape(_("Status: {status}").format(status=status_line(campaign))))
+    else:
+        deadline = campaign.deadline.isoformat() if campaign.deadline else _("none")
+        say(
+            escape(
+                _("Status: {status}; deadline: {deadline} ({left})").format(
+                    status=status_line(campaign), deadline=deadline, left=days_left(campaign, today)
+                )
             )
         )
-    )
     say(escape(c.text("status_note")))
     if campaign.alternative:
         say(escape(_("Open alternative: {id}").format(id=campaign.alternative)))
@@ -233,9 +176,6 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
     for s in (*campaign.sources.values(), *claims.sources.values()):
         say(f"  {s.id} ({s.confidence}): {escape(texts.source_title(s.id) or s.title)}")
         say(f"    {s.url}", soft_wrap=True)
-        if s.note:
-            # Campaign data is written in English by its authors; the note is theirs.
-            say("    " + escape(_("author's note: {note}").format(note=s.note)), soft_wrap=True)
     if claims.claims or broken:
         say("")
         say(

@@ -1,16 +1,89 @@
 """Sourcing rules: every argument and recommendation rests on at least one citation that is not
 marked unverified (each source has an https:// URL: the loader insists); no point cites an
 unverified claim; and no text states a claim of claims.toml that is unverified, or that is not
-true on the letter's date (its `markers` say how each language words it).
+true on the letter's date (its `markers` say how each language words it); and no citation's
+`ref` and no source's title carries an author's research note (RESEARCH_NOTE_MARKERS).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from complainer.campaigns.claims import Claims
 from complainer.campaigns.model import PLURAL, Campaign
 from complainer.flows.checks.corpus import Rendered
+
+# Wording that belongs to an author's research note, not to what a reader needs to find the part
+# cited (article, paragraph, document symbol, date). A citation's `ref` and a source's title are
+# shown to supporters (pickers, `complainer arguments`, `campaigns show`); notes go in the
+# citation's or source's `note` field (docs/campaign-format.md). TODO, FIXME and XXX are refused
+# in every field already, as placeholders. Each entry: (what it marks, pattern; case-insensitive).
+RESEARCH_NOTE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (what, re.compile(pattern, re.IGNORECASE))
+    for what, pattern in (
+        (
+            "doubt about the source",
+            r"\bunverified\b|\bnot (?:yet )?(?:verified|confirmed|checked)\b|\bunconfirmed\b"
+            r"|не провер|не подтвержд|тексерілмеге|расталмаға",
+        ),
+        (
+            "how the source was read",
+            r"\bexistence only\b|\bfor its existence\b|\bnot (?:been )?(?:read|found)\b",
+        ),
+        (
+            "where the letters use it",
+            r"\bletters? dated\b|\bin (?:the |our )?letters?\b|\bnamed in letters?\b",
+        ),
+        (
+            "an aside to the authors",
+            r"\(\s*\?\s*\)|\?\?|\bTBD\b|\bto check\b|\bcheck this\b|\bNB\b",
+        ),
+    )
+)
+
+
+def research_note(text: str) -> str | None:
+    """The research-note wording in `text` (a ref or a title) as "what: «words»", or None."""
+    for what, pattern in RESEARCH_NOTE_MARKERS:
+        found = pattern.search(text)
+        if found:
+            return f"{what}: «{found.group(0)}»"
+    return None
+
+
+def research_note_problems(campaign: Campaign, claims: Claims) -> Iterator[str]:
+    """Citation refs and source titles (campaign.toml, claims.toml, each language's
+    `[sources.<id>] title`) that carry an author's research note: supporters would read it."""
+    where = campaign.folder / "campaign.toml"
+    for point in (*campaign.arguments, *campaign.recommendations):
+        field = f"{PLURAL[point.kind]}.{point.id}"
+        for c in point.citations:
+            found = research_note(c.ref)
+            if found:
+                yield (
+                    f"{where}: field '{field}' cites {c.source} with ref {c.ref!r}, which holds "
+                    f"a research note ({found}); keep the ref to what a reader needs (article, "
+                    "paragraph, symbol, date) and move the note to the citation's `note`"
+                )
+    for source in (*campaign.sources.values(), *claims.sources.values()):
+        found = research_note(source.title)
+        if found:
+            origin = where if source.id in campaign.sources else campaign.folder / "claims.toml"
+            yield (
+                f"{origin}: source '{source.id}' has a title that holds a research note "
+                f"({found}); move the note to the source's `note`"
+            )
+    for code in campaign.languages:
+        texts = campaign.texts[code]
+        for sid in (*campaign.sources, *claims.sources):
+            title = texts.source_title(sid)
+            found = research_note(title) if title else None
+            if found:
+                yield (
+                    f"{texts.origin('sources', sid, 'title')}: field 'sources.{sid}.title' holds "
+                    f"a research note ({found}); notes go in the source's `note` in campaign.toml"
+                )
 
 
 def citation_problems(campaign: Campaign) -> Iterator[str]:

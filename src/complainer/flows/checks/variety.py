@@ -157,7 +157,8 @@ def variety_problems(campaign: Campaign, day: dt.date) -> Iterator[str]:
             need = f"more than {MOST_EXTRA} more phrasings of each of the {found.slots} slots a letter prints"
         else:
             need = (
-                f"at least {found.extra_per_slot} more phrasing(s) of each of the"
+                f"at least {found.extra_per_slot} more"
+                f" {'phrasing' if found.extra_per_slot == 1 else 'phrasings'} of each of the"
                 f" {found.slots} slots a letter prints ({found.extra_per_slot * found.slots} in"
                 " all), each"
                 " sharing no five-word run with the others"

@@ -1,0 +1,79 @@
+"""Citations as supporters read them: a source's title, then only what the citation's `ref` adds
+to it. Every screen and message that names a citation uses `cite`, so that each part is said once
+and an author's research `note` (Citation.note, Source.note) is never shown."""
+
+from __future__ import annotations
+
+import re
+
+from complainer.campaigns.model import Campaign, Citation
+
+_WORD = re.compile(r"\w+")
+# A parenthesis that follows a space ("paras 9-10 (2016)"), not one inside a reference ("2(1)").
+_ASIDE = re.compile(r"\s+\(([^()]*)\)")
+# Where a reference divides into parts ("2023: no mandatory surgery, as reported by ...").
+_PARTS = re.compile(r"([,:;]\s+)")
+
+
+# Words that carry no content of their own in a reference ("in force since 1 July 2026" says
+# nothing a title's "enters into force on 1 July 2026" does not).
+_LINKING = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "incl",
+        "including",
+        "into",
+        "of",
+        "on",
+        "since",
+        "the",
+        "to",
+        "with",
+    ]
+)
+
+
+def _said_in(text: str, words: set[str]) -> bool:
+    """Whether every content word of `text` is among `words` (and it has one)."""
+    content = [w for w in _WORD.findall(text.casefold()) if w not in _LINKING]
+    return bool(content) and all(w in words for w in content)
+
+
+def cited_part(title: str, ref: str) -> str:
+    """What a citation's `ref` adds to its source's title: "" when the title already says it all
+    ("Law No. 91 of 28 November 2005" of "Law ... No. 91 of 28 November 2005 ratifying the
+    ICCPR"), else the ref less each aside and part the title already holds ("paras 9-10 (2016)"
+    of "... CCPR/C/KAZ/CO/2 (2016)" -> "paras 9-10"). Authors write a ref to stand alone in a
+    letter; on screen it follows the title, so what they share is said once."""
+    words = set(_WORD.findall(title.casefold()))
+    if ref in title or _said_in(ref, words):
+        return ""
+    ref = _ASIDE.sub(lambda m: "" if _said_in(m.group(1), words) else m.group(0), ref)
+    pieces = _PARTS.split(ref.strip())  # parts, with the separator before each after the first
+    kept: list[str] = []
+    for n in range(0, len(pieces), 2):
+        part = pieces[n]
+        # A part of numbers only after a kept one continues it ("14 and 20" of "arts 4(3), 14
+        # and 20"): it stays even when the title happens to hold the same numbers.
+        continues = bool(kept) and not re.search(r"[^\W\d]{3,}", part)
+        if part.strip() and (continues or not _said_in(part, words)):
+            kept.append((pieces[n - 1] if kept else "") + part.strip())
+    return "".join(kept)
+
+
+def cite(campaign: Campaign, c: Citation, validity: bool = True) -> str:
+    """A citation as a reader needs it: the source's title and the part cited (each said once),
+    with its validity unless `validity` is false (for a sentence that states it). Never the
+    citation's or the source's research `note`: that is for the campaign's authors."""
+    title = campaign.sources[c.source].title
+    part = cited_part(title, c.ref)
+    text = f"{title}, {part}" if part else title
+    return f"{text} ({c.validity()})" if validity and c.validity() else text
