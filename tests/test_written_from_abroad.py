@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from conftest import LETTER_DATE, Runner, assert_clean_error
 
 from complainer.campaigns.model import Campaign, load_campaign
+from complainer.errors import CampaignError
 from complainer.letter.request import default_language
 from complainer.paths import content_root
 from complainer.terminal import questions
@@ -99,3 +102,21 @@ def test_a_letter_to_ones_deputy_defaults_to_kazakh_or_russian() -> None:
     assert default_language(campaign, "ministry") == "kk"
     assert campaign.reads("journalist") == ()
     assert default_language(campaign, "journalist") == "en"
+
+
+@pytest.mark.parametrize(
+    ("line", "needle"),
+    [('reads = ["kk", "ru!"]', "'ru!', which is not a BCP 47 language tag"),
+     ('reads = ["kk"]\nrecipient = "mci"', "is for a target without a recipient")],
+)  # fmt: skip
+def test_a_targets_reads_is_checked(tmp_path: Path, line: str, needle: str) -> None:
+    folder = tmp_path / "kz-propaganda-law-2025"
+    shutil.copytree(content_root() / "campaigns" / "kz-propaganda-law-2025", folder)
+    toml = folder / "campaign.toml"
+    text = toml.read_text(encoding="utf-8")
+    before, found, after = text.rpartition('reads = ["kk", "ru"]\n')  # the deputy's, the last
+    assert found and "only_for" in before[-300:]
+    toml.write_text(before + line + "\n" + after, encoding="utf-8")
+    with pytest.raises(CampaignError, match=re.escape(needle)) as info:
+        load_campaign(folder)
+    assert "targets" in str(info.value) and "reads" in str(info.value)

@@ -653,6 +653,11 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
         reads = tuple(f.strings("reads", unique=True)) if f.has("reads") else ()
         if reads and recipient is not None:
             raise f.fail("reads", "is for a target without a recipient (the recipient's counts)")
+        for code in reads:
+            if not is_language_tag(code):
+                raise f.fail(
+                    "reads", f"has {code!r}, which is not a BCP 47 language tag such as 'kk'"
+                )
         targets[tid] = Target(
             tid,
             recipient,
