@@ -29,6 +29,7 @@ from test_send import Server, ca, cafile, server, smtp_env  # noqa: F401  (fixtu
 from complainer.campaigns.model import load_campaign
 from complainer.campaigns.registry import open_registry
 from complainer.delivery.journal import FAILED, SENDING, SENT, Journal
+from complainer.errors import UsageProblem
 from complainer.flows.batch import BatchOptions, run
 from complainer.flows.check import check_folder
 from complainer.flows.checks.variety import batch_variety, variety_problems
@@ -419,3 +420,78 @@ def test_batch_speaks_the_interface_language_and_the_report_keeps_its_codes(
     assert list(report[0]) == ["row", "name", "outcome", "column", "reason", "output", "similarity"]
     assert [r["outcome"] for r in report] == ["written", "failed", "failed", "written", "written"]
     assert report[2]["reason"] == "не указано имя"
+
+
+def batch_in_process(signers: Path, **given: object) -> int:
+    """`complainer batch SIGNERS` through the flow's API, in English, on LETTER_DATE."""
+    defaults = DraftValues(lang=str(given.pop("lang", "en")), date=LETTER_DATE)
+    return run(BatchOptions(signers=str(signers), defaults=defaults, **given), None)  # type: ignore[arg-type]
+
+
+def read_report(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def mbox_row_ids(path: Path) -> list[str]:
+    return [str(m["X-Complainer-Row-Id"]) for m in mailbox.mbox(str(path))]
+
+
+def test_mbox_resume_goes_by_the_messages_the_mailbox_holds(tmp_path: Path) -> None:
+    box = tmp_path / "letters.mbox"
+    signers_csv(tmp_path / "seven.csv", 7)
+    assert batch_in_process(tmp_path / "seven.csv", mbox=box) == 0
+    assert len(mbox_row_ids(box)) == 7
+    # The same list grown to 12 rows: the 7 letters are kept, the 5 others are added.
+    signers = signers_csv(tmp_path / "seven.csv", 12)
+    assert batch_in_process(signers, mbox=box) == 0
+    ids = mbox_row_ids(box)
+    assert len(ids) == len(set(ids)) == 12
+    report = read_report(tmp_path / "letters.report.csv")
+    assert [r["outcome"] for r in report] == ["kept"] * 7 + ["in-mailbox"] * 5
+    # A message deleted in the mail client (or lost) is made again, not reported as kept.
+    kept = mailbox.mbox(str(box))
+    kept.lock()
+    kept.remove(next(k for k, m in kept.items() if m["From"] and "s3@" in m["From"]))
+    kept.flush()
+    kept.unlock()
+    assert batch_in_process(signers, mbox=box) == 0
+    assert sorted(mbox_row_ids(box)) == sorted(ids)
+    assert [r["outcome"] for r in read_report(tmp_path / "letters.report.csv")] == (
+        ["kept"] * 3 + ["in-mailbox"] + ["kept"] * 8
+    )
+    assert all(
+        email.message_from_bytes(m.as_bytes(), policy=policy.default)["X-Unsent"] == "1"
+        for m in mailbox.mbox(str(box))
+    )
+    assert not (tmp_path / "letters.mbox.part").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Dear diary,\nnothing here is mail.\n",
+        b"From someone Mon Nov 30 10:00:00 2026\nSubject: x\n\nhi\n",
+    ],
+    ids=["not-an-mbox", "an-mbox-batch-did-not-make"],
+)
+def test_an_mbox_that_is_not_ours_is_refused_untouched_unless_force(
+    tmp_path: Path, content: bytes
+) -> None:
+    signers = signers_csv(tmp_path / "signers.csv", 3)
+    box = tmp_path / "letters.txt"
+    box.write_bytes(content)
+    with pytest.raises(UsageProblem, match="--force"):
+        batch_in_process(signers, mbox=box)
+    assert box.read_bytes() == content
+    assert not (tmp_path / "letters.txt.part").exists()
+    assert batch_in_process(signers, mbox=box, force=True) == 0
+    assert len(mbox_row_ids(box)) == 3
+
+
+def test_an_unrelated_file_as_mbox_exits_2(run: Runner, tmp_path: Path) -> None:
+    signers_csv(tmp_path / "signers.csv", 3)
+    (tmp_path / "letters.txt").write_text("my notes\n", encoding="utf-8")
+    result = run("batch", "signers.csv", "--mbox", "letters.txt", "--lang", "en")
+    assert_clean_error(result, 2, "letters.txt is not a mailbox", "--force")
+    assert (tmp_path / "letters.txt").read_text(encoding="utf-8") == "my notes\n"

@@ -5,7 +5,8 @@ The campaign is loaded once and its templates compiled once; rows are streamed, 
 kept across rows (the variety history, the similarity window) has a fixed size, so memory does
 not grow with the list. A CSV report lists every row's outcome and output.
 
-Resuming: files that exist are kept, not rewritten; a mailbox that exists is kept; with --send,
+Resuming: files that exist are kept, not rewritten; a mailbox's messages (each marked with its
+row id) are kept and the rows not in it are added, the whole rebuilt under a temporary name; with --send,
 the journal (delivery/journal.py) says which letters went out, so a re-run after a crash sends
 each remaining letter once and no letter twice.
 """
@@ -39,7 +40,7 @@ from complainer.campaigns.registry import open_registry
 from complainer.delivery import sending, smtp
 from complainer.delivery.files import write_private
 from complainer.delivery.journal import FAILED, SENDING, SENT, Journal
-from complainer.delivery.mbox import MboxWriter
+from complainer.delivery.mbox import MboxWriter, mailbox_row_ids, with_row_id
 from complainer.errors import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -404,7 +405,7 @@ def _make(
     maker = Maker(campaign, seed)
     rows = _rows(path, opts.signers)
     mbox: MboxWriter | None = None
-    mbox_kept = False
+    in_mbox: set[str] = set()  # the row ids of the letters the mailbox holds
     if opts.out_dir is not None:
         try:
             opts.out_dir.mkdir(parents=True, exist_ok=True)
@@ -415,18 +416,18 @@ def _make(
                 )
             ) from None
     if opts.mbox is not None:
-        mbox_kept = opts.mbox.exists() and not opts.force
-        if mbox_kept:
-            console.note(
-                _("{path} exists and is kept (--force makes it again)").format(path=opts.mbox)
-            )
-        else:
-            mbox = MboxWriter(opts.mbox)
+        # Resuming goes by what the mailbox holds (each message's row id), not by its existence:
+        # its messages are kept, and the rows not in it are added after them.
+        existing = None
+        if opts.mbox.is_file() and not opts.force:
+            existing = mailbox_row_ids(opts.mbox)
+            in_mbox.update(existing)
+        mbox = MboxWriter(opts.mbox, keep=None if existing is None else len(existing))
     report = _Report(_report_path(opts))
     extension = formats.extension_for(opts.fmt) if opts.out_dir is not None else ""
     try:
         with RowProgress(_("letters"), lines, opts.quiet) as progress:
-            for row, _values, letter in _letters(
+            for row, values, letter in _letters(
                 rows, maker, flags, campaign, progress, report.add
             ):
                 similarity = maker.similarity.add(row.number, letter.body)
@@ -446,13 +447,17 @@ def _make(
                         write_private(target, data, force=target.exists(), sync=False)
                     outputs.append(str(target))
                 if mbox is not None:
-                    number = mbox.add(eml if eml is not None else to_eml(letter))
-                    outputs.append(f"{opts.mbox}#{number}")
-                    if opts.out_dir is None:
-                        outcome.outcome = "in-mailbox"
-                elif mbox_kept and opts.out_dir is None:
-                    outcome.outcome = "kept"
-                    outputs.append(str(opts.mbox))
+                    key = row_key(values, campaign)
+                    if key in in_mbox:
+                        outputs.append(str(opts.mbox))
+                        if opts.out_dir is None:
+                            outcome.outcome = "kept"
+                    else:
+                        message = with_row_id(eml if eml is not None else to_eml(letter), key)
+                        outputs.append(f"{opts.mbox}#{mbox.add(message)}")
+                        in_mbox.add(key)
+                        if opts.out_dir is None or outcome.outcome == "kept":
+                            outcome.outcome = "in-mailbox"
                 outcome.output = " ".join(outputs)
                 report.add(outcome)
     except BaseException:
