@@ -495,3 +495,70 @@ def test_an_unrelated_file_as_mbox_exits_2(run: Runner, tmp_path: Path) -> None:
     result = run("batch", "signers.csv", "--mbox", "letters.txt", "--lang", "en")
     assert_clean_error(result, 2, "letters.txt is not a mailbox", "--force")
     assert (tmp_path / "letters.txt").read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_send_skips_a_row_without_an_email_and_says_so_before_sending(
+    server: Server,  # noqa: F811  (the fixture from test_send)
+    run: Runner,
+    tmp_path: Path,
+) -> None:
+    signers = signers_csv(tmp_path / "signers.csv", 4)
+    text = signers.read_text(encoding="utf-8").replace("s2@example.org", "")
+    signers.write_text(text, encoding="utf-8")
+    result = run("batch", "signers.csv", "--send", "--yes", "--rate", "6000", "--lang", "en",
+                 env=smtp_env(server))  # fmt: skip
+    err = stderr_of(result)
+    assert result.returncode == 1, err
+    assert "sending needs your email address" not in err and "--from" not in err
+    said = err.index("row 3, column email: no email address")
+    assert err.index("1 row has a problem (above) and will not be sent") > said
+    assert err.count("row 3, column email") == 1  # said once, by the dry run
+    assert sorted(r.mail_from for r in server.recorder.received) == [
+        "s0@example.org", "s1@example.org", "s3@example.org",
+    ]  # fmt: skip
+    report = read_report(tmp_path / "signers.csv.sent.report.csv")
+    assert [(r["outcome"], r["column"]) for r in report] == [
+        ("sent", ""), ("sent", ""), ("failed", "email"), ("sent", ""),
+    ]  # fmt: skip
+
+
+def test_no_journal_is_made_when_nothing_is_sent(cli: Runner, tmp_path: Path) -> None:
+    signers_csv(tmp_path / "signers.csv", 2)
+    # Refused before the dry run (no terminal to confirm in), then after it (no server).
+    refused = cli("batch", "signers.csv", "--send", "--smtp-host", "127.0.0.1")
+    assert refused.returncode == 2, stderr_of(refused)
+    assert not (tmp_path / "signers.csv.sent.jsonl").exists()
+    signers_csv(tmp_path / "nobody.csv", 0)
+    empty = cli("batch", "nobody.csv", "--send", "--yes", "--smtp-host", "127.0.0.1",
+                "--smtp-port", "9")  # fmt: skip
+    assert empty.returncode == 0, stderr_of(empty)
+    assert not (tmp_path / "nobody.csv.sent.jsonl").exists()
+
+
+@pytest.mark.parametrize("where", ["out-dir", "mbox", "explicit"])
+def test_the_report_is_private_and_replaces_only_a_batch_report(tmp_path: Path, where: str) -> None:
+    signers = signers_csv(tmp_path / "signers.csv", 2)
+    given: dict[str, object] = {
+        "out-dir": {"out_dir": tmp_path / "out"},
+        "mbox": {"mbox": tmp_path / "letters.mbox"},
+        "explicit": {"out_dir": tmp_path / "out", "report": tmp_path / "mine.csv"},
+    }[where]
+    report = {"out-dir": tmp_path / "out" / "report.csv", "mbox": tmp_path / "letters.report.csv",
+              "explicit": tmp_path / "mine.csv"}[where]  # fmt: skip
+    report.parent.mkdir(exist_ok=True)
+    report.write_text("my own notes\n", encoding="utf-8")
+    with pytest.raises(UsageProblem, match="not a batch report"):
+        batch_in_process(signers, **given)
+    assert report.read_text(encoding="utf-8") == "my own notes\n"
+    assert batch_in_process(signers, force=True, **given) == 0
+    assert stat_mode(report) == 0o600
+    first = "in-mailbox" if where == "mbox" else "written"
+    assert [r["outcome"] for r in read_report(report)] == [first, first]
+    # A re-run of the same batch replaces its own report.
+    assert batch_in_process(signers, **given) == 0
+    assert [r["outcome"] for r in read_report(report)] == ["kept", "kept"]
+    assert not report.with_name(report.name + ".part").exists()
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777

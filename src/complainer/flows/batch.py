@@ -315,19 +315,53 @@ def run(opts: BatchOptions, campaigns_dirs: Sequence[Path] | None) -> int:
     flags = dataclasses.replace(opts.defaults, campaign=campaign.id)
     normalise(dataclasses.replace(flags), campaign)
     seed = opts.seed if opts.seed is not None else _default_seed(campaign, opts.signers)
+    _check_report(_report_path(opts), opts.force)
     with _signers(opts.signers, spool=opts.send is not None) as (path, lines):
         if opts.send is not None:
             return _send(opts, campaign, flags, seed, path)
         return _make(opts, campaign, flags, seed, path, lines)
 
 
-class _Report:
-    """The CSV report, written as rows finish (a killed run leaves the rows so far)."""
+def _check_report(path: Path, force: bool) -> None:
+    """Refuse (UsageProblem, exit 2) to replace a file that is not a batch report, unless `force`.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    A re-run of a batch replaces its own report (a file whose first line is the report's header),
+    so that re-running the same command works; anything else there is someone's file.
+    """
+    if force or not path.exists():
+        return
+    header = ",".join(REPORT_COLUMNS)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            ours = path.is_file() and fh.readline(len(header) + 2).rstrip("\r\n") == header
+    except OSError:
+        ours = False
+    if not ours:
+        raise UsageProblem(
+            _(
+                "{path} exists and is not a batch report; give another --report, or --force"
+                " to replace it"
+            ).format(path=path)
+        )
+
+
+class _Report:
+    """The CSV report, written as rows finish into `PATH.part` (0600: it holds names and email
+    addresses) and moved to `path` when closed, so a reader never sees half a report under its
+    name (a killed run leaves the rows so far in the part). With `path` None, rows are only
+    counted and their problems said; with `warn` False, problems are only counted."""
+
+    def __init__(self, path: Path | None, warn: bool = True) -> None:
+        self.path, self.warn = path, warn
+        self.tally = Tally()
+        self._fh: IO[str] | None = None
+        if path is None:
+            return
+        self.part = path.with_name(path.name + ".part")
         try:
-            self._fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            fd = os.open(self.part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            os.fchmod(fd, 0o600)  # a part left by a killed run may have other permissions
+            self._fh = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
         except OSError as exc:
             raise UsageProblem(
                 _("cannot write the report {path}: {problem}").format(
@@ -336,12 +370,12 @@ class _Report:
             ) from None
         self._csv = csv.writer(self._fh)
         self._csv.writerow(REPORT_COLUMNS)
-        self.tally = Tally()
 
     def add(self, outcome: Outcome) -> None:
-        self._csv.writerow(outcome.fields())
+        if self._fh is not None:
+            self._csv.writerow(outcome.fields())
         self.tally.add(outcome.outcome)
-        if outcome.outcome in ("failed", "uncertain"):
+        if outcome.outcome in ("failed", "uncertain") and self.warn:
             if outcome.column:
                 message = _("row {row}, column {column}: {reason}")
             else:
@@ -351,11 +385,22 @@ class _Report:
             )
 
     def close(self) -> None:
-        self._fh.close()
+        if self._fh is None or self.path is None:
+            return
+        try:
+            self._fh.close()
+            os.replace(self.part, self.path)
+        except OSError as exc:
+            raise UsageProblem(
+                _("cannot write the report {path}: {problem}").format(
+                    path=self.path, problem=exc.strerror
+                )
+            ) from None
+        self._fh = None
 
 
 def _validated(
-    row: Row, maker: Maker, flags: DraftValues, campaign: Campaign
+    row: Row, maker: Maker, flags: DraftValues, campaign: Campaign, sending: bool = False
 ) -> tuple[DraftValues, Letter] | Outcome:
     name = str(row.cells.get("name") or "").strip()
     if row.problem is not None:
@@ -371,6 +416,12 @@ def _validated(
         elif not (values.country or "").strip():
             column, reason = "country", _("the country is missing")
         return Outcome(row.number, name, "failed", column, reason)
+    if sending and not letter.writer.email:
+        # The letter is the signer's and says so in From: (RFC 5322 s. 3.6.2, its author); a row
+        # without the signer's address is not sent from anyone else's, it is skipped.
+        return Outcome(row.number, name, "failed", "email", _(
+            "no email address: a letter is sent from its signer's own address (its From:)"
+        ))  # fmt: skip
     return values, letter
 
 
@@ -381,12 +432,13 @@ def _letters(
     campaign: Campaign,
     progress: RowProgress,
     rejected: Callable[[Outcome], object],
+    sending: bool = False,
 ) -> Iterator[tuple[Row, DraftValues, Letter]]:
     """(row, values, letter) for every row that makes a letter, counting each row on `progress`;
     the outcome of a row that does not is handed to `rejected` (the report, or nothing)."""
     for row in rows:
         progress.advance()
-        made = _validated(row, maker, flags, campaign)
+        made = _validated(row, maker, flags, campaign, sending)
         if isinstance(made, Outcome):
             rejected(made)
             continue
@@ -427,9 +479,7 @@ def _make(
     extension = formats.extension_for(opts.fmt) if opts.out_dir is not None else ""
     try:
         with RowProgress(_("letters"), lines, opts.quiet) as progress:
-            for row, values, letter in _letters(
-                rows, maker, flags, campaign, progress, report.add
-            ):
+            for row, values, letter in _letters(rows, maker, flags, campaign, progress, report.add):
                 similarity = maker.similarity.add(row.number, letter.body)
                 outcome = Outcome(
                     row.number, letter.writer.name, "written", similarity=f"{similarity:.2f}"
@@ -528,9 +578,17 @@ def _send(opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int,
     journal = Journal(_journal_path(opts))
     try:
         # The dry run: every row made once, nothing sent; the count and one sample to confirm.
-        pending, sample = _dry_run(opts, campaign, flags, seed, path, journal)
+        pending, failed, sample = _dry_run(opts, campaign, flags, seed, path, journal)
         if pending and sample is not None and not (opts.quiet and opts.send.yes):
             sending.preview(sample, settings, sending.envelope(sample, opts.send.bcc_self)[1])
+        if failed:
+            console.warn(
+                ngettext(
+                    "{n} row has a problem (above) and will not be sent",
+                    "{n} rows have problems (above) and will not be sent",
+                    failed,
+                ).format(n=failed)
+            )
         console.note(
             ngettext(
                 "{n} letter to send through {server}, {rate} a minute",
@@ -563,21 +621,23 @@ def _dry_run(
     seed: int,
     path: str,
     journal: Journal,
-) -> tuple[int, Letter | None]:
+) -> tuple[int, int, Letter | None]:
+    """(letters to send, rows that failed, a sample letter); each failed row is said on stderr."""
     maker = Maker(campaign, seed)
     pending, sample = 0, None
+    failed = _Report(None)
+
     with RowProgress(_("checking"), None, opts.quiet) as progress:
         rows = _rows(path, opts.signers)
         for _row, values, letter in _letters(
-            rows, maker, flags, campaign, progress, lambda _: None
+            rows, maker, flags, campaign, progress, failed.add, sending=True
         ):
             state = journal.state(row_key(values, campaign))
             if state == SENT or (state == SENDING and not opts.resend_uncertain):
                 continue
-            sending.envelope(letter, opts.send.bcc_self if opts.send else False)
             pending += 1
             sample = sample or letter
-    return pending, sample
+    return pending, failed.tally.rows, sample
 
 
 def _send_rows(
@@ -592,13 +652,15 @@ def _send_rows(
 ) -> int:
     assert opts.send is not None
     maker = Maker(campaign, seed)
-    report = _Report(_report_path(opts))
+    report = _Report(_report_path(opts), warn=False)  # the dry run said each failed row
     interval = 60.0 / opts.rate
     next_at = time.monotonic()
     try:
         with RowProgress(_("sending"), None, opts.quiet) as progress:
             rows = _rows(path, opts.signers)
-            for row, values, letter in _letters(rows, maker, flags, campaign, progress, report.add):
+            for row, values, letter in _letters(
+                rows, maker, flags, campaign, progress, report.add, sending=True
+            ):
                 similarity = maker.similarity.add(row.number, letter.body)
                 key = row_key(values, campaign)
                 to = letter.recipient.email
