@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Runner, assert_clean_error, stdout_of
 
+from complainer.campaigns.model import load_campaign
 from complainer.flows.check import check_folder
 
 TODAY = dt.date(2026, 11, 30)
@@ -487,3 +488,41 @@ def test_a_research_note_in_a_source_title_fails(
     edit(tiny / path, old, new)
     found = [p for p in problems(tiny) if "research note" in p]
     assert len(found) == 1 and where in found[0], problems(tiny)
+
+
+def test_a_letter_over_one_page_in_one_combination_only_fails(tiny: Path) -> None:
+    """The length rule finds the longest letter exactly: here only the third opening with the
+    third argument phrasing runs over a page, a combination no sampled seed composes."""
+    from complainer.flows.checks.length import LENGTH_WRITERS
+    from complainer.letter.compose import ONE_PAGE, Request, compose
+
+    half = "The law punishes speech that harms no one, and I ask you to repeal it. " * 25
+    edit(tiny / "en" / "texts.toml", '"I write about the law to you."', repr(half.strip()))
+    edit(tiny / "en" / "texts.toml", '"Expression is protected."', repr(half.strip()))
+    campaign = load_campaign(tiny)
+    for seed in range(3):  # what check sampled before: every seeded letter fits
+        for writer, _ in LENGTH_WRITERS:
+            letter = compose(campaign, writer, Request(language="en", date=TODAY, seed=seed))
+            assert len(letter.body) <= ONE_PAGE, seed
+    found = problems(tiny)
+    too_long = [p for p in found if "over one page" in p]
+    assert len(too_long) == 1, found
+    assert "en/ministry.j2: the default letter can run to" in too_long[0]
+    assert "ministry.opening phrasing 3" in too_long[0]
+    assert "argument.speech phrasing 3" in too_long[0]
+    # A few sentences shorter in one of the two slots, the longest letter fits.
+    edit(tiny / "en" / "texts.toml", repr(half.strip()), repr(half[: -72 * 4].strip()))
+    assert not any("over one page" in p for p in problems(tiny))
+
+
+def test_a_letter_with_every_point_over_one_page_is_advice(tiny: Path) -> None:
+    from complainer.flows.checks.length import length_problems
+
+    half = "The law punishes speech that harms no one, and I ask you to repeal it. " * 50
+    edit(tiny / "en" / "texts.toml", '"Expression is protected."', repr(half.strip()))
+    campaign = load_campaign(tiny)
+    # The default set here is every point, so both say so; the advice never fails a campaign.
+    too_long, advice = length_problems(campaign, [TODAY], TODAY)
+    assert any("en/ministry.j2: the default letter" in p for p in too_long), too_long
+    assert [a for a in advice if "every argument and recommendation chosen" in a], advice
+    assert any("every argument" in a for a in check_folder(tiny, TODAY).advice)

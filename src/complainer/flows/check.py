@@ -3,7 +3,7 @@
 Loading (campaigns.model) already proves structure and presence. This goes further: phrasing counts,
 texts for ids the campaign does not declare, every phrasing rendered on its own, every layout
 rendered for each language, target and a spread of selections, leftover placeholders, empty
-paragraphs and the one-page length, all on each day the campaign's dates set apart. The rules of
+paragraphs and the one-page length of the longest letter (checks/length.py), all on each day the campaign's dates set apart. The rules of
 flows/checks/ add the glossary, the pronoun of address, sourcing and claims, parallel variants
 date gating that switches on the same days in every language, and requests made once (checks/asks.py); as advice (not a fault), it
 says when a campaign has too few variants for a batch without near-copies (checks/variety.py).
@@ -16,6 +16,7 @@ what a supporter may meet is translated: folders_to_check's errors about the pat
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
@@ -34,6 +35,7 @@ from complainer.errors import ComplainerError, UsageProblem
 from complainer.flows.checks import dates as date_rules
 from complainer.flows.checks.asks import ask_problems
 from complainer.flows.checks.corpus import render_corpus
+from complainer.flows.checks.length import LENGTH_WRITERS, length_problems, longest_letter
 from complainer.flows.checks.letters import covering_letters
 from complainer.flows.checks.pronouns import pronoun_problems
 from complainer.flows.checks.samples import write_samples
@@ -53,7 +55,6 @@ from complainer.letter.compose import (
     Request,
     base_context,
     compose,
-    one_page,
     renderer_for,
 )
 from complainer.letter.writer import Writer
@@ -176,7 +177,6 @@ def _check_rendering(campaign: Campaign, days: Sequence[dt.date]) -> tuple[list[
     problems: list[str] = []
     seen: set[str] = set()
     letters = 0
-    longest: dict[tuple[str, str, dt.date], int] = {}
 
     def note(problem: str) -> None:
         if problem not in seen:
@@ -191,7 +191,8 @@ def _check_rendering(campaign: Campaign, days: Sequence[dt.date]) -> tuple[list[
             combos += [(a, None) for a in _selections(campaign, "argument")[1:]]
             combos += [(None, r) for r in _selections(campaign, "recommendation")[1:]]
             for day in days:
-                # Each phrasing is rendered on its own by _check_phrasings; a few seeds suffice here.
+                # Each phrasing is rendered on its own by _check_phrasings and the longest letter
+                # is found exactly by checks/length.py; a few seeds suffice here.
                 for seed in range(3):
                     for writer in SAMPLE_WRITERS:
                         for args, recs in combos if seed == 0 else combos[:1]:
@@ -211,17 +212,6 @@ def _check_rendering(campaign: Campaign, days: Sequence[dt.date]) -> tuple[list[
                             letters += 1
                             for problem in _letter_problems(letter.body, where):
                                 note(problem)
-                            is_default = args is None and recs is None
-                            if is_default and writer is SAMPLE_WRITERS[0]:
-                                key = (tid, where, day)
-                                longest[key] = max(longest.get(key, 0), len(letter.body))
-    for (tid, where, day), length in longest.items():
-        limit = one_page(campaign, tid)
-        if length > limit:
-            note(
-                f"{where}: the default letter dated {day.isoformat()} runs to {length} characters, "
-                f"over one page ({limit}); shorten its texts"
-            )
     return problems, letters
 
 
@@ -271,10 +261,10 @@ FORMAL_WRITER = Writer(
 )
 
 
-def _check_formal_appeals(campaign: Campaign, day: dt.date) -> Iterator[str]:
+def _check_formal_appeals(campaign: Campaign, day: dt.date, today: dt.date) -> Iterator[str]:
     """Each formal-appeal target, in every language, prints a sender block with the writer's
     name and postal address and a signature block with the printed name (`{% block sender %}`
-    and `{% block signature %}` of its layout), and fits a one-page PDF."""
+    and `{% block signature %}` of its layout), and its longest default letter fits a one-page PDF."""
     from complainer.formats.pdf import paged_pdf
 
     for tid, target in campaign.targets.items():
@@ -303,13 +293,24 @@ def _check_formal_appeals(campaign: Campaign, day: dt.date) -> Iterator[str]:
                     f"{where}: a formal appeal needs a {{% block signature %}} with the printed"
                     " name (writer.name)"
                 )
-            try:
-                pages = paged_pdf(letter)[1]
-            except ComplainerError as exc:
-                yield f"{where}: the PDF cannot be made: {exc}"
-                continue
-            if pages > 1:
-                yield f"{where}: the default letter does not fit one PDF page"
+            # The PDF page is measured on the longest default letter (checks/length.py): the
+            # longest phrasing of every slot, with the fullest writer.
+            for when in dict.fromkeys((day, today)):
+                writer, signed = LENGTH_WRITERS[0]
+                longest = dataclasses.replace(request, date=when, signed=signed)
+                try:
+                    found = longest_letter(campaign, writer, longest)
+                    pages = paged_pdf(found[0])[1] if found else 1
+                except TemplateOverLimit:
+                    raise
+                except ComplainerError as exc:
+                    yield f"{where}: the PDF cannot be made: {exc}"
+                    break
+                if pages > 1:
+                    yield (
+                        f"{where}: the longest default letter dated {when.isoformat()} does not"
+                        " fit one PDF page"
+                    )
 
 
 def _check_instead(campaign: Campaign) -> Iterator[str]:
@@ -362,7 +363,9 @@ def check_folder(
         problems.extend(dict.fromkeys(_check_phrasings(campaign, days)))
         rendered, letters = _check_rendering(campaign, days)
         problems.extend(rendered)
-        problems.extend(_check_formal_appeals(campaign, days[0]))
+        too_long, long_advice = length_problems(campaign, days, day)
+        problems.extend(too_long)
+        problems.extend(_check_formal_appeals(campaign, days[0], day))
         problems.extend(dict.fromkeys(ask_problems(campaign, days)))
         corpus = list(render_corpus(campaign, days))
         problems.extend(term_problems(corpus, glossaries))
@@ -383,7 +386,7 @@ def check_folder(
             campaign, date_rules.sample_days(bounds, campaign, day), samples, force
         )
         written = len(files) - 1  # the index is not a letter
-    advice = tuple(variety_problems(campaign, day))
+    advice = (*long_advice, *variety_problems(campaign, day))
     return Report(campaign.id, list(dict.fromkeys(problems)), letters, written, advice)
 
 
