@@ -562,3 +562,24 @@ def test_the_report_is_private_and_replaces_only_a_batch_report(tmp_path: Path, 
 
 def stat_mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
+
+
+def test_progress_counts_rows_not_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import complainer.flows.batch as flow
+    from complainer.terminal.progress import RowProgress
+
+    seen: list[RowProgress] = []
+
+    class Watched(RowProgress):
+        def __init__(self, what: str, total: int | None, quiet: bool = False) -> None:
+            super().__init__(what, total, quiet)
+            seen.append(self)
+
+    monkeypatch.setattr(flow, "RowProgress", Watched)
+    signers = signers_csv(tmp_path / "signers.csv", 30)
+    lines = signers.read_text(encoding="utf-8").splitlines()
+    # A name with a line break in its quoted cell (refused as a row, still one row), blank lines.
+    lines[5] = '"Olga\nDubois",FR,Lyon,olga@example.org'
+    signers.write_text("\n".join(lines[:10] + ["", ""] + lines[10:]) + "\n", encoding="utf-8")
+    assert batch_in_process(signers, out_dir=tmp_path / "out") == 1
+    assert [(p.total, p.done) for p in seen] == [(30, 30)]

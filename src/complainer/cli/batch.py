@@ -77,8 +77,8 @@ def batch(
         typer.Option(
             "--report",
             help=N_(
-                "The CSV report of every row (default: report.csv in --out-dir, else beside"
-                " the mailbox or the journal)."
+                "The CSV report of every row (default: report.csv in --out-dir, even with"
+                " --mbox; else NAME.report.csv beside the mailbox NAME.mbox or the journal)."
             ),
         ),
     ] = None,

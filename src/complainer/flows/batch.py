@@ -257,21 +257,25 @@ def _spool_stdin(tmp: IO[bytes]) -> None:
 @contextlib.contextmanager
 def _signers(source: str, spool: bool) -> Iterator[tuple[str, int | None]]:
     """The signers file to read (stdin copied to a temporary file when it is read twice),
-    and its number of lines when cheap to know (for the progress bar)."""
+    and its number of rows when it can be read twice (for the progress bar)."""
     if source == "-" and spool:
         with tempfile.NamedTemporaryFile(prefix="complainer-signers-", suffix=".txt") as tmp:
             _spool_stdin(tmp)
-            yield tmp.name, None
+            yield tmp.name, _count_rows(tmp.name, source)
         return
-    lines = None
     # Only a regular file is counted ahead: counting would drain a pipe or `<(...)` before the rows
     # are read, and never end on /dev/zero.
-    if source != "-" and _is_regular(source):
-        with contextlib.suppress(OSError), open(source, "rb") as fh:
-            lines = max(
-                0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1
-            )
-    yield source, lines
+    yield source, _count_rows(source, source) if source != "-" and _is_regular(source) else None
+
+
+def _count_rows(path: str, display: str) -> int | None:
+    """The number of rows `read_rows` will give (not lines: a quoted cell may hold line breaks,
+    and blank lines are no rows), or None when the file cannot be read that far."""
+    try:
+        with contextlib.closing(open_text(path)) as stream:
+            return sum(1 for _row in read_rows(stream, display))
+    except (ComplainerError, OSError, UnicodeDecodeError):
+        return None
 
 
 def _is_regular(path: str) -> bool:
@@ -316,10 +320,10 @@ def run(opts: BatchOptions, campaigns_dirs: Sequence[Path] | None) -> int:
     normalise(dataclasses.replace(flags), campaign)
     seed = opts.seed if opts.seed is not None else _default_seed(campaign, opts.signers)
     _check_report(_report_path(opts), opts.force)
-    with _signers(opts.signers, spool=opts.send is not None) as (path, lines):
+    with _signers(opts.signers, spool=opts.send is not None) as (path, total):
         if opts.send is not None:
-            return _send(opts, campaign, flags, seed, path)
-        return _make(opts, campaign, flags, seed, path, lines)
+            return _send(opts, campaign, flags, seed, path, total)
+        return _make(opts, campaign, flags, seed, path, total)
 
 
 def _check_report(path: Path, force: bool) -> None:
@@ -452,7 +456,7 @@ def _make(
     flags: DraftValues,
     seed: int,
     path: str,
-    lines: int | None,
+    rows_total: int | None,
 ) -> int:
     maker = Maker(campaign, seed)
     rows = _rows(path, opts.signers)
@@ -478,7 +482,7 @@ def _make(
     report = _Report(_report_path(opts))
     extension = formats.extension_for(opts.fmt) if opts.out_dir is not None else ""
     try:
-        with RowProgress(_("letters"), lines, opts.quiet) as progress:
+        with RowProgress(_("letters"), rows_total, opts.quiet) as progress:
             for row, values, letter in _letters(rows, maker, flags, campaign, progress, report.add):
                 similarity = maker.similarity.add(row.number, letter.body)
                 outcome = Outcome(
@@ -563,7 +567,10 @@ def _finish(report: _Report, maker: Maker, opts: BatchOptions) -> int:
     return EXIT_FAILURE if tally.failed else EXIT_OK
 
 
-def _send(opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int, path: str) -> int:
+def _send(
+    opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int, path: str,
+    rows: int | None,
+) -> int:  # fmt: skip
     assert opts.send is not None
     settings = sending.settings(opts.send)
     can_ask = not opts.no_input and sys.stdin.isatty() and opts.signers != "-"
@@ -578,7 +585,7 @@ def _send(opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int,
     journal = Journal(_journal_path(opts))
     try:
         # The dry run: every row made once, nothing sent; the count and one sample to confirm.
-        pending, failed, sample = _dry_run(opts, campaign, flags, seed, path, journal)
+        pending, failed, sample = _dry_run(opts, campaign, flags, seed, path, journal, rows)
         if pending and sample is not None and not (opts.quiet and opts.send.yes):
             sending.preview(sample, settings, sending.envelope(sample, opts.send.bcc_self)[1])
         if failed:
@@ -609,7 +616,7 @@ def _send(opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int,
             raise typer.Abort()
         if pending and settings.user and password is None:
             password = sending.ask_password(settings)
-        return _send_rows(opts, campaign, flags, seed, path, journal, settings, password)
+        return _send_rows(opts, campaign, flags, seed, path, journal, settings, password, rows)
     finally:
         journal.close()
 
@@ -621,13 +628,14 @@ def _dry_run(
     seed: int,
     path: str,
     journal: Journal,
+    total: int | None,
 ) -> tuple[int, int, Letter | None]:
     """(letters to send, rows that failed, a sample letter); each failed row is said on stderr."""
     maker = Maker(campaign, seed)
     pending, sample = 0, None
     failed = _Report(None)
 
-    with RowProgress(_("checking"), None, opts.quiet) as progress:
+    with RowProgress(_("checking"), total, opts.quiet) as progress:
         rows = _rows(path, opts.signers)
         for _row, values, letter in _letters(
             rows, maker, flags, campaign, progress, failed.add, sending=True
@@ -649,6 +657,7 @@ def _send_rows(
     journal: Journal,
     settings: smtp.SmtpSettings,
     password: str | None,
+    total: int | None,
 ) -> int:
     assert opts.send is not None
     maker = Maker(campaign, seed)
@@ -656,7 +665,7 @@ def _send_rows(
     interval = 60.0 / opts.rate
     next_at = time.monotonic()
     try:
-        with RowProgress(_("sending"), None, opts.quiet) as progress:
+        with RowProgress(_("sending"), total, opts.quiet) as progress:
             rows = _rows(path, opts.signers)
             for row, values, letter in _letters(
                 rows, maker, flags, campaign, progress, report.add, sending=True
