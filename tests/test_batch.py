@@ -46,6 +46,12 @@ PLACES = [("DE", "Berlin"), ("FR", "Lyon"), ("PL", "Kraków"), ("IT", "Torino"),
           ("NL", "Utrecht"), ("SE", "Malmö"), ("BE", "Gent"), ("GB", "Leeds"), ("CZ", "Brno")]  # fmt: skip
 
 
+def without_key(file_name: str) -> str:
+    """'anna-schmidt-1f3a9c0e.eml' -> 'anna-schmidt.eml' (the key is a hash of the row)."""
+    name, _key, extension = re.fullmatch(r"(.*)-([0-9a-f]{8})(\.\w+)", file_name).groups()  # type: ignore[union-attr]
+    return name + extension
+
+
 def signers_csv(path: Path, n: int, email_prefix: str = "s") -> Path:
     with path.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
@@ -80,9 +86,9 @@ def test_good_rows_become_files_that_parse_back_and_bad_rows_are_reported(
     files = sorted((tmp_path / "out").glob("*.eml"))
     # An encoded word typed into a name is kept as text (the header builder quotes it and reads
     # the message back); a real line break in a field is refused.
-    assert [f.name for f in files] == [
-        "0001-anna-schmidt.eml", "0002-jonas-berg.eml",
-        "0004-eve-utf-8-q-0d-0abcc--x-example-com.eml", "0008-дарья-иванова.eml",
+    assert [without_key(f.name) for f in files] == [
+        "anna-schmidt.eml", "eve-utf-8-q-0d-0abcc--x-example-com.eml", "jonas-berg.eml",
+        "дарья-иванова.eml",
     ]  # fmt: skip
     for f in files:
         msg = email.message_from_bytes(f.read_bytes(), policy=policy.default)
@@ -95,12 +101,12 @@ def test_good_rows_become_files_that_parse_back_and_bad_rows_are_reported(
         "written", "written", "failed", "written", "failed", "failed", "failed", "written",
     ]  # fmt: skip
     assert report[3]["column"] == "name"
-    eve = email.message_from_bytes(files[2].read_bytes(), policy=policy.default)
+    eve = email.message_from_bytes(files[1].read_bytes(), policy=policy.default)
     assert eve["From"].addresses[0].display_name == "Eve =?utf-8?q?=0D=0ABcc:_x@example.com?="
     assert report[5]["column"] == "city" and "U+000D" in report[5]["reason"]
     assert report[6]["column"] == "country"
     assert report[7]["column"] == "email"
-    assert report[1]["output"].endswith("0001-anna-schmidt.eml")
+    assert report[1]["output"] == str(Path("out") / files[0].name)
     assert "8 rows: 4 failed, 4 written" in stderr_of(result)
 
     # Re-running keeps what exists and does not rewrite it.
@@ -122,10 +128,10 @@ def test_a_postal_address_column_gives_the_letter_its_lines(tmp_path: Path) -> N
         options = BatchOptions(str(tmp_path / source), DraftValues(lang="en", date=LETTER_DATE),
                                out_dir=tmp_path / source.replace(".", "-"), fmt="text", quiet=True)  # fmt: skip
         assert run(options, None) == 0
-    texts = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("s-*/*.txt")}
-    assert "Musterstraße 1\n10115 Berlin" in texts["0001-anna.txt"]
-    assert "Hauptweg 2\n20095 Hamburg" in texts["0002-ben.txt"]
-    assert "Ring 3\n50667 Köln" in texts["0001-cleo.txt"]
+    texts = {without_key(p.name): p.read_text(encoding="utf-8") for p in tmp_path.glob("s-*/*.txt")}
+    assert "Musterstraße 1\n10115 Berlin" in texts["anna.txt"]
+    assert "Hauptweg 2\n20095 Hamburg" in texts["ben.txt"]
+    assert "Ring 3\n50667 Köln" in texts["cleo.txt"]
 
 
 def test_unknown_columns_are_an_error_naming_them(run: Runner, tmp_path: Path) -> None:
@@ -153,10 +159,11 @@ def test_json_lines_from_stdin(run: Runner, tmp_path: Path) -> None:
     lines = b'{"name": "Anna", "country": "DE", "arguments": ["iccpr-19"]}\n{"name": "B", "country": "DE", "shoe": 1}\n'
     result = run("batch", "-", "--out-dir", "out", "--format", "json", stdin=lines)
     assert result.returncode == 1
-    assert [p.name for p in (tmp_path / "out").glob("*.json")] == ["0001-anna.json"]
+    made = list((tmp_path / "out").glob("*.json"))
+    assert [without_key(p.name) for p in made] == ["anna.json"]
     assert "row 2, column shoe" in stderr_of(result)
     # The seed does not make a batch letter again; the recorded phrasings do.
-    data = json.loads((tmp_path / "out" / "0001-anna.json").read_text(encoding="utf-8"))
+    data = json.loads(made[0].read_text(encoding="utf-8"))
     assert data["seed"] is None and data["phrasings"]
     values = DraftValues(name="Anna", country="DE", arguments=["iccpr-19"],
                          lang=data["language"], date=data["date"])  # fmt: skip
@@ -580,6 +587,48 @@ def test_progress_counts_rows_not_lines(tmp_path: Path, monkeypatch: pytest.Monk
     lines = signers.read_text(encoding="utf-8").splitlines()
     # A name with a line break in its quoted cell (refused as a row, still one row), blank lines.
     lines[5] = '"Olga\nDubois",FR,Lyon,olga@example.org'
-    signers.write_text("\n".join(lines[:10] + ["", ""] + lines[10:]) + "\n", encoding="utf-8")
+    signers.write_text("\n".join([*lines[:10], "", "", *lines[10:]]) + "\n", encoding="utf-8")
     assert batch_in_process(signers, out_dir=tmp_path / "out") == 1
     assert [(p.total, p.done) for p in seen] == [(30, 30)]
+
+
+def test_out_dir_letters_are_named_by_signer_and_options_not_by_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    signers = signers_csv(tmp_path / "signers.csv", 5)
+    assert batch_in_process(signers, out_dir=out) == 0
+    first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.eml")}
+    # A signer inserted at the top: the others' letters are kept under their names, one is added.
+    lines = signers.read_text(encoding="utf-8").splitlines()
+    lines.insert(1, "Olga Dubois,FR,Lyon,olga@example.org")
+    signers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert batch_in_process(signers, out_dir=out) == 0
+    now = {p.name: p.stat().st_mtime_ns for p in out.glob("*.eml")}
+    assert len(now) == 6 and {n: now[n] for n in first} == first
+    assert [r["outcome"] for r in read_report(out / "report.csv")] == ["written"] + ["kept"] * 5
+    assert sum(without_key(n) == "olga-dubois.eml" for n in now) == 1
+    # Other options make other letters: not "kept", and the old ones are said to be stale.
+    capsys.readouterr()
+    assert batch_in_process(signers, out_dir=out, lang="ru") == 0
+    assert [r["outcome"] for r in read_report(out / "report.csv")] == ["written"] * 6
+    assert "6 letters in" in capsys.readouterr().err
+    russian = [p for p in out.glob("*.eml") if p.name not in now]
+    assert len(russian) == 6
+    for path in russian:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert message["Content-Language"] == "ru"
+
+
+def test_mbox_with_other_options_adds_their_letters_and_says_the_old_are_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box = tmp_path / "letters.mbox"
+    signers = signers_csv(tmp_path / "signers.csv", 3)
+    assert batch_in_process(signers, mbox=box) == 0
+    capsys.readouterr()
+    assert batch_in_process(signers, mbox=box, lang="ru") == 0
+    assert "3 messages in" in capsys.readouterr().err
+    assert len(mbox_row_ids(box)) == 6
+    assert batch_in_process(signers, mbox=box, lang="ru", force=True) == 0
+    assert len(mbox_row_ids(box)) == 3

@@ -114,12 +114,21 @@ class Tally:
         return self.counts.get("failed", 0) + self.counts.get("uncertain", 0)
 
 
-def safe_stem(row: int, name: str) -> str:
-    """'0007-anna-schmidt': the row number, then the name in lower case with only letters,
-    digits and dashes (any script), at most 40 characters; never empty, never hidden."""
+def safe_stem(name: str, key: str) -> str:
+    """'anna-schmidt-1f3a9c0e': the name in lower case with only letters, digits and dashes (any
+    script), at most 40 characters, then the first 8 digits of the row's key (`row_key`); never
+    empty, never hidden.
+
+    Named by who signs and what the letter is made of, not by the row's position: a signer
+    inserted above keeps the others' names, and a letter made with other options (another
+    --lang) is another file, never mistaken for the one already there.
+    """
     text = unicodedata.normalize("NFKC", name).casefold()
     slug = re.sub(r"[^\w]+|_", "-", text).strip("-")[:40].strip("-")
-    return f"{row:04d}-{slug or 'signer'}"
+    return f"{slug or 'signer'}-{key[:8]}"
+
+
+_MADE_NAME = re.compile(r"-[0-9a-f]{8}$")  # the end of a stem safe_stem makes
 
 
 def row_key(values: DraftValues, campaign: Campaign) -> str:
@@ -462,6 +471,7 @@ def _make(
     rows = _rows(path, opts.signers)
     mbox: MboxWriter | None = None
     in_mbox: set[str] = set()  # the row ids of the letters the mailbox holds
+    used: set[str] = set()  # the row ids of this run's letters
     if opts.out_dir is not None:
         try:
             opts.out_dir.mkdir(parents=True, exist_ok=True)
@@ -480,6 +490,7 @@ def _make(
             in_mbox.update(existing)
         mbox = MboxWriter(opts.mbox, keep=None if existing is None else len(existing))
     report = _Report(_report_path(opts))
+    made: set[str] = set()  # the file stems this run made or kept
     extension = formats.extension_for(opts.fmt) if opts.out_dir is not None else ""
     try:
         with RowProgress(_("letters"), rows_total, opts.quiet) as progress:
@@ -491,7 +502,9 @@ def _make(
                 outputs = []
                 eml = None
                 if opts.out_dir is not None:
-                    target = opts.out_dir / (safe_stem(row.number, letter.writer.name) + extension)
+                    stem = safe_stem(letter.writer.name, row_key(values, campaign))
+                    made.add(stem)
+                    target = opts.out_dir / (stem + extension)
                     if target.exists() and target.stat().st_size > 0:
                         outcome.outcome = "kept"
                     else:
@@ -502,6 +515,7 @@ def _make(
                     outputs.append(str(target))
                 if mbox is not None:
                     key = row_key(values, campaign)
+                    used.add(key)
                     if key in in_mbox:
                         outputs.append(str(opts.mbox))
                         if opts.out_dir is None:
@@ -521,10 +535,41 @@ def _make(
         raise
     if mbox is not None:
         mbox.commit()
+        if stale := len(in_mbox - used):
+            console.warn(
+                ngettext(
+                    "{n} message in {path} is not from this list and these options; --force"
+                    " makes the mailbox again with only this run's letters",
+                    "{n} messages in {path} are not from this list and these options; --force"
+                    " makes the mailbox again with only this run's letters",
+                    stale,
+                ).format(n=stale, path=opts.mbox)
+            )
     if opts.out_dir is not None:
         _sync_folder(opts.out_dir)
+        _note_stale(opts.out_dir, extension, made)
     report.close()
     return _finish(report, maker, opts)
+
+
+def _note_stale(folder: Path, extension: str, made: set[str]) -> None:
+    """Say how many letters in `folder` this run did not make or keep: a signer no longer in the
+    list, or letters made with other options (another --lang, --target, date). They are left as
+    they are (they may be the organiser's), and named so that they can be told apart."""
+    stale = sorted(
+        p.name for p in folder.glob("*" + extension)
+        if _MADE_NAME.search(p.stem) and p.stem not in made
+    )  # fmt: skip
+    if stale:
+        console.warn(
+            ngettext(
+                "{n} letter in {folder} is not from this list and these options (for example"
+                " {file}); it is left as it is: remove it if it is out of date",
+                "{n} letters in {folder} are not from this list and these options (for example"
+                " {file}); they are left as they are: remove them if they are out of date",
+                len(stale),
+            ).format(n=len(stale), folder=folder, file=stale[0])
+        )
 
 
 def _sync_folder(folder: Path) -> None:
