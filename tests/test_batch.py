@@ -632,3 +632,32 @@ def test_mbox_with_other_options_adds_their_letters_and_says_the_old_are_stale(
     assert len(mbox_row_ids(box)) == 6
     assert batch_in_process(signers, mbox=box, lang="ru", force=True) == 0
     assert len(mbox_row_ids(box)) == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "cells"),
+    [
+        (
+            "Olga Dubois;FR;12 rue de la Paix; Lyon;jsc-3",
+            "5 cells",
+        ),  # an unquoted ";" in the address
+        ("Olga Dubois;FR;12 rue de la Paix;jsc-3;", "5 cells"),  # a trailing empty cell
+        ("Olga Dubois;FR;12 rue de la Paix", "3 cells"),  # a cell missing
+    ],
+)
+def test_a_row_whose_cells_do_not_match_the_columns_is_refused_with_its_name(
+    tmp_path: Path, line: str, cells: str
+) -> None:
+    signers = tmp_path / "signers.csv"
+    signers.write_text(
+        f"name;country;address;recommendations\nAnna Schmidt;DE;Hauptweg 2;\n{line}\n",
+        encoding="utf-8",
+    )
+    assert batch_in_process(signers, out_dir=tmp_path / "out", fmt="text") == 1
+    report = read_report(tmp_path / "out" / "report.csv")
+    assert [r["outcome"] for r in report] == ["written", "failed"]
+    assert report[1]["name"] == "Olga Dubois"
+    assert report[1]["reason"].startswith(
+        f"{cells} but 4 columns (name, country, address, recommendations)"
+    )
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 1
