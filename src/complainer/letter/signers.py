@@ -255,7 +255,7 @@ def _misaligned(number: int, cells: list[str], columns: list[str], delimiter: st
         cells=ngettext("{n} cell", "{n} cells", len(cells)).format(n=len(cells)),
         columns=ngettext("{n} column", "{n} columns", len(columns)).format(n=len(columns)),
         names=names,
-        delimiter="tab" if delimiter == "\t" else delimiter,
+        delimiter=delimiter.replace("\t", "\\t"),
     )
     known = {"name": cells[0]} if cells and column_field(columns[0]) == "name" else {}
     return Row(number, known, ("", reason))
