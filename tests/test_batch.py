@@ -661,3 +661,17 @@ def test_a_row_whose_cells_do_not_match_the_columns_is_refused_with_its_name(
         f"{cells} but 4 columns (name, country, address, recommendations)"
     )
     assert len(list((tmp_path / "out").glob("*.txt"))) == 1
+
+
+def test_a_signer_inserted_above_gets_no_second_file(run: Runner, tmp_path: Path) -> None:
+    signers = signers_csv(tmp_path / "signers.csv", 3)
+    first = run("batch", "signers.csv", "--out-dir", "out", "--lang", "en", "-q")
+    assert first.returncode == 0, stderr_of(first)
+    lines = signers.read_text(encoding="utf-8").splitlines()
+    lines.insert(1, "Olga Dubois,FR,Lyon,olga@example.org")
+    signers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again = run("batch", "signers.csv", "--out-dir", "out", "--lang", "en")
+    assert again.returncode == 0, stderr_of(again)
+    assert "4 rows: 3 kept, 1 written" in stderr_of(again)
+    names = sorted(without_key(p.name) for p in (tmp_path / "out").glob("*.eml"))
+    assert names == ["anna-schmidt.eml", "ben-schmidt.eml", "chloé-schmidt.eml", "olga-dubois.eml"]

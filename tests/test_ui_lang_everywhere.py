@@ -43,3 +43,10 @@ def test_ui_lang_after_any_command_name_is_taken(cli: Runner) -> None:
         assert "нет такого параметра: --no-such-thing" in stderr_of(result), path
         help_screen = cli(*path, "--help", env={"COLUMNS": "100"}).stdout.decode()
         assert "--ui-lang" in help_screen, path
+
+
+def test_ui_lang_after_the_command_in_the_installed_command(run: Runner) -> None:
+    result = run("batch", "missing.csv", "--out-dir", "out", "--ui-lang", "kk")
+    assert result.returncode == 2, stderr_of(result)
+    assert "no such option" not in stderr_of(result)
+    assert "missing.csv" in stderr_of(result) and "does not exist" not in stderr_of(result)
