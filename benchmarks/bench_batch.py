@@ -1,11 +1,13 @@
 """complainer batch against mailmerge, side by side in one run: letters a second and peak memory.
 
-For 1,000 and 10,000 signers: `complainer batch --out-dir` (.eml files) and `--mbox`, and
-mailmerge's dry run over all rows on an equivalent Jinja template (the same letter with the
-signer's fields as variables) and CSV. Both run as whole processes (start-up included), medians of
-BENCH_REPEAT (3) alternated runs; letters a second by wall time and by CPU time, and the ratio to
-mailmerge by CPU time (the machine is shared). Needs the `bench` extra: pip install -e '.[bench]'.
-Run:
+For 1,000 and 10,000 signers: `complainer batch --out-dir` (text files and .eml files) and
+`--mbox`, and mailmerge's dry run over all rows on an equivalent Jinja template (the same letter
+with the signer's fields as variables) and CSV. All run as whole processes (start-up included),
+medians of BENCH_REPEAT (3) alternated runs; letters a second by wall time and by CPU time, peak
+RSS, and the ratio to mailmerge by CPU time (the machine is shared). With two row counts, a last
+table gives each tool's rate per extra letter (CPU seconds between the smallest and the largest
+count: start-up left out), and its ratio to mailmerge's. Needs the `bench` extra:
+pip install -e '.[bench]'. Run:
 
     .venv/bin/python benchmarks/bench_batch.py
     BENCH_ROWS=1000 BENCH_REPEAT=5 .venv/bin/python benchmarks/bench_batch.py
@@ -64,6 +66,7 @@ def main() -> None:
         )
         print(f"{'rows':>6}  {'tool':<28}{'letters/s':>10}{'CPU':>8}{'peak MiB':>10}  ratio (CPU)")
         print(f"{'':>6}  {'':<28}{'(wall)':>10}{'/s':>8}")
+        cpu_by_rows: dict[int, dict[str, float]] = {}
         for n in ROWS:
             with (work / "db.csv").open("w", newline="", encoding="utf-8") as fh:
                 out = csv.writer(fh)
@@ -75,7 +78,9 @@ def main() -> None:
                 "mailmerge --dry-run": [str(BIN / "mailmerge"), "--template", "t.txt",
                                         "--database", "db.csv", "--config", "s.conf", "--dry-run",
                                         "--no-limit", "--output-format", "raw"],
-                "complainer batch --out-dir": [*complainer, "--out-dir", "out"],
+                "complainer batch text files": [*complainer, "--out-dir", "out", "--format",
+                                                "text"],
+                "complainer batch .eml files": [*complainer, "--out-dir", "out"],
                 "complainer batch --mbox": [*complainer, "--mbox", "m.mbox"],
             }  # fmt: skip
             results: dict[str, list[tuple[float, float, float]]] = {t: [] for t in commands}
@@ -92,6 +97,16 @@ def main() -> None:
             for tool, (wall, cpu, peak) in medians.items():
                 ratio = "" if tool.startswith("mailmerge") else f"  {base_cpu / cpu:.2f}x mailmerge"
                 print(f"{n:>6}  {tool:<28}{n / wall:>10.0f}{n / cpu:>8.0f}{peak:>10.0f}{ratio}")
+            cpu_by_rows[n] = {t: m[1] for t, m in medians.items()}
+        if len(cpu_by_rows) > 1:
+            low, high = min(cpu_by_rows), max(cpu_by_rows)
+            extra = {t: (high - low) / (cpu_by_rows[high][t] - cpu_by_rows[low][t])
+                     for t in cpu_by_rows[high]}  # fmt: skip
+            print(f"\nper extra letter, {low:,} to {high:,} rows (start-up left out):")
+            base = extra["mailmerge --dry-run"]
+            for tool, rate in extra.items():
+                ratio = "" if tool.startswith("mailmerge") else f"  {rate / base:.2f}x mailmerge"
+                print(f"{'':>6}  {tool:<28}{'':>10}{rate:>8.0f}{'':>10}{ratio}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

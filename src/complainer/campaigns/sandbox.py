@@ -74,8 +74,14 @@ class LimitExceeded(Exception):
 
 def tidy(text: str) -> str:
     """Trailing spaces gone, runs of blank lines folded to one, exactly one final newline."""
-    text = _TRAILING_SPACE.sub("", text.replace("\r\n", "\n"))
-    return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
+    text = text.replace("\r\n", "\n")
+    # The searches first: a letter rendered thousands of times in a batch mostly has neither,
+    # and finding that out costs a tenth of running the patterns over it.
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        text = _TRAILING_SPACE.sub("", text)
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip("\n") + "\n"
 
 
 def _size(value: Any) -> int:
@@ -326,6 +332,7 @@ class Renderer:
         self._snippets: dict[str, Template] = {}
         # Keyed by the compiled template: a layout edited since is compiled anew and tried again.
         self._over_limit: dict[Any, str] = {}
+        self._one_pass: dict[Any, bool] = {}  # layout -> its blocks can be caught in one render
 
     def _compile_snippet(self, source: str) -> Template:
         """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
@@ -395,8 +402,13 @@ class Renderer:
         try:
             template = self.env.get_template(name)
             self._refuse_known(template)
-            text = tidy(self._render(template, context))
             blocks: list[tuple[str, str]] = []
+            if template.blocks and self._blocks_in_one_pass(name, template):
+                text, caught = self._render_catching_blocks(template, context)
+                for block in template.blocks:
+                    blocks.append((block, tidy(caught[block]).strip("\n")))
+                return tidy(text), blocks
+            text = tidy(self._render(template, context))
             if template.blocks:
                 ctx = template.new_context(dict(context))
                 for block, render in template.blocks.items():
@@ -410,6 +422,60 @@ class Renderer:
         except Exception as exc:  # untrusted code: every failure is the campaign's
             message = f"{self.folder / name}: {_describe(exc)}"
             raise self._failure(template, exc, message) from None
+
+    def _blocks_in_one_pass(self, name: str, template: Template) -> bool:
+        """Whether rendering the layout once gives each block's text as rendering the block on
+        its own does: true when outside its blocks the layout is only text (no `set`, `if`,
+        `for`, macro or import that could change what a block sees or whether it runs), no
+        block is `required` or `scoped`, and nothing calls a block through `self`."""
+        from jinja2 import nodes
+
+        known = self._one_pass.get(template)
+        if known is None:
+            assert self.env.loader is not None
+            tree = self.env.parse(self.env.loader.get_source(self.env, name)[0])
+            plain = all(
+                (isinstance(node, nodes.Block) and not node.required and not node.scoped)
+                or (
+                    isinstance(node, nodes.Output)
+                    and all(isinstance(part, nodes.TemplateData) for part in node.nodes)
+                )
+                for node in tree.body
+            )
+            known = plain and not any(n.name == "self" for n in tree.find_all(nodes.Name))
+            self._one_pass[template] = known
+        return known
+
+    def _render_catching_blocks(
+        self, template: Template, context: Mapping[str, Any]
+    ) -> tuple[str, dict[str, str]]:
+        """The whole layout rendered once, and what each of its blocks wrote on the way.
+
+        The layout calls each block through `context.blocks` (Jinja's compiled `yield from
+        context.blocks[name][0](context)`); each is wrapped to keep a copy of its output.
+        """
+        ctx = template.new_context(dict(context))
+        caught: dict[str, list[str]] = {}
+
+        def catching(render: Callable[[Any], Iterator[str]], sink: list[str]) -> Any:
+            def caught_render(block_context: Any) -> Iterator[str]:
+                for chunk in render(block_context):
+                    sink.append(chunk)
+                    yield chunk
+
+            return caught_render
+
+        for block, renders in ctx.blocks.items():
+            renders[0] = catching(renders[0], caught.setdefault(block, []))
+
+        def generate() -> Iterator[str]:  # as Template.generate, on this context
+            try:
+                yield from template.root_render_func(ctx)
+            except Exception:
+                yield self.env.handle_exception()
+
+        text = self._render_chunks(generate())
+        return text, {block: "".join(chunks) for block, chunks in caught.items()}
 
 
 def _describe(exc: BaseException) -> str:

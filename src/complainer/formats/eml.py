@@ -18,7 +18,13 @@ from urllib.parse import quote
 
 from complainer.formats import headers
 from complainer.formats.headers import HeaderField
-from complainer.formats.readback import MessageMismatch, verify_attachment, verify_text
+from complainer.formats.readback import (
+    MessageMismatch,
+    VerifiedFields,
+    verify_attachment,
+    verify_body,
+    verify_text,
+)
 
 if TYPE_CHECKING:  # only for annotations: a format need not load the composer
     from complainer.letter.compose import Letter
@@ -160,11 +166,14 @@ def to_eml(
     unsent: bool = True,
     now: dt.datetime | None = None,
     attachment: Attachment | None = None,
+    verified: VerifiedFields | None = None,
 ) -> bytes:
     """The whole message as bytes with CRLF line ends, read back and verified (see module doc).
 
-    With `attachment`, multipart/mixed: the text letter, then the file. Raises
-    readback.MessageMismatch if the message would not read back exactly.
+    With `attachment`, multipart/mixed: the text letter, then the file. `verified`: a batch's
+    cache of header fields already read back (readback.VerifiedFields), for a message without an
+    attachment; the body is then checked by decoding it. Raises readback.MessageMismatch if the
+    message would not read back exactly.
     """
     try:
         if attachment is not None:
@@ -175,6 +184,10 @@ def to_eml(
             headers.raw("MIME-Version", "1.0"),
             *text_fields,
         ]
+        if verified is not None:
+            data = verified.header(fields) + b"\r\n" + body
+            verify_body(text_fields[1].value, body, letter.body)
+            return data
         data = headers.header_block(fields) + b"\r\n" + body
         verify_text(data, fields, letter.body)
         return data

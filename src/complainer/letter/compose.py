@@ -478,7 +478,6 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
             f"{campaign.folder / layout}: text outside {{% block %}} tags, which the PDF would"
             " leave out; put every line of the letter inside a block"
         )
-    body = renderer.layout(f"{lang}/{target_id}.j2", context)
     if UNFINISHED.search(subject) or UNFINISHED.search(body):
         # A campaign scaffold's placeholders; `complainer check` lists them.
         raise CampaignError(

@@ -51,6 +51,25 @@ def shingles(text: str, size: int = SHINGLE) -> set[int]:
     return {h & _MASK for h in map(hash, grams)}
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One paragraph's words as `shingles` counts them: its own 5-grams (those inside it), and
+    the words at each end, from which the 5-grams across its edges are made."""
+
+    grams: frozenset[int]
+    words: int
+    head: tuple[str, ...]  # the first SHINGLE - 1 words
+    tail: tuple[str, ...]  # the last SHINGLE - 1 words
+
+
+def _part(text: str) -> _Part:
+    words = _WORD.findall(text.casefold())
+    grams = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
+    edge = SHINGLE - 1
+    return _Part(frozenset(h & _MASK for h in map(hash, grams)), len(words),
+                 tuple(words[:edge]), tuple(words[-edge:]) if words else ())  # fmt: skip
+
+
 def jaccard(a: set[int], b: Collection[int]) -> float:
     """|A ∩ B| / |A ∪ B| (0.0 for two empty sets); `b` holds distinct values (a set, an array)."""
     union = len(a) + len(b)
@@ -256,12 +275,7 @@ class SimilarityIndex:
         import numpy as np
         from datasketch import MinHash, MinHashLSH
 
-        self._np = np
-        self._minhash = MinHash
         first = MinHash(num_perm=num_perm, hashfunc=_identity)
-        self._permutations = first.permutations  # drawn once, not for every letter
-        self._num_perm = num_perm
-        self._scheme = first.scheme
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.floor = threshold
         # Ring buffers over the window: slot i holds the letter keys[i].
@@ -275,20 +289,76 @@ class SimilarityIndex:
         self.count = 0
         self.maximum = 0.0
         self.closest: tuple[Hashable, Hashable] | None = None
+        self._parts: dict[str, tuple[_Part, np.ndarray | None]] = {}
+        self._work, self._sketch = first, first.copy()
+        self._parts_most = 2048
+
+    def _digest(self, grams: Iterable[int]) -> np.ndarray:
+        """The MinHash signature of `grams` (one reused MinHash: making one costs more than this)."""
+        self._work.clear()
+        self._work.update_batch(grams)
+        digest: np.ndarray = self._work.hashvalues
+        return digest
+
+    def _part(self, text: str) -> tuple[_Part, np.ndarray | None]:
+        """A paragraph's shingles, and their MinHash signature once the paragraph has come twice
+        (a paragraph that names the writer comes once: its 5-grams join the letter's own)."""
+        known = self._parts.get(text)
+        if known is None:
+            if len(self._parts) >= self._parts_most:
+                self._parts.clear()  # bounded: the paragraphs that name a writer come and go
+            known = self._parts[text] = (_part(text), None)
+        elif known[1] is None and known[0].grams:
+            known = self._parts[text] = (known[0], self._digest(known[0].grams))
+        return known
+
+    def sketch(self, text: str) -> tuple[set[int], np.ndarray]:
+        """`shingles(text)` and its MinHash signature, put together from the letter's paragraphs.
+
+        The letter's words are its paragraphs' words in order (a paragraph break is not part of
+        a word), so its 5-grams are those inside each paragraph plus those across each break,
+        made from the last four words before it and the first four after: the same set as
+        `shingles(text)`, not an approximation. Its signature is the element-wise minimum of its
+        parts' (a MinHash keeps each permutation's least value over the set, and the least over
+        a union is the least of the least). Paragraphs repeat across a batch (most of a letter is
+        the campaign's phrasings), so each is shingled and hashed once.
+        """
+        import numpy as np
+
+        parts = [self._part(p) for p in text.split("\n\n")]
+        if sum(part.words for part, _ in parts) < SHINGLE:
+            few = shingles(text)  # fewer than five words: one "5-gram" of them all
+            return few, self._digest(few)
+        grams: set[int] = set()
+        fresh: set[int] = set()  # 5-grams across breaks, and of paragraphs not hashed yet
+        digests = []
+        tail: tuple[str, ...] = ()
+        for part, digest in parts:
+            if not part.words:
+                continue
+            if tail:
+                bridge = tail + part.head
+                fresh.update(hash(bridge[i : i + SHINGLE]) & _MASK
+                             for i in range(len(bridge) - SHINGLE + 1))  # fmt: skip
+            grams.update(part.grams)
+            if digest is not None:
+                digests.append(digest)
+            else:
+                fresh.update(part.grams)
+            tail = (tail + part.tail)[-(SHINGLE - 1) :]
+        if fresh:
+            digests.append(self._digest(fresh))
+            grams.update(fresh)
+        signature: np.ndarray = np.minimum.reduce(digests)
+        return grams, signature
 
     def add(self, key: Hashable, text: str) -> float:
         """Index the letter `key`; its similarity to the nearest earlier letter in the window."""
         import numpy as np
 
-        grams = shingles(text)
-        mh = self._minhash(
-            num_perm=self._num_perm,
-            hashfunc=_identity,
-            permutations=self._permutations,
-            scheme=self._scheme,
-        )
-        mh.update_batch(grams)
-        digest = mh.hashvalues
+        grams, digest = self.sketch(text)
+        mh = self._sketch
+        mh.hashvalues = digest  # LSH reads the signature when called, and keeps none of `mh`
         slots = [self._slot[k] for k in self._lsh.query(mh)] if self.count else []
         if len(slots) > self.exact:
             agree = (self._digests[slots] == digest).sum(axis=1)

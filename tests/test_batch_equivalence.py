@@ -1,0 +1,354 @@
+"""What makes `complainer batch` fast must not change what it makes (issue 14, item 7).
+
+The batch reuses work across its letters: phrasings rendered once, header fields read back once
+(formats.readback.VerifiedFields), paragraphs shingled and hashed once (letter.variety), files
+written through one open folder (delivery.files.NewFiles). Each is checked here against the
+plain path it stands for: the letter `draft` makes, the whole-message read-back, the whole-letter
+shingles and MinHash, write_private.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import email
+import json
+import os
+import re
+import stat
+from email import policy
+from pathlib import Path
+
+import pytest
+from conftest import LETTER_DATE
+from hypothesis import given
+from hypothesis import strategies as st
+from test_header_safety import FRAGMENTS, text
+
+from complainer.campaigns import sandbox
+from complainer.campaigns.registry import open_registry
+from complainer.delivery.files import NewFiles, write_private
+from complainer.errors import UsageProblem
+from complainer.flows.batch import BatchOptions, row_key, run, safe_stem
+from complainer.formats import headers
+from complainer.formats.eml import text_body, to_eml
+from complainer.formats.readback import (
+    MessageMismatch,
+    VerifiedFields,
+    verify_body,
+    verify_headers,
+)
+from complainer.formats.text import to_text
+from complainer.letter import compose as composer
+from complainer.letter.request import DraftValues, build_request
+from complainer.letter.signers import open_text, read_rows
+from complainer.letter.variety import SimilarityIndex, shingles
+
+CAMPAIGNS = ["kz-petition-2024", "kz-propaganda-law-2025"]
+# A spread of signers: three languages, several scripts, with and without the optional fields.
+SIGNERS = [
+    {"name": "Anna Schmidt", "country": "DE", "city": "Berlin", "email": "anna@example.org", "lang": "en"},
+    {"name": "Дарья Иванова", "country": "PL", "city": "Warszawa", "lang": "ru"},
+    {"name": "Айгүл Сәрсенова", "country": "FR", "email": "aigul@example.org", "lang": "kk"},
+    {"name": "Seán O'Brien", "country": "IE", "organisation": "Dublin Pride Choir", "lang": "en",
+     "note": "I sang in Almaty in 2019."},
+    {"name": "Jonas Berg", "country": "SE", "city": "Malmö", "email": "jonas@münchen.de", "lang": "ru"},
+    {"name": "Chloé Martin", "country": "FR", "city": "Lyon", "lang": "kk", "note": "Merci."},
+    {"name": "Ben", "country": "GB", "lang": "en"},
+    {"name": "Ines García", "country": "ES", "city": "Sevilla", "email": "ines@example.es", "lang": "ru"},
+    {"name": "Ерлан Нұрланұлы", "country": "DE", "city": "Köln", "lang": "kk"},
+    {"name": "Greta Nilsson", "country": "SE", "organisation": "RFSL", "email": "g@rfsl.se", "lang": "en"},
+]  # fmt: skip
+COLUMNS = ["name", "country", "city", "organisation", "email", "lang", "note"]
+_MADE = re.compile(rb"^(Date|Message-ID): [^\r\n]*\r\n", re.MULTILINE)
+
+
+def without_date_and_id(message: bytes) -> bytes:
+    """The message without the two header fields that differ every time one is made."""
+    return _MADE.sub(b"", message)
+
+
+def fresh_caches() -> None:
+    """Forget every rendering a batch could reuse, so the next letter is composed from scratch."""
+    composer._RENDERED.clear()
+    composer.renderer_for.cache_clear()
+
+
+@pytest.mark.parametrize("campaign_id", CAMPAIGNS)
+def test_batch_letters_are_byte_for_byte_the_letters_draft_makes(
+    tmp_path: Path, campaign_id: str
+) -> None:
+    signers = tmp_path / "signers.csv"
+    with signers.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.DictWriter(fh, COLUMNS)
+        out.writeheader()
+        for _ in range(3):  # each signer thrice: later letters reuse what earlier ones rendered
+            out.writerows(SIGNERS)
+    defaults = DraftValues(campaign=campaign_id, date=LETTER_DATE)
+    for fmt in ("json", "text", "eml"):
+        options = BatchOptions(str(signers), defaults, out_dir=tmp_path / fmt, fmt=fmt, quiet=True)
+        assert run(options, None) == 0
+    campaign = open_registry(None).load(campaign_id)
+    flags = dataclasses.replace(defaults, campaign=campaign_id)
+    rows = list(read_rows(open_text(str(signers)), str(signers)))
+    assert len(rows) == 3 * len(SIGNERS)
+    languages = set()
+    for row in rows:
+        # Files are named by signer and options (a repeated signer's letter is kept, not made
+        # twice; it is still composed, so the reuse is exercised all the same).
+        values = row.values(flags)
+        made = (
+            tmp_path / "json" / (safe_stem(str(values.name), row_key(values, campaign)) + ".json")
+        )
+        data = json.loads(made.read_text(encoding="utf-8"))
+        stem = made.stem
+        # The draft path: validate the row's values, compose with the batch's phrasing choices.
+        fresh_caches()
+        writer, request = build_request(row.values(flags), campaign)
+        letter = composer.compose(
+            campaign, writer, dataclasses.replace(request, phrasings=data["phrasings"])
+        )
+        languages.add(letter.language)
+        assert data["body"] == letter.body and data["subject"] == letter.subject
+        assert (tmp_path / "text" / f"{stem}.txt").read_bytes() == to_text(letter)
+        eml = (tmp_path / "eml" / f"{stem}.eml").read_bytes()
+        assert without_date_and_id(eml) == without_date_and_id(to_eml(letter))
+        for which in (policy.default, policy.compat32):
+            parsed = email.message_from_bytes(eml, policy=which)
+            payload = parsed.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            assert payload.decode("utf-8").replace("\r\n", "\n") == letter.body
+    assert languages == {"en", "ru", "kk"}
+
+
+# -- Header fields read back once per batch -----------------------------------------------------
+
+box_text = st.one_of(st.sampled_from(FRAGMENTS), text)
+ADDRESSES = ["anna@example.org", "анна@пример.рф", "a@xn--mnchen-3ya.de", "x@y"]
+
+
+@st.composite
+def header_fields(draw: st.DrawFn) -> headers.HeaderField:
+    """Any field the builder may be given, and raw fields that bypass `headers.raw`'s own check
+    (so that the read-back, not the builder, is what refuses an injection)."""
+    name = draw(st.sampled_from(["From", "To", "Subject", "Message-ID", "X-Unsent"]))
+    value = draw(box_text)
+    kind = draw(st.sampled_from(["mailbox", "unstructured", "raw"]))
+    if kind == "mailbox":
+        return headers.address(name, headers.mailbox(value, draw(st.sampled_from(ADDRESSES))))
+    if kind == "unstructured":
+        return headers.unstructured(name, value)
+    return headers.HeaderField(name, value, "raw")
+
+
+def whole_message_verdict(fields: list[headers.HeaderField]) -> bytes | None:
+    try:
+        block = headers.header_block(fields)
+        verify_headers(block + b"\r\n", fields)
+    except (ValueError, MessageMismatch):
+        return None
+    return block
+
+
+@given(st.lists(header_fields(), min_size=1, max_size=4))
+def test_fields_read_back_once_agree_with_the_whole_message_read_back(
+    fields: list[headers.HeaderField],
+) -> None:
+    """Refused by one, refused by the other; accepted, the same bytes. Twice over one cache, so
+    that the second time every field is a cached one. A name that comes twice is refused (the
+    whole-message check lets a repeat through when the two read the same)."""
+    names = [f.name.lower() for f in fields]
+    expected = whole_message_verdict(fields) if len(set(names)) == len(names) else None
+    verified = VerifiedFields()
+    for _ in range(2):
+        try:
+            got: bytes | None = verified.header(fields)
+        except (ValueError, MessageMismatch):
+            got = None
+        assert got == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Hello\r\nBcc: x@example.com",
+        "Hello\nBcc: x@example.com",
+        "Hello\rBcc: x@example.com",
+        "Hello\r\n\r\nbody",
+        "Hello\r\n Bcc: x@example.com",
+        "=?utf-8?q?=0D=0ABcc:_x@example.com?=",
+    ],
+)
+def test_an_injected_raw_field_is_refused_first_time_and_every_time(value: str) -> None:
+    field = headers.HeaderField("Subject", value, "raw")
+    verified = VerifiedFields()
+    for _ in range(2):
+        with pytest.raises(MessageMismatch):
+            verified.header([headers.raw("MIME-Version", "1.0"), field])
+
+
+@pytest.mark.parametrize("body", ["Dear Minister,\n\nplease act.\n", "Уважаемый министр!\n" * 40])
+def test_the_body_is_checked_by_decoding_its_transfer_encoding(body: str) -> None:
+    encoding, encoded = text_body(body)
+    verify_body(encoding, encoded, body)
+    other = "x" + body
+    with pytest.raises(MessageMismatch):
+        verify_body(encoding, encoded, other)
+    with pytest.raises(MessageMismatch):
+        verify_body(encoding, text_body(other)[1], body)
+    with pytest.raises(MessageMismatch):
+        verify_body("base64", encoded.replace(b"\r\n", b"\r\n!", 1), body)
+
+
+def test_a_batch_message_is_the_single_message_apart_from_its_date_and_id() -> None:
+    campaign = open_registry(None).load("kz-propaganda-law-2025")
+    verified = VerifiedFields()
+    for lang, name in (("en", "Anna =?utf-8?q?x?="), ("ru", "Дарья"), ("kk", "Айгүл")):
+        values = DraftValues(name=name, country="DE", email="a@münchen.de", lang=lang,
+                             date=LETTER_DATE)  # fmt: skip
+        writer, request = build_request(values, campaign)
+        letter = composer.compose(campaign, writer, request)
+        single = to_eml(letter)
+        for _ in range(2):
+            batch = to_eml(letter, verified=verified)
+            assert without_date_and_id(batch) == without_date_and_id(single)
+
+
+# -- Paragraphs shingled and hashed once --------------------------------------------------------
+
+paragraph = st.lists(
+    st.one_of(st.sampled_from(["Minister", "rights", "ICCPR", "19", "Қазақстан", "права"]),
+              st.text(alphabet="ab ,.\n", max_size=6)),
+    max_size=12,
+).map(" ".join)  # fmt: skip
+
+
+@given(st.lists(st.lists(paragraph, min_size=1, max_size=8).map("\n\n".join), max_size=6))
+def test_a_letters_shingles_and_minhash_from_its_paragraphs_are_the_whole_letters(
+    letters: list[str],
+) -> None:
+    """Exactly the set `shingles` makes of the whole text (5-grams across paragraph breaks
+    included), and the MinHash of that set, however short or repeated the paragraphs."""
+    index, whole = SimilarityIndex(window=8), SimilarityIndex(window=8)
+    for letter in [*letters, *letters]:
+        grams, signature = index.sketch(letter)
+        assert grams == shingles(letter)
+        whole._work.clear()
+        whole._work.update_batch(shingles(letter))
+        assert (signature == whole._work.hashvalues).all()
+
+
+def test_the_batch_reports_the_exact_nearest_neighbour_figures() -> None:
+    """Against exact whole-letter Jaccard over all pairs, on letters whose nearest neighbours are
+    all above the LSH threshold: the maximum is exact; the median can only be a little lower,
+    since each letter is measured exactly against its `exact` likeliest candidates only (by
+    MinHash estimate), which may miss its true nearest by a few hundredths."""
+    campaign = open_registry(None).load("kz-petition-2024")
+    bodies = []
+    for i in range(60):
+        values = DraftValues(name=f"Signer {i}", country="DE", lang="en", date=LETTER_DATE)
+        writer, request = build_request(values, campaign)
+        bodies.append(composer.compose(campaign, writer, request).body)
+    index = SimilarityIndex()
+    for i, body in enumerate(bodies):
+        index.add(i, body)
+    summary = index.summary()
+    sets = [shingles(b) for b in bodies]
+    nearest = sorted(
+        max(len(a & b) / len(a | b) for j, b in enumerate(sets) if j != i)
+        for i, a in enumerate(sets)
+    )
+    assert min(nearest) > index.floor  # all found by LSH: the figures must then be exact
+    assert summary.maximum == pytest.approx(nearest[-1])
+    median = (nearest[29] + nearest[30]) / 2
+    assert median - 0.02 <= summary.median <= median + 0.001
+
+
+# -- Files written through one open folder -------------------------------------------------------
+
+
+def test_new_files_are_private_whole_and_never_written_over(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        files = NewFiles(tmp_path)
+        files.write("0001-anna.eml", b"letter one")
+        (tmp_path / "elsewhere").write_bytes(b"not mine")
+        (tmp_path / "0002-link.eml").symlink_to(tmp_path / "elsewhere")
+        for name in ("0001-anna.eml", "0002-link.eml"):  # refused as write_private refuses it
+            with pytest.raises(UsageProblem) as refused:
+                files.write(name, b"another letter")
+            with pytest.raises(UsageProblem) as alone:
+                write_private(tmp_path / name, b"another letter")
+            assert str(refused.value) == str(alone.value)
+        files.close()
+    finally:
+        os.umask(old)
+    assert (tmp_path / "0001-anna.eml").read_bytes() == b"letter one"
+    assert stat.S_IMODE((tmp_path / "0001-anna.eml").stat().st_mode) == 0o600
+    assert (tmp_path / "elsewhere").read_bytes() == b"not mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0001-anna.eml", "0002-link.eml",
+                                                         "elsewhere"]  # fmt: skip
+
+
+# -- The layout's tidying, with its fast path ----------------------------------------------------
+
+
+def tidy_by_patterns(value: str) -> str:
+    value = sandbox._TRAILING_SPACE.sub("", value.replace("\r\n", "\n"))
+    return sandbox._BLANK_RUNS.sub("\n\n", value).strip("\n") + "\n"
+
+
+@given(st.text(alphabet=" \t\n\rab\u00a0", max_size=40))
+def test_tidy_is_the_two_patterns(value: str) -> None:
+    assert sandbox.tidy(value) == tidy_by_patterns(value)
+
+
+# -- A layout's blocks caught in the one render of the whole layout ------------------------------
+
+
+def test_blocks_caught_in_one_render_are_the_blocks_rendered_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every built-in layout, every language and target: the letter and its blocks (the PDF's
+    parts) are the same whether the blocks are caught while the layout renders or rendered alone."""
+    registry = open_registry(None)
+    one_pass = 0
+    for campaign_id in CAMPAIGNS:
+        campaign = registry.load(campaign_id)
+        renderer = composer.renderer_for(campaign.folder)
+        for lang in campaign.languages:
+            for target, about in campaign.targets.items():
+                country = "DE" if about.suits("DE") else "KZ"
+                values = DraftValues(name="Anna Schmidt", country=country, lang=lang, target=target,
+                                     to="office@example.org", organisation="RFSL",
+                                     address=["1 Main St", "Berlin"], date=LETTER_DATE)  # fmt: skip
+                writer, request = build_request(values, campaign)
+                with monkeypatch.context() as patch:
+                    patch.setattr(renderer, "_blocks_in_one_pass", lambda name, template: False)
+                    alone = composer.compose(campaign, writer, request)
+                caught = composer.compose(campaign, writer, request)
+                assert (caught.body, caught.blocks) == (alone.body, alone.blocks)
+                layout = renderer.env.get_template(f"{lang}/{caught.target}.j2")
+                one_pass += bool(caught.blocks) and renderer._one_pass.get(layout, False)
+    assert one_pass  # the built-in layouts with blocks do take the one-render path
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "{% set x = 1 %}{% block a %}{{ x | default(2) }}{% endblock %}",
+        "{% if name %}{% block a %}A{% endblock %}{% endif %}",
+        "{% block a %}A{% endblock %}{{ self.a() }}",
+        "{% block a required %}{% endblock %}",
+        "{{ name }}{% block a %}A{% endblock %}",
+    ],
+)
+def test_a_layout_that_could_change_its_blocks_renders_them_alone(
+    tmp_path: Path, layout: str
+) -> None:
+    (tmp_path / "l.j2").write_text(layout, encoding="utf-8")
+    renderer = sandbox.Renderer(tmp_path)
+    assert not renderer._blocks_in_one_pass("l.j2", renderer.env.get_template("l.j2"))
+    (tmp_path / "plain.j2").write_text("{% block a %}{{ name }}{% endblock %}\n\nB", "utf-8")
+    assert renderer._blocks_in_one_pass("plain.j2", renderer.env.get_template("plain.j2"))
+    assert renderer.layout_blocks("plain.j2", {"name": "N"}) == ("N\n\nB\n", [("a", "N")])
