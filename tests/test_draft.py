@@ -505,10 +505,10 @@ def test_the_deputy_letter_names_the_chamber_of_its_date(
 
 
 def test_targets_follow_where_the_writer_lives(run: Runner) -> None:
-    result = run("draft", "--name", "A", "--country", "KZ", "--target", "mp", "--no-input",
+    result = run("draft", "--name", "Ann", "--country", "KZ", "--target", "mp", "--no-input",
                  "--to", "mp@example.org", "--date", LETTER_DATE)  # fmt: skip
     assert_clean_error(result, 2, '"mp" letter is not for writers in Kazakhstan', "deputy")
-    result = run("draft", "--name", "A", "--country", "DE", "--target", "deputy", "--no-input",
+    result = run("draft", "--name", "Ann", "--country", "DE", "--target", "deputy", "--no-input",
                  "--to", "mp@example.org", "--date", LETTER_DATE)  # fmt: skip
     assert_clean_error(
         result, 2, '"deputy" letter is not for writers in Germany', "foreign-ministry"

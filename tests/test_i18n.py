@@ -105,15 +105,15 @@ def test_interface_language_from_the_locale(environ: dict[str, str], code: str) 
 
 
 def test_ui_lang_flag_beats_the_locale(run: Runner) -> None:
-    result = run("draft", "--ui-lang", "kk", "--name", "A", "--country", "Germny", "--no-input",
+    result = run("draft", "--ui-lang", "kk", "--name", "Ann", "--country", "Germny", "--no-input",
                  env={"LANGUAGE": "ru"})  # fmt: skip
     assert_clean_error(result, 2, "Germny", "Германия (DE)", "табылмады")
-    result = run("draft", "--ui-lang", "xx", "--name", "A", "--country", "DE", "--no-input")
+    result = run("draft", "--ui-lang", "xx", "--name", "Ann", "--country", "DE", "--no-input")
     assert_clean_error(result, 2, "xx", "en, ru, kk")
 
 
 def test_the_letter_language_stays_separate(run: Runner) -> None:
-    result = run("draft", "--name", "A", "--country", "DE", "--lang", "en", "--no-input",
+    result = run("draft", "--name", "Ann", "--country", "DE", "--lang", "en", "--no-input",
                  "--date", LETTER_DATE, env={"LANGUAGE": "kk"})  # fmt: skip
     assert result.returncode == 0, stderr_of(result)
     assert "Dear" in result.stdout.decode()

@@ -40,13 +40,13 @@ def test_the_petition_campaign_points_to_a_deputy_letter_that_exists() -> None:
 
 
 def test_draft_names_the_deputy_letter(cli: Runner) -> None:
-    result = cli("draft", "--campaign", "kz-petition-2024", "--name", "A", "--country", "KZ",
+    result = cli("draft", "--campaign", "kz-petition-2024", "--name", "Ann", "--country", "KZ",
                  "--target", "foreign-ministry", "--to", "fm@example.org", "--no-input",
                  "--date", LETTER_DATE)  # fmt: skip
     assert_clean_error(
         result, 2, '"foreign-ministry" letter is not for writers in Kazakhstan', COMMAND
     )
-    result = cli("draft", "--campaign", "kz-petition-2024", "--name", "A", "--country", "DE",
+    result = cli("draft", "--campaign", "kz-petition-2024", "--name", "Ann", "--country", "DE",
                  "--target", "mp", "--to", "mp@example.org", "--no-input",
                  "--date", LETTER_DATE, "--format", "json")  # fmt: skip
     assert result.returncode == 0

@@ -695,11 +695,11 @@ def test_flags_that_leave_the_letter_empty_are_refused(
 ) -> None:
     # "delta" is the only argument asked for, and its citation has expired; the recommendations
     # are left out by asking for none of them through a letter date... so ask for an expired one.
-    result = run("draft", *test_campaign, "--name", "A", "--country", "DE", "--no-input",
+    result = run("draft", *test_campaign, "--name", "Ann", "--country", "DE", "--no-input",
                  "--date", LETTER_DATE, "-a", "delta", "-r", "one", "--format", "json")  # fmt: skip
     assert result.returncode == 0, stderr_of(result)
     assert 'left out argument "delta"' in stderr_of(result)  # asked for by name: a warning
-    default = run("draft", *test_campaign, "--name", "A", "--country", "DE", "--no-input",
+    default = run("draft", *test_campaign, "--name", "Ann", "--country", "DE", "--no-input",
                   "--date", LETTER_DATE, "--format", "json")  # fmt: skip
     assert default.returncode == 0
     assert "delta" not in stderr_of(default)  # in the default set: left out silently

@@ -88,7 +88,7 @@ def test_the_wizard_does_not_offer_letters_from_abroad_in_kazakhstan(
 
 
 def test_draft_refuses_the_activists_letter_from_kazakhstan(cli: Runner) -> None:
-    result = cli("draft", "--campaign", "kz-propaganda-law-2025", "--name", "A", "--country",
+    result = cli("draft", "--campaign", "kz-propaganda-law-2025", "--name", "Ann", "--country",
                  "KZ", "--target", "activists", "--no-input", "--date", LETTER_DATE)  # fmt: skip
     assert_clean_error(result, 2, '"activists" letter is not for writers in Kazakhstan')
 

@@ -38,6 +38,7 @@ from complainer.terminal.prompts import (
     confirm,
     menu_hint,
     say,
+    sentence,
 )
 from complainer.terminal.tables import days_left, live_deadline
 
@@ -104,7 +105,7 @@ def _save(session: Session) -> Next:
             )
             write_private(path, formats.render(source, fmt), force=force)
         except ComplainerError as exc:
-            say(f"{exc}.")
+            say(sentence(exc))
             chosen = _ask_path(str(path), values.force)
             continue
         if fmt == "eml":
@@ -194,7 +195,7 @@ def _save_pdf(session: Session, attach: bool) -> Next:
     try:
         write_private(path, data, force=force)
     except ComplainerError as exc:
-        say(f"{exc}.")
+        say(sentence(exc))
         return "menu"
     if attach:
         say(
@@ -480,7 +481,7 @@ def _compose(values: request.DraftValues, campaign: Campaign) -> Letter | None:
         return request.build_letter(values, campaign)
     except UsageProblem as exc:
         say()
-        say(f"{exc}.", style="bold")
+        say(sentence(exc), style="bold")
         return None
 
 

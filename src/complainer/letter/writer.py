@@ -44,11 +44,26 @@ def header_safe(value: str, what: str) -> str:
     return value
 
 
+# The words the wizard's prompts read as commands (q, back, quit, ...), in every interface language.
+_COMMAND_WORDS = frozenset(
+    {"back", "quit", "exit", "menu", "help", "назад", "выход", "меню", "артқа", "шығу", "мәзір"}
+)
+
+
 def clean_name(value: str, what: str = "") -> str:
     what = what or _("name")
     name = header_safe(value, what)
     if not name:
         raise UsageProblem(_("{what} is empty; give it with --name").format(what=what))
+    # A letter signed "b" or "q" is not signed: one letter, or a word the prompts read as a
+    # command, is a key pressed at the wrong question rather than a name. Two letters (Li, Ng)
+    # are real names, so the shortest name accepted has two.
+    if len(name) < 2 or name.casefold() in _COMMAND_WORDS:
+        raise UsageProblem(
+            _('{what} "{value}" does not look like a name: give your full name').format(
+                what=what, value=name
+            )
+        )
     return name
 
 

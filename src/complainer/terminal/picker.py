@@ -20,7 +20,7 @@ from complainer.errors import UsageProblem
 from complainer.i18n import _
 from complainer.i18n import language as ui_language
 from complainer.terminal import console
-from complainer.terminal.prompts import ask, menu_hint, say
+from complainer.terminal.prompts import ask, menu_hint, say, sentence
 
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
 # "all" and "none" in each interface language, accepted whatever the interface language.
@@ -205,11 +205,11 @@ def choose(
                     else list(range(1, len(items) + 1))
                 )
             except UsageProblem as exc:
-                say(str(exc) + ".")
+                say(sentence(exc))
                 continue
             details(items, numbers)
             continue
         try:
             ticked = toggle(answer, items, ticked)
         except UsageProblem as exc:
-            say(str(exc) + ". " + _("Enter keeps the ticks shown; q quits."))
+            say(sentence(exc, _("Enter keeps the ticks shown; q quits.")))

@@ -91,6 +91,18 @@ def confirm(question: str, default: bool) -> bool:
         console.err.print(_("Please answer y or n (q quits)."))
 
 
+def sentence(problem: object, hint: str = "") -> str:
+    """`problem` (an exception or text) as a sentence, capital first and a full stop at the end,
+    followed by `hint` (already translated): a problem joined with a re-ask hint must not read
+    as one run-on phrase ("...is not an Internet domain Type it again")."""
+    text = str(problem).strip()
+    if text:
+        text = text[0].upper() + text[1:]
+        if text[-1] not in ".!?…":
+            text += "."
+    return f"{text} {hint}".strip() if hint else text
+
+
 def say(message: str | Text = "", style: str = "") -> None:
     """A line of explanation on stderr (plain text: nothing in it is read as markup)."""
     console.err.print(message if isinstance(message, Text) else Text(message, style=style))

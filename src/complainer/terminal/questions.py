@@ -23,6 +23,7 @@ from complainer.terminal.prompts import (
     has_editor,
     menu_hint,
     say,
+    sentence,
     type_lines,
 )
 
@@ -38,7 +39,7 @@ def name() -> str:
         try:
             return clean_name(answer)
         except UsageProblem as exc:
-            say(f"{exc}.")
+            say(sentence(exc))
 
 
 def country_label(code: str) -> str:
@@ -145,7 +146,7 @@ def iin() -> str | None:
         try:
             return clean_iin(answer)
         except UsageProblem as exc:
-            say(f"{exc}. " + _("Type it again, or press Enter to leave it out."))
+            say(sentence(exc, _("Type it again, or press Enter to leave it out.")))
 
 
 def address() -> list[str]:
@@ -167,7 +168,7 @@ def address() -> list[str]:
         try:
             lines = list(clean_address([*lines, answer]))
         except UsageProblem as exc:
-            say(f"{exc}.")
+            say(sentence(exc))
 
 
 def target(campaign: Campaign, ui_lang: str, country: str = "") -> str:
@@ -278,7 +279,7 @@ def language(campaign: Campaign, reads: tuple[str, ...], default: str, back: boo
         try:
             return resolve_language(answer, codes)
         except UsageProblem as exc:
-            say(f"{exc} " + _("Enter: {default}; q: quit.").format(default=default))
+            say(sentence(exc, _("Enter: {default}; q: quit.").format(default=default)))
 
 
 def email() -> str:
@@ -292,7 +293,7 @@ def email() -> str:
         try:
             return clean_email(answer)
         except UsageProblem as exc:
-            say(f"{exc} " + _("Type it again, or press Enter to leave it out."))
+            say(sentence(exc, _("Type it again, or press Enter to leave it out.")))
 
 
 def optional(what: str, label: str) -> str:
@@ -302,7 +303,7 @@ def optional(what: str, label: str) -> str:
         try:
             return header_safe(answer, what)
         except UsageProblem as exc:
-            say(f"{exc}.")
+            say(sentence(exc))
 
 
 def recipient() -> tuple[str, str]:
@@ -314,7 +315,7 @@ def recipient() -> tuple[str, str]:
         try:
             address = clean_email(answer, _("recipient's address")) if answer else ""
         except UsageProblem as exc:
-            say(f"{exc}")
+            say(sentence(exc))
             continue
         if address:
             break
@@ -361,4 +362,4 @@ def note(current: str) -> str:
         try:
             return clean_note(answer)
         except UsageProblem as exc:
-            say(f"{exc}.")
+            say(sentence(exc))
