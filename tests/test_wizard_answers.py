@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from conftest import Runner, stderr_of
@@ -118,3 +119,22 @@ def test_draft_refuses_a_one_letter_name(run: Runner) -> None:
     assert result.returncode == 2
     err = stderr_of(result)
     assert "does not look like a name" in err and "Traceback" not in err
+
+
+def test_wizard_warnings_wrap_like_other_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from complainer.terminal import console
+
+    out = io.StringIO()
+    monkeypatch.setitem(console.__dict__, "err", Console(file=out, width=60, highlight=False))
+    long = "a formal appeal needs a postal address and a handwritten signature " * 4
+    console.warn_wrapped(long)
+    lines = out.getvalue().splitlines()
+    assert len(lines) > 1 and all(len(line) <= 60 for line in lines), lines
+    assert " ".join(lines).split() == ["Warning:", *long.split()]
+    # The wizard's preview and saves say warnings through it, never as one unwrapped line.
+    source = (Path(questions.__file__).parent.parent / "flows" / "wizard.py").read_text()
+    assert "console.warn(" not in source

@@ -174,7 +174,7 @@ def _save_pdf(session: Session, attach: bool) -> Next:
     signed = values.signature_image is not None or not attach
     letter = request.build_letter(values, session.campaign, signed=signed)
     for warning in letter.warnings:
-        console.warn(warning)
+        console.warn_wrapped(warning)
     pdf = formats.render(letter, "pdf")
     suffix = "eml" if attach else "pdf"
     chosen: tuple[Path, bool] | None
@@ -472,7 +472,7 @@ def _preview(campaign: Campaign, letter: Letter, copy: Letter | None) -> None:
             ).format(language=questions.language_label(letter.language))
         )
     for warning in letter.warnings:
-        console.warn(warning)
+        console.warn_wrapped(warning)
 
 
 def _compose(values: request.DraftValues, campaign: Campaign) -> Letter | None:

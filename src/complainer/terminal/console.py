@@ -128,6 +128,12 @@ def warn(message: str) -> None:
     _say("bold yellow", _(_WARNING), message)
 
 
+def warn_wrapped(message: str) -> None:
+    """A warning wrapped to the terminal's width like the wizard's other messages (warn keeps
+    one line, for scripts that grep stderr)."""
+    _stderr().print(_markup("bold yellow", _(_WARNING), printable(message)), soft_wrap=False)
+
+
 def error(message: str) -> None:
     # One plain line, readable without colour and by scripts that grep stderr: the prefix stays
     # the same in every interface language.
