@@ -138,3 +138,27 @@ def test_wizard_warnings_wrap_like_other_messages(monkeypatch: pytest.MonkeyPatc
     # The wizard's preview and saves say warnings through it, never as one unwrapped line.
     source = (Path(questions.__file__).parent.parent / "flows" / "wizard.py").read_text()
     assert "console.warn(" not in source
+
+
+@pytest.mark.parametrize("typed", ["9", "1", " 3 "])
+def test_the_save_prompt_refuses_a_bare_number(
+    typed: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from complainer.flows import wizard
+
+    i18n.set_language("en")
+    monkeypatch.chdir(tmp_path)
+    typing(monkeypatch, typed, "b")
+    assert wizard._ask_path("letter.eml", force=False) is None
+    assert "is a choice of the menu, not a file name" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ui", ["en", "ru", "kk"])
+def test_an_empty_country_says_what_is_needed(ui: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    i18n.set_language(ui)
+    typing(monkeypatch, "", "DE")
+    said: list[str] = []
+    monkeypatch.setattr(questions, "say", lambda message="", style="": said.append(str(message)))
+    assert questions.country() == "DE"
+    assert i18n._("A country is needed: type its name or its two-letter code.") in said

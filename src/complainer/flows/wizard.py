@@ -138,7 +138,8 @@ def _ask_path(proposed: str, force: bool) -> tuple[Path, bool] | None:
             answer = ask(question, default=proposed, back=True)
         except BackRequested:
             return None
-        if answer.casefold() in _menu_words():
+        # A bare number ("9") is a menu choice typed one question too late, not a file name.
+        if answer.casefold() in _menu_words() or answer.strip().isdigit():
             say(
                 _(
                     '"{answer}" is a choice of the menu, not a file name: type a name such as '

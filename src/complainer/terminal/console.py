@@ -124,14 +124,17 @@ def note(message: str) -> None:
     _say("bold", _(_NOTE), message)
 
 
+_WARNING_STYLE = "bold yellow"
+
+
 def warn(message: str) -> None:
-    _say("bold yellow", _(_WARNING), message)
+    _say(_WARNING_STYLE, _(_WARNING), message)
 
 
 def warn_wrapped(message: str) -> None:
     """A warning wrapped to the terminal's width like the wizard's other messages (warn keeps
     one line, for scripts that grep stderr)."""
-    _stderr().print(_markup("bold yellow", _(_WARNING), printable(message)), soft_wrap=False)
+    _stderr().print(_markup(_WARNING_STYLE, _(_WARNING), printable(message)), soft_wrap=False)
 
 
 def error(message: str) -> None:

@@ -71,6 +71,7 @@ def country() -> str:
     while True:
         answer = ask(_("Country"))
         if not answer:
+            say(_("A country is needed: type its name or its two-letter code."))
             continue
         code = lookup(answer) or _choose_country(answer)
         if code is None:
