@@ -33,8 +33,8 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -330,7 +330,9 @@ def run(opts: BatchOptions, campaigns_dirs: Sequence[Path] | None) -> int:
 
 
 class _Report:
-    """The CSV report, written as rows finish (a killed run leaves the rows so far)."""
+    """The CSV report, in row order, written as rows finish (a killed run leaves the rows so
+    far). A made letter's row waits for its similarity figure, final only once the letters
+    after it that it may be nearest to are made (`SimilarityIndex`: at most a window later)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -345,9 +347,16 @@ class _Report:
         self._csv = csv.writer(self._fh)
         self._csv.writerow(REPORT_COLUMNS)
         self.tally = Tally()
+        self._held: deque[Outcome] = deque()  # rows not written yet, in order
+        self._awaiting: dict[Hashable, Outcome] = {}  # row number -> its row, awaiting its figure
 
-    def add(self, outcome: Outcome) -> None:
-        self._csv.writerow(outcome.fields())
+    def add(self, outcome: Outcome, awaiting_similarity: bool = False) -> None:
+        if awaiting_similarity:
+            self._awaiting[outcome.row] = outcome
+        if self._held or awaiting_similarity:
+            self._held.append(outcome)
+        else:
+            self._csv.writerow(outcome.fields())
         self.tally.add(outcome.outcome)
         if outcome.outcome in ("failed", "uncertain"):
             if outcome.column:
@@ -358,7 +367,21 @@ class _Report:
                 message.format(row=outcome.row, column=outcome.column, reason=outcome.reason)
             )
 
-    def close(self) -> None:
+    def settle(self, figures: Iterable[tuple[Hashable, float | None]]) -> None:
+        """Fills in the rows' final similarity figures (row number, figure or None for a letter
+        with no other), and writes the rows no longer waiting."""
+        for row, figure in figures:
+            self._awaiting.pop(row).similarity = "" if figure is None else f"{figure:.2f}"
+        while self._held and self._held[0].row not in self._awaiting:
+            self._csv.writerow(self._held.popleft().fields())
+
+    def close(self, figures: Iterable[tuple[Hashable, float | None]] = ()) -> None:
+        """Settles `figures`, writes what is left (a row still awaiting its figure, as when the
+        run was interrupted, without one) and closes the file."""
+        if not self._fh.closed:
+            self.settle(figures)
+            self._awaiting.clear()
+            self.settle(())
         self._fh.close()
 
 
@@ -440,10 +463,8 @@ def _make(
             for row, _values, letter in _letters(
                 rows, maker, flags, campaign, progress, report.add
             ):
-                similarity = maker.similarity.add(row.number, letter.body)
-                outcome = Outcome(
-                    row.number, letter.writer.name, "written", similarity=f"{similarity:.2f}"
-                )
+                settled = maker.similarity.add(row.number, letter.body)
+                outcome = Outcome(row.number, letter.writer.name, "written")
                 outputs = []
                 eml = None
                 if files is not None:
@@ -471,11 +492,12 @@ def _make(
                     outcome.outcome = "kept"
                     outputs.append(str(opts.mbox))
                 outcome.output = " ".join(outputs)
-                report.add(outcome)
+                report.add(outcome, awaiting_similarity=True)
+                report.settle(settled)
     except BaseException:
         if mbox is not None:
             mbox.discard()
-        report.close()
+        report.close(maker.similarity.finish())
         raise
     finally:
         if files is not None:
@@ -484,7 +506,7 @@ def _make(
         mbox.commit()
     if opts.out_dir is not None:
         _sync_folder(opts.out_dir)
-    report.close()
+    report.close(maker.similarity.finish())
     return _finish(report, maker, opts)
 
 
@@ -625,11 +647,10 @@ def _send_rows(
         with RowProgress(_("sending"), None, opts.quiet) as progress:
             rows = _rows(path, opts.signers)
             for row, values, letter in _letters(rows, maker, flags, campaign, progress, report.add):
-                similarity = maker.similarity.add(row.number, letter.body)
+                settled = maker.similarity.add(row.number, letter.body)
                 key = row_key(values, campaign)
                 to = letter.recipient.email
-                outcome = Outcome(row.number, letter.writer.name, "sent", output=to,
-                                  similarity=f"{similarity:.2f}")  # fmt: skip
+                outcome = Outcome(row.number, letter.writer.name, "sent", output=to)
                 state = journal.state(key)
                 if state == SENT:
                     outcome.outcome = "already-sent"
@@ -653,7 +674,8 @@ def _send_rows(
                         if journal.state(key) != SENT:
                             journal.record(key, row.number, FAILED, to)
                             outcome.outcome, outcome.reason = "failed", str(exc)
-                report.add(outcome)
+                report.add(outcome, awaiting_similarity=True)
+                report.settle(settled)
     finally:
-        report.close()
+        report.close(maker.similarity.finish())
     return _finish(report, maker, opts)
