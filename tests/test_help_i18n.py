@@ -8,7 +8,7 @@ import re
 
 import pytest
 from conftest import Runner, stderr_of
-from test_help_and_pipes import COMMANDS
+from test_help_and_pipes import COMMANDS, too_wide
 from test_i18n import _SENTENCE
 
 from complainer.cli import app, helptext
@@ -55,7 +55,7 @@ def test_help_speaks_the_interface_language(
     assert result.returncode == 0, stderr_of(result)
     text = result.stdout.decode()
     assert english_left(text) == [], (ui, command)
-    assert max(len(line) for line in text.splitlines()) <= int(columns), (ui, command)
+    assert too_wide(text, int(columns)) == [], (ui, command)
     # The translation is there (not merely the English gone): the usage line is in the language.
     assert {"ru": "Использование:", "kk": "Қолданылуы:"}[ui] in text
 

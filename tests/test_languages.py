@@ -115,7 +115,15 @@ def test_unknown_language_lists_the_choices(cli: Runner) -> None:
         2,
         "unknown language",
     )
-    for choice in ("en", "ru (русский)", "kk (қазақ тілі)"):
+    # Named in the interface language (English here), as every name the interface shows.
+    for choice in ("en (English)", "ru (Russian)", "kk (Kazakh)"):
+        assert choice in line
+    line = assert_clean_error(
+        cli("--ui-lang", "ru", "draft", "--name", "A B", "--country", "DE", "--no-input",
+            "--lang", "deutsch"),
+        2,
+    )  # fmt: skip
+    for choice in ("en (английский)", "ru (русский)", "kk (казахский)"):
         assert choice in line
 
 

@@ -418,8 +418,7 @@ def test_pdf_is_not_written_to_a_terminal_but_to_a_pipe(run: Runner) -> None:
 def test_check_finds_a_formal_appeal_without_a_sender_block(run: Runner, tmp_path: Path) -> None:
     source = open_registry(None).folders["kz-propaganda-law-2025"][0]
     folder = tmp_path / "kz-propaganda-law-2025"
-    shutil.copytree(source, folder)
-    assert run("check", str(folder)).returncode == 0
+    shutil.copytree(source, folder)  # clean as it is: test_builtin_campaigns_pass_check
     layout = folder / "ru" / "ministry.j2"
     # The same letter with no layout blocks at all.
     text = re.sub(r"\{% (?:block \w+|endblock) %\}", "", layout.read_text("utf-8"))

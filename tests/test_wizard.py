@@ -859,3 +859,27 @@ def test_a_pdf_path_saves_a_pdf(
     assert data.startswith(b"%PDF-")
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert "ALPHA text" in text and "Anna Schmidt" in text
+
+
+def test_the_save_prompt_follows_the_out_rule(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    """The name typed at the save prompt is read as `draft --out` reads it: an unknown extension
+    is refused (and asked again), a name without one is text, .eml is an e-mail draft."""
+    child = spawn(
+        tmp_path, env, *test_campaign, "--country", "DE", "--email", "", "--city", "",
+        "--organisation", "", "--note", "",
+    )  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    answer(child, CHOICE, "s")
+    answer(child, SAVE, "letter.docx")
+    refused = answer(child, SAVE, "letter")
+    assert "does not know the extension .docx" in refused and ".txt, .eml, .json, .pdf" in refused
+    code, rest = finish(child)
+    assert code == 0, rest
+    assert "Saved to letter" in rest and "mail client" not in rest
+    assert not (tmp_path / "letter.docx").exists()
+    text = (tmp_path / "letter").read_text(encoding="utf-8")
+    assert "ALPHA text" in text and not text.startswith(("To:", "From:", "Subject:"))

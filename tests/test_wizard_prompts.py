@@ -227,3 +227,20 @@ def test_the_arguments_picker_names_the_suggested_ones(
     err = " ".join(capsys.readouterr().err.split())
     assert "Each ticked argument becomes a paragraph" in err
     assert f"The campaign suggests: {', '.join(numbers)}." in err
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_a_cut_title_in_the_picker_ends_in_an_ellipsis(width: int) -> None:
+    """A title wider than the terminal is cut with "…", never silently; a short one is whole."""
+    from rich.console import Console
+
+    from complainer.terminal import picker
+
+    long = " ".join(f"word{n}" for n in range(60))
+    items = [picker.Item(f"p{n}", t, "s", "c", "") for n, t in enumerate([long, "Short title"])]
+    out = Console(width=width, record=True, color_system=None)
+    out.print(picker.table(items, {"p0"}))
+    lines = [line.rstrip() for line in out.export_text().splitlines()]
+    assert lines[0].startswith("[x] 1. word0 ") and lines[0].endswith("…")
+    assert len(lines[0]) <= width
+    assert lines[1] == "[ ] 2. Short title"

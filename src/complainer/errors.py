@@ -44,9 +44,16 @@ class StdoutFailed(Exception):
         self.cause = cause
 
 
+SUGGEST_CUTOFF = 0.75  # difflib ratio a choice needs to be suggested
+
+
 def unknown_choice(what: str, value: str, choices: Sequence[str]) -> str:
     """'unknown X "v". Did you mean "w"? Choose from: a, b, c.' (`what` already translated)."""
-    close = difflib.get_close_matches(value.lower(), [c.lower() for c in choices], n=1, cutoff=0.5)
+    # Only a genuinely close choice is suggested (a typo: "ministy", "mpp"); two-letter codes
+    # share a letter by chance ("de" and "en" are 0.5 alike), and that is no suggestion.
+    close = difflib.get_close_matches(
+        value.lower(), [c.lower() for c in choices], n=1, cutoff=SUGGEST_CUTOFF
+    )
     listing = ", ".join(choices) if choices else "-"
     if close:
         match = next(c for c in choices if c.lower() == close[0])

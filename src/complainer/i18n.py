@@ -85,6 +85,19 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations().ngettext(singular, plural, n)
 
 
+# CLDR's decimal and grouping symbols of the interface languages (Babel's format_decimal gives the
+# same; it is not imported for so little: see tests/test_startup_imports.py).
+_NUMBER_SYMBOLS = {"en": (".", ","), "ru": (",", "\u00a0"), "kk": (",", "\u00a0")}
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """`value` with `decimals` digits after the interface language's decimal separator and its
+    thousands grouped: 0.4 -> "0.40" in English, "0,40" in Russian and Kazakh; 1000000 ->
+    "1,000,000" / "1 000 000" (no-break spaces, as CLDR's ru and kk number formats)."""
+    decimal, group = _NUMBER_SYMBOLS.get(language(), _NUMBER_SYMBOLS["en"])
+    return f"{value:,.{decimals}f}".translate({ord("."): decimal, ord(","): group})
+
+
 def N_(message: str) -> str:
     """Mark `message` for extraction only; `_()` translates it where it is shown."""
     return message

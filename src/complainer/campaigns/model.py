@@ -157,6 +157,10 @@ class Target(NamedTuple):
     # `not_for`/`only_for`): (campaign id, target id), e.g. a closed campaign's MP letter points
     # writers in Kazakhstan to the open campaign's letter to their own deputy.
     instead: tuple[str, str] | None = None
+    # The languages the person the writer names reads (first = preferred), for a letter without
+    # a fixed recipient: a deputy of Kazakhstan's parliament reads Kazakh and Russian. A target
+    # with a `recipient` takes that recipient's `reads` instead.
+    reads: tuple[str, ...] = ()
 
     def ask_keys(self) -> list[str]:
         """Every key a paragraph that follows `asks` must have: one per subset of `asks`."""
@@ -458,6 +462,12 @@ class Campaign(NamedTuple):
     def template_path(self, lang: str, target: str) -> Path:
         return self.folder / lang / f"{target}.j2"
 
+    def reads(self, target: str) -> tuple[str, ...]:
+        """The languages a target's reader reads, first = preferred: its recipient's `reads`, or
+        the target's own `reads` when the writer names the recipient; () when unknown."""
+        t = self.targets[target]
+        return self.recipients[t.recipient].reads if t.recipient is not None else t.reads
+
 
 def _merge(
     into: dict[str, Any],
@@ -640,6 +650,14 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
                     raise f.fail(
                         key, f"must list ISO 3166 alpha-2 codes such as 'KZ' (got {code!r})"
                     )
+        reads = tuple(f.strings("reads", unique=True)) if f.has("reads") else ()
+        if reads and recipient is not None:
+            raise f.fail("reads", "is for a target without a recipient (the recipient's counts)")
+        for code in reads:
+            if not is_language_tag(code):
+                raise f.fail(
+                    "reads", f"has {code!r}, which is not a BCP 47 language tag such as 'kk'"
+                )
         targets[tid] = Target(
             tid,
             recipient,
@@ -650,6 +668,7 @@ def load_campaign(folder: Path, builtin: bool = False, all_languages: bool = Tru
             appeal=_formal_appeal(f) if f.has("formal_appeal") else None,
             asks=_asks(root, f),
             instead=_instead(f),
+            reads=reads,
         )
     if not targets:
         raise root.fail("targets", "must declare at least one [[targets]]")

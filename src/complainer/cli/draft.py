@@ -145,7 +145,12 @@ def draft(
     out: Annotated[
         str | None,
         typer.Option(
-            "--out", "-o", help=N_("Write to this file instead of stdout ('-' = stdout).")
+            "--out",
+            "-o",
+            help=N_(
+                "Write to this file instead of stdout ('-' = stdout). Its extension sets the"
+                " format: .txt, .eml, .json or .pdf; a name without one is text."
+            ),
         ),
     ] = None,
     force: Annotated[

@@ -191,6 +191,12 @@ def localise(command: click_core.Command, ctx: click_core.Context) -> None:
         if text:
             text = _(text)
             setattr(command, attr, Text.from_markup(text).plain if plain else text)
+    if plain and command.epilog:
+        # Click re-wraps every paragraph to the width; "\b" on a paragraph's first line keeps an
+        # example or a sample file line by line, as it must be typed.
+        command.epilog = "\n\n".join(
+            f"\b\n{p}" if is_verbatim(p) else p for p in epilog_paragraphs(command.epilog)
+        )
     help_option = command.get_help_option(ctx)
     for param in [*command.params, *([help_option] if help_option is not None else [])]:
         _localise_param(param, ctx, plain)
@@ -250,6 +256,40 @@ class StackedFormatter(HelpFormatter):
                     self.write(f"{'':>{indent}}{line}\n" if line else "\n")
 
 
+def epilog_paragraphs(epilog: str) -> list[str]:
+    """An epilog's paragraphs (blank-line separated), without the blank lines around it."""
+    return [p for p in epilog.strip("\n").split("\n\n") if p.strip()]
+
+
+def is_verbatim(paragraph: str) -> bool:
+    """Whether an epilog paragraph is an example or a sample (every line indented): its lines are
+    shown as written, never re-wrapped, even when they are wider than the terminal."""
+    return all(line.startswith("  ") for line in paragraph.split("\n"))
+
+
+def _print_rich_epilog(epilog: str) -> None:
+    """The epilog as Typer prints it (Rich markup, one blank line around, one space in), except
+    that an example or a sample keeps its lines: on a terminal narrower than a line, the line runs
+    on (the terminal breaks it where it must) instead of being broken between words."""
+    from rich.text import Text
+    from typer import rich_utils
+
+    console = rich_utils._get_rich_console()
+    console.print()
+    for n, paragraph in enumerate(epilog_paragraphs(epilog)):
+        if n:
+            console.print()
+        if is_verbatim(paragraph):
+            for line in paragraph.split("\n"):
+                text = Text.from_markup(" " + line)
+                console.print(text, no_wrap=True, overflow="ignore", crop=False)
+        else:
+            text = Text.from_markup(paragraph.replace("\n", " "))
+            text.pad_left(1)
+            console.print(text)
+    console.print()
+
+
 class HelpContext(click_core.Context):
     """A command's context that shows its help in the interface language."""
 
@@ -257,7 +297,17 @@ class HelpContext(click_core.Context):
 
     def get_help(self) -> str:
         localise(self.command, self)
-        return super().get_help()
+        command, epilog = self.command, self.command.epilog
+        if not epilog or getattr(command, "rich_markup_mode", None) is None:
+            return super().get_help()
+        # Typer's Rich help joins an epilog's lines and wraps them: printed here instead.
+        command.epilog = None
+        try:
+            shown = super().get_help()
+        finally:
+            command.epilog = epilog
+        _print_rich_epilog(epilog)
+        return shown
 
 
 class NarrowHelpContext(HelpContext):

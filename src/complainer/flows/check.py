@@ -313,7 +313,7 @@ def _check_formal_appeals(campaign: Campaign, day: dt.date, today: dt.date) -> I
                     )
 
 
-def _check_instead(campaign: Campaign) -> Iterator[str]:
+def instead_problems(campaign: Campaign) -> Iterator[str]:
     """A target's `instead` names a campaign (beside this folder, or built in) and a target of it."""
     for tid, target in campaign.targets.items():
         if target.instead is None:
@@ -357,7 +357,7 @@ def check_folder(
     problems.extend(citation_problems(campaign))
     problems.extend(duplicate_source_problems(campaign, claims))
     problems.extend(research_note_problems(campaign, claims))
-    problems.extend(_check_instead(campaign))
+    problems.extend(instead_problems(campaign))
     letters = 0
     try:
         problems.extend(dict.fromkeys(_check_phrasings(campaign, days)))

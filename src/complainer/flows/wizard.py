@@ -75,10 +75,9 @@ def _print(session: Session) -> Next:
 
 
 def _save_format(path: Path, fmt: str | None) -> str:
-    """--format if given; else the extension decides (.txt, .json, .pdf), anything else is .eml."""
-    if fmt is not None:
-        return formats.format_for(fmt, None)
-    return {".txt": "text", ".json": "json", ".pdf": "pdf"}.get(path.suffix.lower(), "eml")
+    """The format of a file saved at `path`: the rule `draft --out` follows (formats.format_for:
+    the extension decides, none = text, an unknown one is refused unless --format is given)."""
+    return formats.format_for(fmt, str(path))
 
 
 def _save(session: Session) -> Next:
@@ -89,26 +88,32 @@ def _save(session: Session) -> Next:
         # --out was given (and checked before the first question): not asked for again.
         chosen: tuple[Path, bool] | None = (Path(values.out).expanduser(), values.force)
     else:
-        chosen = _ask_path(f"complaint-{letter.campaign}-{letter.language}.eml", values.force)
+        # --format without --out: the name proposed carries that format's extension.
+        fmt = formats.format_for(values.fmt, None) if values.fmt else "eml"
+        stem = f"complaint-{letter.campaign}-{letter.language}"
+        chosen = _ask_path(stem + formats.extension_for(fmt), values.force)
     while chosen is not None:
         path, force = chosen
-        fmt = _save_format(path, values.fmt)
-        # A PDF is printed and signed by hand: composed as signed, as "save it as a PDF" does.
-        source = (
-            request.build_letter(values, session.campaign, signed=True) if fmt == "pdf" else letter
-        )
-        data = formats.render(source, fmt)
         try:
-            write_private(path, data, force=force)
+            fmt = _save_format(path, values.fmt)
+            # A PDF is printed and signed by hand: composed as signed, as "save it as a PDF" does.
+            source = (
+                request.build_letter(values, session.campaign, signed=True)
+                if fmt == "pdf"
+                else letter
+            )
+            write_private(path, formats.render(source, fmt), force=force)
         except ComplainerError as exc:
             say(f"{exc}.")
             chosen = _ask_path(str(path), values.force)
             continue
-        say(
-            _(
+        if fmt == "eml":
+            saved = _(
                 "Saved to {path} (only you can read it). Open it in your mail client to send it."
-            ).format(path=path)
-        )
+            )
+        else:
+            saved = _("Saved to {path} (only you can read it).")
+        say(saved.format(path=path))
         return "done"
     return "menu"
 
@@ -221,7 +226,7 @@ def _change_language(session: Session) -> Next:
     """Another language for the letter, keeping every other choice; the preview is shown again."""
     campaign, values = session.campaign, session.values
     target = campaign.targets[values.target or campaign.default_target]
-    reads = campaign.recipients[target.recipient].reads if target.recipient else ()
+    reads = campaign.reads(target.id)
     try:
         values.lang = questions.language(campaign, reads, session.letter.language, back=True)
     except BackRequested:
@@ -356,7 +361,7 @@ def _ask_writer(values: request.DraftValues, campaign: Campaign) -> None:
     if values.target is None:
         values.target = questions.target(campaign, ui_language(), values.country or "")
     target = campaign.targets[values.target]
-    reads = campaign.recipients[target.recipient].reads if target.recipient else ()
+    reads = campaign.reads(target.id)
     if not values.lang:
         # A recipient who reads the writer's language gets the letter in it, so they can read it.
         default = request.default_language(campaign, target.id, ui_language())

@@ -25,23 +25,35 @@ _WRITERS = {
     "pdf": ("pdf", "to_pdf"),
 }
 FORMATS = tuple(_WRITERS)
-_EXTENSIONS = {".eml": "eml", ".json": "json", ".txt": "text", ".pdf": "pdf"}
+_EXTENSIONS = {".txt": "text", ".eml": "eml", ".json": "json", ".pdf": "pdf"}
 BINARY = frozenset({"pdf"})  # formats not to be written to a terminal
 
 
 def extension_for(fmt: str) -> str:
-    """The file extension of format `fmt` (".eml", ".txt"...); ".txt" for one without its own."""
-    return next((ext for ext, name in _EXTENSIONS.items() if name == fmt), ".txt")
+    """The file extension of format `fmt` (".eml", ".txt"...); "" for one without its own
+    (mailto), whose file is then named without an extension (see `format_for`)."""
+    return next((ext for ext, name in _EXTENSIONS.items() if name == fmt), "")
 
 
 def format_for(fmt: str | None, out: str | None) -> str:
-    """The format name: `fmt` (any case) when given, else the extension of `out`, else text.
+    """The format name for a letter written to `out` (a path, "-" or None for stdout).
 
-    Raises UsageProblem for a name not in FORMATS, and when `fmt` and the extension of `out`
-    disagree (`--format json --out letter.eml`): the file would not be what its name says.
+    The extension of `out` names the format (.txt, .eml, .json, .pdf; any case); a name without an
+    extension is text. `fmt` (any case), when given, must be in FORMATS and agree with a known
+    extension (`--format json --out letter.eml` is refused: the file would not be what its name
+    says); with an unknown extension (`letter.md`) it decides. Without `fmt`, an unknown extension
+    (`letter.docx`) is refused rather than silently written as text. Raises UsageProblem (exit 2).
     """
-    by_extension = _EXTENSIONS.get(Path(out).suffix.lower()) if out and out != "-" else None
+    suffix = Path(out).suffix.lower() if out and out != "-" else ""
+    by_extension = _EXTENSIONS.get(suffix) if suffix else "text" if out and out != "-" else None
     if fmt is None:
+        if suffix and by_extension is None:
+            raise UsageProblem(
+                _(
+                    "--out {path}: complainer does not know the extension {extension}; use one of"
+                    " {known} (a name without an extension is text), or give --format"
+                ).format(path=out, extension=suffix, known=", ".join(_EXTENSIONS))
+            )
         return by_extension or "text"
     name = fmt.strip().casefold()
     if name not in FORMATS:
@@ -50,7 +62,7 @@ def format_for(fmt: str | None, out: str | None) -> str:
                 format=fmt, choices=", ".join(FORMATS)
             )
         )
-    if by_extension is not None and by_extension != name:
+    if suffix and by_extension is not None and by_extension != name:
         raise UsageProblem(
             _(
                 "--format {format} does not match --out {path}, whose extension is for the "

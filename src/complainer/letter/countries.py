@@ -27,6 +27,12 @@ INPUT_LOCALES = ("en", "ru", "kk", "de", "fr", "es")
 # CLDR territory codes that are not countries a writer lives in.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 MAX_CANDIDATES = 5
+# How close a typed name must be to a country's name to be offered (difflib's ratio, 0-1): a
+# typo ("Germny" 0.92, "Frnace" 0.83, "Holand" 0.92) passes; an unrelated word sharing a few
+# letters ("Atlantis" ~ "Albania" 0.67, "Narnia" ~ "Armenia" 0.77) does not.
+CLOSE_ENOUGH = 0.8
+# Where a person finds every code (ISO's Online Browsing Platform, country codes).
+CODES_URL = "https://www.iso.org/obp/ui/#search/code/"
 
 
 def fold(text: str) -> str:
@@ -101,14 +107,16 @@ def lookup(value: str) -> str | None:
 
 
 def candidates(value: str, limit: int = MAX_CANDIDATES) -> list[str]:
-    """Codes of the countries `value` may mean (closest first): for a typo or a partial name."""
+    """Codes of the countries `value` may mean (closest first): for a typo (a name at least
+    CLOSE_ENOUGH alike) or the start of a name or of one of its words (3 letters or more); []
+    when no country is genuinely close."""
     wanted = fold(value)
     if not wanted:
         return []
     index = _index()
     names = [k for k in index if len(k) > 3]
     found: list[str] = []
-    for key in difflib.get_close_matches(wanted, names, n=limit * 3, cutoff=0.6):
+    for key in difflib.get_close_matches(wanted, names, n=limit * 3, cutoff=CLOSE_ENOUGH):
         found.append(index[key])
     if len(wanted) >= 3:
         found += [index[k] for k in names if k.startswith(wanted) or f" {wanted}" in k]
@@ -130,8 +138,12 @@ def resolve_country(value: str) -> str:
                 choices=", ".join(f"{country_name(c, language())} ({c})" for c in maybe),
             )
         )
-    raise UsageProblem(
-        _(
-            'unknown country "{value}". Give an ISO code such as DE or a name such as Germany.'
-        ).format(value=value)
-    )
+    raise UsageProblem(not_a_country(value))
+
+
+def not_a_country(value: str) -> str:
+    """The message for a `value` no country is close to: what to give, and where codes are."""
+    return _(
+        '"{value}" is not a country complainer knows. Give a two-letter ISO 3166 code such as DE'
+        " or a country's name such as Germany (every code: {url})."
+    ).format(value=value, url=CODES_URL)

@@ -12,8 +12,9 @@ from typing import Any, TypeGuard
 
 from complainer import cache as disk_cache
 from complainer.campaigns.tomlfile import load_toml
-from complainer.errors import CampaignError, UsageProblem
+from complainer.errors import SUGGEST_CUTOFF, CampaignError, UsageProblem
 from complainer.i18n import _
+from complainer.i18n import language as ui_language
 from complainer.paths import content_root
 
 
@@ -62,8 +63,9 @@ def resolve_language(value: str, available: Sequence[str]) -> str:
     for wanted in (_fold(value), _fold(_language_subtag(value))):
         if wanted in names:
             return names[wanted]
-    choices = [f"{c} ({language_name(c)})" for c in available]
-    close = difflib.get_close_matches(_fold(value), list(names), n=1, cutoff=0.6)
+    # Named in the interface language, as every name the interface shows.
+    choices = [f"{c} ({language_name(c, ui_language())})" for c in available]
+    close = difflib.get_close_matches(_fold(value), list(names), n=1, cutoff=SUGGEST_CUTOFF)
     if close:
         raise UsageProblem(
             _('unknown language "{value}". Did you mean "{guess}"? Choose from: {choices}.').format(

@@ -178,13 +178,13 @@ def read_note(values: DraftValues) -> str:
 
 
 def default_language(campaign: Campaign, target: str | None, reader: str | None = None) -> str:
-    """The letter's language when none is given: one the recipient reads and the campaign is
+    """The letter's language when none is given: one the recipient reads (`Campaign.reads`: the
+    recipient's languages, or the target's own for a recipient the writer names) and the campaign is
     written in. Of those, `reader`'s own language (the interface language, for a person at the
     wizard) when the recipient reads it, else the first the recipient reads; else English."""
     tid = target or campaign.default_target
-    t = campaign.targets.get(tid)
-    if t is not None and t.recipient is not None:
-        reads = [c for c in campaign.recipients[t.recipient].reads if c in campaign.languages]
+    if tid in campaign.targets:
+        reads = [c for c in campaign.reads(tid) if c in campaign.languages]
         if reader in reads:
             return reader
         if reads:

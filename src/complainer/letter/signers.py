@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from complainer.errors import UsageProblem
-from complainer.i18n import _, ngettext
+from complainer.i18n import _, format_number, ngettext
 from complainer.letter.request import DraftValues
 
 # Column -> DraftValues field; the synonyms are those the draft options accept.
@@ -118,7 +118,7 @@ class _BoundedLines(io.TextIOWrapper):
                     "signers file {file} has a line longer than {limit} character",
                     "signers file {file} has a line longer than {limit} characters",
                     MAX_SIGNER_LINE,
-                ).format(file=self.source, limit=f"{MAX_SIGNER_LINE:,}")
+                ).format(file=self.source, limit=format_number(MAX_SIGNER_LINE))
             )
         return line
 

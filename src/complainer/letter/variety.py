@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from complainer.campaigns.model import POINT_KINDS, Campaign
-from complainer.i18n import _
+from complainer.i18n import _, format_number
 from complainer.letter.compose import Request, phrasing_slots
 from complainer.letter.writer import Writer
 
@@ -264,7 +264,7 @@ class SimilaritySummary:
             _(
                 "similarity to the nearest other letter (word 5-grams, Jaccard): median {median},"
                 " max {maximum}"
-            ).format(median=f"{self.median:.2f}", maximum=f"{self.maximum:.2f}")
+            ).format(median=format_number(self.median, 2), maximum=format_number(self.maximum, 2))
             + pair
             + verdict
         )

@@ -101,12 +101,14 @@ def toggle(answer: str, items: Sequence[Item], ticked: set[str]) -> set[str]:
 
 def table(items: Sequence[Item], ticked: set[str]) -> Table:
     """The numbered list, one line per point (titles cut to the width), so that it fits a screen."""
-    grid = Table.grid(padding=(0, 1))
+    grid = Table.grid(padding=(0, 1), expand=True)
     # Fixed widths for the mark and the number: without them Rich shrinks every column of a row
     # whose title is wider than the terminal, and "[x] 1." becomes "…" (only the title may be cut).
     grid.add_column(no_wrap=True, min_width=3)
     grid.add_column(no_wrap=True, justify="right", min_width=len(f"{len(items)}."))
-    grid.add_column(no_wrap=True, overflow="ellipsis")
+    # The title takes the rest of the line (ratio): a no_wrap column without it is cropped by the
+    # table, not by its overflow, and a cut title would lose its "…".
+    grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
     for n, item in enumerate(items, 1):
         body = Text(item.title)
         if item.outdated:

@@ -10,7 +10,7 @@ from types import TracebackType
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from complainer.i18n import ngettext
+from complainer.i18n import format_number, ngettext
 from complainer.terminal import console
 
 LINE_EVERY = 5.0  # seconds between lines when stderr is not a terminal
@@ -47,7 +47,7 @@ class RowProgress:
         now = time.monotonic()
         if not self.quiet and now - self._last >= LINE_EVERY:
             self._last = now
-            rate = f"{self.done / max(now - self._started, 1e-9):.0f}"
+            rate = format_number(self.done / max(now - self._started, 1e-9))
             if self.total:
                 line = ngettext(
                     "{what}: {done} of {total} row ({rate} a second)",

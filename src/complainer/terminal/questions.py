@@ -12,7 +12,7 @@ from complainer.campaigns.model import Campaign
 from complainer.errors import UsageProblem
 from complainer.i18n import _
 from complainer.i18n import language as ui_language
-from complainer.letter.countries import candidates, lookup
+from complainer.letter.countries import candidates, lookup, not_a_country
 from complainer.letter.formal import clean_address, clean_iin
 from complainer.letter.locales import country_name, language_name, resolve_language
 from complainer.letter.request import instead_hint
@@ -50,11 +50,7 @@ def _choose_country(typed: str) -> str | None:
     """The country among the candidates for `typed`; None to ask again (Enter, or no candidate)."""
     maybe = candidates(typed)
     if not maybe:
-        say(
-            _(
-                '"{typed}" is not a country I know. Give a code such as DE or a name such as Germany.'
-            ).format(typed=typed)
-        )
+        say(not_a_country(typed))
         return None
     say(_('"{typed}" is not a name I know exactly. Did you mean one of these?').format(typed=typed))
     for n, code in enumerate(maybe, 1):
@@ -236,9 +232,10 @@ def ordered_languages(campaign: Campaign, reads: tuple[str, ...]) -> list[str]:
 
 
 def language_label(code: str) -> str:
-    """ "қазақша (Kazakh)": the language's own name, and its name in the interface language."""
-    native, here = language_name(code), language_name(code, ui_language())
-    return native if native.casefold() == here.casefold() else f"{native} ({here})"
+    """The language's name in the interface language ("Kazakh", «казахский», «қазақ тілі»):
+    every name the interface shows is in the interface's language (the menu gives the code too,
+    and takes the language's own name when typed)."""
+    return language_name(code, ui_language())
 
 
 def explain_languages(reads: tuple[str, ...]) -> None:
