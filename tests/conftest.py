@@ -92,6 +92,7 @@ def cli(tmp_path: Path, clean_env: dict[str, str]) -> Runner:
     """`complainer ARGS` as `run` runs it, with the same result, but in this process."""
     from typer.testing import CliRunner
 
+    from complainer import i18n
     from complainer.cli import main
     from complainer.terminal import console
 
@@ -116,6 +117,9 @@ def cli(tmp_path: Path, clean_env: dict[str, str]) -> Runner:
                 sys.argv = saved_argv
                 os.chdir(saved_cwd)
                 console.__dict__.pop("err", None)
+                # The catalog of this run's language (its LANGUAGE or --ui-lang) is cached: drop
+                # it, so that the next test in this process speaks its own environment's language.
+                i18n.set_language(None)
             stdout, stderr = out.getvalue(), err.getvalue()
         returncode = code if isinstance(code, int) else (0 if code is None else 1)
         return subprocess.CompletedProcess(["complainer", *args], returncode, stdout, stderr)

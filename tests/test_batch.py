@@ -29,6 +29,7 @@ from test_send import Server, ca, cafile, server, smtp_env  # noqa: F401  (fixtu
 from complainer.campaigns.model import load_campaign
 from complainer.campaigns.registry import open_registry
 from complainer.delivery.journal import FAILED, SENDING, SENT, Journal
+from complainer.errors import UsageProblem
 from complainer.flows.batch import BatchOptions, run
 from complainer.flows.check import check_folder
 from complainer.flows.checks.variety import batch_variety, variety_problems
@@ -43,6 +44,12 @@ FIRST = ["Anna", "Ben", "Chloé", "Dmitri", "Eva", "Farid", "Greta", "Hugo", "In
 LAST = ["Schmidt", "Martin", "Kowalski", "Rossi", "García", "Jansen", "Nilsson", "Dupont", "Smith", "Novak"]  # fmt: skip
 PLACES = [("DE", "Berlin"), ("FR", "Lyon"), ("PL", "Kraków"), ("IT", "Torino"), ("ES", "Sevilla"),
           ("NL", "Utrecht"), ("SE", "Malmö"), ("BE", "Gent"), ("GB", "Leeds"), ("CZ", "Brno")]  # fmt: skip
+
+
+def without_key(file_name: str) -> str:
+    """'anna-schmidt-1f3a9c0e.eml' -> 'anna-schmidt.eml' (the key is a hash of the row)."""
+    name, _key, extension = re.fullmatch(r"(.*)-([0-9a-f]{8})(\.\w+)", file_name).groups()  # type: ignore[union-attr]
+    return name + extension
 
 
 def signers_csv(path: Path, n: int, email_prefix: str = "s") -> Path:
@@ -79,9 +86,9 @@ def test_good_rows_become_files_that_parse_back_and_bad_rows_are_reported(
     files = sorted((tmp_path / "out").glob("*.eml"))
     # An encoded word typed into a name is kept as text (the header builder quotes it and reads
     # the message back); a real line break in a field is refused.
-    assert [f.name for f in files] == [
-        "0001-anna-schmidt.eml", "0002-jonas-berg.eml",
-        "0004-eve-utf-8-q-0d-0abcc--x-example-com.eml", "0008-дарья-иванова.eml",
+    assert [without_key(f.name) for f in files] == [
+        "anna-schmidt.eml", "eve-utf-8-q-0d-0abcc--x-example-com.eml", "jonas-berg.eml",
+        "дарья-иванова.eml",
     ]  # fmt: skip
     for f in files:
         msg = email.message_from_bytes(f.read_bytes(), policy=policy.default)
@@ -94,12 +101,12 @@ def test_good_rows_become_files_that_parse_back_and_bad_rows_are_reported(
         "written", "written", "failed", "written", "failed", "failed", "failed", "written",
     ]  # fmt: skip
     assert report[3]["column"] == "name"
-    eve = email.message_from_bytes(files[2].read_bytes(), policy=policy.default)
+    eve = email.message_from_bytes(files[1].read_bytes(), policy=policy.default)
     assert eve["From"].addresses[0].display_name == "Eve =?utf-8?q?=0D=0ABcc:_x@example.com?="
     assert report[5]["column"] == "city" and "U+000D" in report[5]["reason"]
     assert report[6]["column"] == "country"
     assert report[7]["column"] == "email"
-    assert report[1]["output"].endswith("0001-anna-schmidt.eml")
+    assert report[1]["output"] == str(Path("out") / files[0].name)
     assert "8 rows: 4 failed, 4 written" in stderr_of(result)
 
     # Re-running keeps what exists and does not rewrite it.
@@ -121,10 +128,10 @@ def test_a_postal_address_column_gives_the_letter_its_lines(tmp_path: Path) -> N
         options = BatchOptions(str(tmp_path / source), DraftValues(lang="en", date=LETTER_DATE),
                                out_dir=tmp_path / source.replace(".", "-"), fmt="text", quiet=True)  # fmt: skip
         assert run(options, None) == 0
-    texts = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("s-*/*.txt")}
-    assert "Musterstraße 1\n10115 Berlin" in texts["0001-anna.txt"]
-    assert "Hauptweg 2\n20095 Hamburg" in texts["0002-ben.txt"]
-    assert "Ring 3\n50667 Köln" in texts["0001-cleo.txt"]
+    texts = {without_key(p.name): p.read_text(encoding="utf-8") for p in tmp_path.glob("s-*/*.txt")}
+    assert "Musterstraße 1\n10115 Berlin" in texts["anna.txt"]
+    assert "Hauptweg 2\n20095 Hamburg" in texts["ben.txt"]
+    assert "Ring 3\n50667 Köln" in texts["cleo.txt"]
 
 
 def test_unknown_columns_are_an_error_naming_them(run: Runner, tmp_path: Path) -> None:
@@ -152,10 +159,11 @@ def test_json_lines_from_stdin(run: Runner, tmp_path: Path) -> None:
     lines = b'{"name": "Anna", "country": "DE", "arguments": ["iccpr-19"]}\n{"name": "B", "country": "DE", "shoe": 1}\n'
     result = run("batch", "-", "--out-dir", "out", "--format", "json", stdin=lines)
     assert result.returncode == 1
-    assert [p.name for p in (tmp_path / "out").glob("*.json")] == ["0001-anna.json"]
+    made = list((tmp_path / "out").glob("*.json"))
+    assert [without_key(p.name) for p in made] == ["anna.json"]
     assert "row 2, column shoe" in stderr_of(result)
     # The seed does not make a batch letter again; the recorded phrasings do.
-    data = json.loads((tmp_path / "out" / "0001-anna.json").read_text(encoding="utf-8"))
+    data = json.loads(made[0].read_text(encoding="utf-8"))
     assert data["seed"] is None and data["phrasings"]
     values = DraftValues(name="Anna", country="DE", arguments=["iccpr-19"],
                          lang=data["language"], date=data["date"])  # fmt: skip
@@ -419,3 +427,251 @@ def test_batch_speaks_the_interface_language_and_the_report_keeps_its_codes(
     assert list(report[0]) == ["row", "name", "outcome", "column", "reason", "output", "similarity"]
     assert [r["outcome"] for r in report] == ["written", "failed", "failed", "written", "written"]
     assert report[2]["reason"] == "не указано имя"
+
+
+def batch_in_process(signers: Path, **given: object) -> int:
+    """`complainer batch SIGNERS` through the flow's API, in English, on LETTER_DATE."""
+    defaults = DraftValues(lang=str(given.pop("lang", "en")), date=LETTER_DATE)
+    return run(BatchOptions(signers=str(signers), defaults=defaults, **given), None)  # type: ignore[arg-type]
+
+
+def read_report(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def mbox_row_ids(path: Path) -> list[str]:
+    return [str(m["X-Complainer-Row-Id"]) for m in mailbox.mbox(str(path))]
+
+
+def test_mbox_resume_goes_by_the_messages_the_mailbox_holds(tmp_path: Path) -> None:
+    box = tmp_path / "letters.mbox"
+    signers_csv(tmp_path / "seven.csv", 7)
+    assert batch_in_process(tmp_path / "seven.csv", mbox=box) == 0
+    assert len(mbox_row_ids(box)) == 7
+    # The same list grown to 12 rows: the 7 letters are kept, the 5 others are added.
+    signers = signers_csv(tmp_path / "seven.csv", 12)
+    assert batch_in_process(signers, mbox=box) == 0
+    ids = mbox_row_ids(box)
+    assert len(ids) == len(set(ids)) == 12
+    report = read_report(tmp_path / "letters.report.csv")
+    assert [r["outcome"] for r in report] == ["kept"] * 7 + ["in-mailbox"] * 5
+    # A message deleted in the mail client (or lost) is made again, not reported as kept.
+    kept = mailbox.mbox(str(box))
+    kept.lock()
+    kept.remove(next(k for k, m in kept.items() if m["From"] and "s3@" in m["From"]))
+    kept.flush()
+    kept.unlock()
+    assert batch_in_process(signers, mbox=box) == 0
+    assert sorted(mbox_row_ids(box)) == sorted(ids)
+    assert [r["outcome"] for r in read_report(tmp_path / "letters.report.csv")] == (
+        ["kept"] * 3 + ["in-mailbox"] + ["kept"] * 8
+    )
+    assert all(
+        email.message_from_bytes(m.as_bytes(), policy=policy.default)["X-Unsent"] == "1"
+        for m in mailbox.mbox(str(box))
+    )
+    assert not (tmp_path / "letters.mbox.part").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Dear diary,\nnothing here is mail.\n",
+        b"From someone Mon Nov 30 10:00:00 2026\nSubject: x\n\nhi\n",
+    ],
+    ids=["not-an-mbox", "an-mbox-batch-did-not-make"],
+)
+def test_an_mbox_that_is_not_ours_is_refused_untouched_unless_force(
+    tmp_path: Path, content: bytes
+) -> None:
+    signers = signers_csv(tmp_path / "signers.csv", 3)
+    box = tmp_path / "letters.txt"
+    box.write_bytes(content)
+    with pytest.raises(UsageProblem, match="--force"):
+        batch_in_process(signers, mbox=box)
+    assert box.read_bytes() == content
+    assert not (tmp_path / "letters.txt.part").exists()
+    assert batch_in_process(signers, mbox=box, force=True) == 0
+    assert len(mbox_row_ids(box)) == 3
+
+
+def test_an_unrelated_file_as_mbox_exits_2(run: Runner, tmp_path: Path) -> None:
+    signers_csv(tmp_path / "signers.csv", 3)
+    (tmp_path / "letters.txt").write_text("my notes\n", encoding="utf-8")
+    result = run("batch", "signers.csv", "--mbox", "letters.txt", "--lang", "en")
+    assert_clean_error(result, 2, "letters.txt is not a mailbox", "--force")
+    assert (tmp_path / "letters.txt").read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_send_skips_a_row_without_an_email_and_says_so_before_sending(
+    server: Server,  # noqa: F811  (the fixture from test_send)
+    run: Runner,
+    tmp_path: Path,
+) -> None:
+    signers = signers_csv(tmp_path / "signers.csv", 4)
+    text = signers.read_text(encoding="utf-8").replace("s2@example.org", "")
+    signers.write_text(text, encoding="utf-8")
+    result = run("batch", "signers.csv", "--send", "--yes", "--rate", "6000", "--lang", "en",
+                 env=smtp_env(server))  # fmt: skip
+    err = stderr_of(result)
+    assert result.returncode == 1, err
+    assert "sending needs your email address" not in err and "--from" not in err
+    said = err.index("row 3, column email: no email address")
+    assert err.index("1 row has a problem (above) and will not be sent") > said
+    assert err.count("row 3, column email") == 1  # said once, by the dry run
+    assert sorted(r.mail_from for r in server.recorder.received) == [
+        "s0@example.org", "s1@example.org", "s3@example.org",
+    ]  # fmt: skip
+    report = read_report(tmp_path / "signers.csv.sent.report.csv")
+    assert [(r["outcome"], r["column"]) for r in report] == [
+        ("sent", ""), ("sent", ""), ("failed", "email"), ("sent", ""),
+    ]  # fmt: skip
+
+
+def test_no_journal_is_made_when_nothing_is_sent(cli: Runner, tmp_path: Path) -> None:
+    signers_csv(tmp_path / "signers.csv", 2)
+    # Refused before the dry run (no terminal to confirm in), then after it (no server).
+    refused = cli("batch", "signers.csv", "--send", "--smtp-host", "127.0.0.1")
+    assert refused.returncode == 2, stderr_of(refused)
+    assert not (tmp_path / "signers.csv.sent.jsonl").exists()
+    signers_csv(tmp_path / "nobody.csv", 0)
+    empty = cli("batch", "nobody.csv", "--send", "--yes", "--smtp-host", "127.0.0.1",
+                "--smtp-port", "9")  # fmt: skip
+    assert empty.returncode == 0, stderr_of(empty)
+    assert not (tmp_path / "nobody.csv.sent.jsonl").exists()
+
+
+@pytest.mark.parametrize("where", ["out-dir", "mbox", "explicit"])
+def test_the_report_is_private_and_replaces_only_a_batch_report(tmp_path: Path, where: str) -> None:
+    signers = signers_csv(tmp_path / "signers.csv", 2)
+    given: dict[str, object] = {
+        "out-dir": {"out_dir": tmp_path / "out"},
+        "mbox": {"mbox": tmp_path / "letters.mbox"},
+        "explicit": {"out_dir": tmp_path / "out", "report": tmp_path / "mine.csv"},
+    }[where]
+    report = {"out-dir": tmp_path / "out" / "report.csv", "mbox": tmp_path / "letters.report.csv",
+              "explicit": tmp_path / "mine.csv"}[where]  # fmt: skip
+    report.parent.mkdir(exist_ok=True)
+    report.write_text("my own notes\n", encoding="utf-8")
+    with pytest.raises(UsageProblem, match="not a batch report"):
+        batch_in_process(signers, **given)
+    assert report.read_text(encoding="utf-8") == "my own notes\n"
+    assert batch_in_process(signers, force=True, **given) == 0
+    assert stat_mode(report) == 0o600
+    first = "in-mailbox" if where == "mbox" else "written"
+    assert [r["outcome"] for r in read_report(report)] == [first, first]
+    # A re-run of the same batch replaces its own report.
+    assert batch_in_process(signers, **given) == 0
+    assert [r["outcome"] for r in read_report(report)] == ["kept", "kept"]
+    assert not report.with_name(report.name + ".part").exists()
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_progress_counts_rows_not_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import complainer.flows.batch as flow
+    from complainer.terminal.progress import RowProgress
+
+    seen: list[RowProgress] = []
+
+    class Watched(RowProgress):
+        def __init__(self, what: str, total: int | None, quiet: bool = False) -> None:
+            super().__init__(what, total, quiet)
+            seen.append(self)
+
+    monkeypatch.setattr(flow, "RowProgress", Watched)
+    signers = signers_csv(tmp_path / "signers.csv", 30)
+    lines = signers.read_text(encoding="utf-8").splitlines()
+    # A name with a line break in its quoted cell (refused as a row, still one row), blank lines.
+    lines[5] = '"Olga\nDubois",FR,Lyon,olga@example.org'
+    signers.write_text("\n".join([*lines[:10], "", "", *lines[10:]]) + "\n", encoding="utf-8")
+    assert batch_in_process(signers, out_dir=tmp_path / "out") == 1
+    assert [(p.total, p.done) for p in seen] == [(30, 30)]
+
+
+def test_out_dir_letters_are_named_by_signer_and_options_not_by_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    signers = signers_csv(tmp_path / "signers.csv", 5)
+    assert batch_in_process(signers, out_dir=out) == 0
+    first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.eml")}
+    # A signer inserted at the top: the others' letters are kept under their names, one is added.
+    lines = signers.read_text(encoding="utf-8").splitlines()
+    lines.insert(1, "Olga Dubois,FR,Lyon,olga@example.org")
+    signers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert batch_in_process(signers, out_dir=out) == 0
+    now = {p.name: p.stat().st_mtime_ns for p in out.glob("*.eml")}
+    assert len(now) == 6 and {n: now[n] for n in first} == first
+    assert [r["outcome"] for r in read_report(out / "report.csv")] == ["written"] + ["kept"] * 5
+    assert sum(without_key(n) == "olga-dubois.eml" for n in now) == 1
+    # Other options make other letters: not "kept", and the old ones are said to be stale.
+    capsys.readouterr()
+    assert batch_in_process(signers, out_dir=out, lang="ru") == 0
+    assert [r["outcome"] for r in read_report(out / "report.csv")] == ["written"] * 6
+    assert "6 letters in" in capsys.readouterr().err
+    russian = [p for p in out.glob("*.eml") if p.name not in now]
+    assert len(russian) == 6
+    for path in russian:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert message["Content-Language"] == "ru"
+
+
+def test_mbox_with_other_options_adds_their_letters_and_says_the_old_are_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box = tmp_path / "letters.mbox"
+    signers = signers_csv(tmp_path / "signers.csv", 3)
+    assert batch_in_process(signers, mbox=box) == 0
+    capsys.readouterr()
+    assert batch_in_process(signers, mbox=box, lang="ru") == 0
+    assert "3 messages in" in capsys.readouterr().err
+    assert len(mbox_row_ids(box)) == 6
+    assert batch_in_process(signers, mbox=box, lang="ru", force=True) == 0
+    assert len(mbox_row_ids(box)) == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "cells"),
+    [
+        (
+            "Olga Dubois;FR;12 rue de la Paix; Lyon;jsc-3",
+            "5 cells",
+        ),  # an unquoted ";" in the address
+        ("Olga Dubois;FR;12 rue de la Paix;jsc-3;", "5 cells"),  # a trailing empty cell
+        ("Olga Dubois;FR;12 rue de la Paix", "3 cells"),  # a cell missing
+    ],
+)
+def test_a_row_whose_cells_do_not_match_the_columns_is_refused_with_its_name(
+    tmp_path: Path, line: str, cells: str
+) -> None:
+    signers = tmp_path / "signers.csv"
+    signers.write_text(
+        f"name;country;address;recommendations\nAnna Schmidt;DE;Hauptweg 2;\n{line}\n",
+        encoding="utf-8",
+    )
+    assert batch_in_process(signers, out_dir=tmp_path / "out", fmt="text") == 1
+    report = read_report(tmp_path / "out" / "report.csv")
+    assert [r["outcome"] for r in report] == ["written", "failed"]
+    assert report[1]["name"] == "Olga Dubois"
+    assert report[1]["reason"].startswith(
+        f"{cells} but 4 columns (name, country, address, recommendations)"
+    )
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 1
+
+
+def test_a_signer_inserted_above_gets_no_second_file(run: Runner, tmp_path: Path) -> None:
+    signers = signers_csv(tmp_path / "signers.csv", 3)
+    first = run("batch", "signers.csv", "--out-dir", "out", "--lang", "en", "-q")
+    assert first.returncode == 0, stderr_of(first)
+    lines = signers.read_text(encoding="utf-8").splitlines()
+    lines.insert(1, "Olga Dubois,FR,Lyon,olga@example.org")
+    signers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again = run("batch", "signers.csv", "--out-dir", "out", "--lang", "en")
+    assert again.returncode == 0, stderr_of(again)
+    assert "4 rows: 3 kept, 1 written" in stderr_of(again)
+    names = sorted(without_key(p.name) for p in (tmp_path / "out").glob("*.eml"))
+    assert names == ["anna-schmidt.eml", "ben-schmidt.eml", "chloé-schmidt.eml", "olga-dubois.eml"]

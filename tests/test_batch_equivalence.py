@@ -29,7 +29,7 @@ from complainer.campaigns import sandbox
 from complainer.campaigns.registry import open_registry
 from complainer.delivery.files import NewFiles, write_private
 from complainer.errors import UsageProblem
-from complainer.flows.batch import BatchOptions, run
+from complainer.flows.batch import BatchOptions, row_key, run, safe_stem
 from complainer.formats import headers
 from complainer.formats.eml import text_body, to_eml
 from complainer.formats.readback import (
@@ -94,7 +94,12 @@ def test_batch_letters_are_byte_for_byte_the_letters_draft_makes(
     assert len(rows) == 3 * len(SIGNERS)
     languages = set()
     for row in rows:
-        [made] = (tmp_path / "json").glob(f"{row.number:04d}-*.json")
+        # Files are named by signer and options (a repeated signer's letter is kept, not made
+        # twice; it is still composed, so the reuse is exercised all the same).
+        values = row.values(flags)
+        made = (
+            tmp_path / "json" / (safe_stem(str(values.name), row_key(values, campaign)) + ".json")
+        )
         data = json.loads(made.read_text(encoding="utf-8"))
         stem = made.stem
         # The draft path: validate the row's values, compose with the batch's phrasing choices.

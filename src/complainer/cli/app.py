@@ -8,6 +8,7 @@ command is asked for (see complainer.cli).
 from __future__ import annotations
 
 import contextlib
+import copy
 import errno
 import gc
 import importlib
@@ -66,9 +67,26 @@ class Commands(TyperGroup):
         if cmd_name not in self.commands and cmd_name in self.MODULES:
             module = importlib.import_module(self.MODULES[cmd_name])
             command = typer.main.get_command(module.app)
+            ui_lang = next(p for p in self.params if "--ui-lang" in p.opts)
+            _accept_ui_lang(command, ui_lang)
             helptext.tidy(command, helptext.is_narrow())
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
+
+
+def _accept_ui_lang(command: click_core.Command, option: click_core.Parameter) -> None:
+    """Give `command` (and every subcommand of a group) the root's --ui-lang `option` where it
+    has none.
+
+    The README promises --ui-lang anywhere on the command line; declaring it on each command
+    by hand let `batch` and `check` forget it, so every command gets it here, when it is built.
+    """
+    if not any("--ui-lang" in param.opts for param in command.params):
+        copied = copy.copy(option)
+        copied.expose_value = False  # the command's function does not take it; its callback acts
+        command.params.append(copied)
+    for sub in getattr(command, "commands", {}).values():
+        _accept_ui_lang(sub, option)
 
 
 def command_app(**settings: Any) -> typer.Typer:
@@ -104,17 +122,13 @@ def set_ui_language(value: str | None) -> str | None:
     return value
 
 
+UI_LANG_HELP = N_(
+    "Language of questions, messages and help: en, ru or kk (default: from LANGUAGE,"
+    " LC_ALL, LC_MESSAGES or LANG). The letter's language is --lang."
+)
 UiLang = Annotated[
     str | None,
-    typer.Option(
-        "--ui-lang",
-        callback=set_ui_language,
-        is_eager=True,
-        help=N_(
-            "Language of questions, messages and help: en, ru or kk (default: from LANGUAGE,"
-            " LC_ALL, LC_MESSAGES or LANG). The letter's language is --lang."
-        ),
-    ),
+    typer.Option("--ui-lang", callback=set_ui_language, is_eager=True, help=UI_LANG_HELP),
 ]
 
 

@@ -48,7 +48,8 @@ def batch(
             help=N_(
                 "CSV with a header row, or JSON Lines, one signer a row ('-' = stdin). Columns:"
                 " name, country, city, organisation, email, address (lines separated by ';'), lang,"
-                " target, to, to_name, note, arguments, recommendations, date."
+                " target, to, to_name, note, arguments, recommendations, date. With --send, each"
+                " letter goes from its signer's email; a row without one is skipped."
             ),
         ),
     ],
@@ -76,8 +77,8 @@ def batch(
         typer.Option(
             "--report",
             help=N_(
-                "The CSV report of every row (default: report.csv in --out-dir, else beside"
-                " the mailbox or the journal)."
+                "The CSV report of every row (default: report.csv in --out-dir, even with"
+                " --mbox; else NAME.report.csv beside the mailbox NAME.mbox or the journal)."
             ),
         ),
     ] = None,
@@ -121,7 +122,14 @@ def batch(
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help=N_("Make an existing --mbox again."))
+        bool,
+        typer.Option(
+            "--force",
+            help=N_(
+                "Make an existing --mbox again, and replace a --mbox or --report file that"
+                " batch did not make."
+            ),
+        ),
     ] = False,
     no_input: Annotated[bool, typer.Option("--no-input", help=N_("Never ask questions."))] = False,
     quiet: Annotated[
@@ -169,7 +177,17 @@ def batch(
     cafile: options.CaFile = None,
     timeout: options.Timeout = 30.0,
     yes: options.Yes = False,
-    bcc_self: options.BccSelf = False,
+    bcc_self: Annotated[
+        bool,
+        typer.Option(
+            "--bcc-self",
+            help=N_(
+                "With --send: also deliver a copy of each letter to its signer's own address,"
+                " its From: (the recipient does not see it)."
+            ),
+            rich_help_panel=options.SENDING,
+        ),
+    ] = False,
 ) -> None:
     """`complainer batch` (its help is the command's `help`, translated where it is shown)."""
     # Imported here, not at the top: `--help` imports every command's module and needs none of it.

@@ -54,14 +54,9 @@ class Journal:
             raise DeliveryError(
                 _("cannot read the send journal {path}: {problem}").format(path=path, problem=exc)
             ) from exc
-        try:
-            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise DeliveryError(
-                _("cannot write the send journal {path}: {problem}").format(
-                    path=path, problem=exc.strerror
-                )
-            ) from exc
+        # Opened (and created) by the first record, so that a run that ends before anything is
+        # sent (a refused option, a cancelled prompt) leaves no empty journal behind.
+        self._fd: int | None = None
 
     def _remember(self, digest: bytes, state: str) -> None:
         self._sent.discard(digest)
@@ -89,6 +84,8 @@ class Journal:
         }
         data = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
         try:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             os.write(self._fd, data)
             os.fsync(self._fd)
         except OSError as exc:
@@ -100,7 +97,9 @@ class Journal:
         self._remember(_digest(key), state)
 
     def close(self) -> None:
-        os.close(self._fd)
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def _digest(key: str) -> bytes:

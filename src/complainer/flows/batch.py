@@ -5,7 +5,8 @@ The campaign is loaded once and its templates compiled once; rows are streamed, 
 kept across rows (the variety history, the similarity window) has a fixed size, so memory does
 not grow with the list. A CSV report lists every row's outcome and output.
 
-Resuming: files that exist are kept, not rewritten; a mailbox that exists is kept; with --send,
+Resuming: files that exist are kept, not rewritten; a mailbox's messages (each marked with its
+row id) are kept and the rows not in it are added, the whole rebuilt under a temporary name; with --send,
 the journal (delivery/journal.py) says which letters went out, so a re-run after a crash sends
 each remaining letter once and no letter twice.
 
@@ -47,7 +48,7 @@ from complainer.campaigns.registry import open_registry
 from complainer.delivery import sending, smtp
 from complainer.delivery.files import NewFiles, write_private
 from complainer.delivery.journal import FAILED, SENDING, SENT, Journal
-from complainer.delivery.mbox import MboxWriter
+from complainer.delivery.mbox import MboxWriter, mailbox_row_ids, with_row_id
 from complainer.errors import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -122,12 +123,21 @@ class Tally:
         return self.counts.get("failed", 0) + self.counts.get("uncertain", 0)
 
 
-def safe_stem(row: int, name: str) -> str:
-    """'0007-anna-schmidt': the row number, then the name in lower case with only letters,
-    digits and dashes (any script), at most 40 characters; never empty, never hidden."""
+def safe_stem(name: str, key: str) -> str:
+    """'anna-schmidt-1f3a9c0e': the name in lower case with only letters, digits and dashes (any
+    script), at most 40 characters, then the first 8 digits of the row's key (`row_key`); never
+    empty, never hidden.
+
+    Named by who signs and what the letter is made of, not by the row's position: a signer
+    inserted above keeps the others' names, and a letter made with other options (another
+    --lang) is another file, never mistaken for the one already there.
+    """
     text = unicodedata.normalize("NFKC", name).casefold()
     slug = re.sub(r"[^\w]+|_", "-", text).strip("-")[:40].strip("-")
-    return f"{row:04d}-{slug or 'signer'}"
+    return f"{slug or 'signer'}-{key[:8]}"
+
+
+_MADE_NAME = re.compile(r"-[0-9a-f]{8}$")  # the end of a stem safe_stem makes
 
 
 def row_key(values: DraftValues, campaign: Campaign) -> str:
@@ -265,21 +275,25 @@ def _spool_stdin(tmp: IO[bytes]) -> None:
 @contextlib.contextmanager
 def _signers(source: str, spool: bool) -> Iterator[tuple[str, int | None]]:
     """The signers file to read (stdin copied to a temporary file when it is read twice),
-    and its number of lines when cheap to know (for the progress bar)."""
+    and its number of rows when it can be read twice (for the progress bar)."""
     if source == "-" and spool:
         with tempfile.NamedTemporaryFile(prefix="complainer-signers-", suffix=".txt") as tmp:
             _spool_stdin(tmp)
-            yield tmp.name, None
+            yield tmp.name, _count_rows(tmp.name, source)
         return
-    lines = None
     # Only a regular file is counted ahead: counting would drain a pipe or `<(...)` before the rows
     # are read, and never end on /dev/zero.
-    if source != "-" and _is_regular(source):
-        with contextlib.suppress(OSError), open(source, "rb") as fh:
-            lines = max(
-                0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1
-            )
-    yield source, lines
+    yield source, _count_rows(source, source) if source != "-" and _is_regular(source) else None
+
+
+def _count_rows(path: str, display: str) -> int | None:
+    """The number of rows `read_rows` will give (not lines: a quoted cell may hold line breaks,
+    and blank lines are no rows), or None when the file cannot be read that far."""
+    try:
+        with contextlib.closing(open_text(path)) as stream:
+            return sum(1 for _row in read_rows(stream, display))
+    except (ComplainerError, OSError, UnicodeDecodeError):
+        return None
 
 
 def _is_regular(path: str) -> bool:
@@ -323,21 +337,57 @@ def run(opts: BatchOptions, campaigns_dirs: Sequence[Path] | None) -> int:
     flags = dataclasses.replace(opts.defaults, campaign=campaign.id)
     normalise(dataclasses.replace(flags), campaign)
     seed = opts.seed if opts.seed is not None else _default_seed(campaign, opts.signers)
-    with _signers(opts.signers, spool=opts.send is not None) as (path, lines):
+    _check_report(_report_path(opts), opts.force)
+    with _signers(opts.signers, spool=opts.send is not None) as (path, total):
         if opts.send is not None:
-            return _send(opts, campaign, flags, seed, path)
-        return _make(opts, campaign, flags, seed, path, lines)
+            return _send(opts, campaign, flags, seed, path, total)
+        return _make(opts, campaign, flags, seed, path, total)
+
+
+def _check_report(path: Path, force: bool) -> None:
+    """Refuse (UsageProblem, exit 2) to replace a file that is not a batch report, unless `force`.
+
+    A re-run of a batch replaces its own report (a file whose first line is the report's header),
+    so that re-running the same command works; anything else there is someone's file.
+    """
+    if force or not path.exists():
+        return
+    header = ",".join(REPORT_COLUMNS)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            ours = path.is_file() and fh.readline(len(header) + 2).rstrip("\r\n") == header
+    except OSError:
+        ours = False
+    if not ours:
+        raise UsageProblem(
+            _(
+                "{path} exists and is not a batch report; give another --report, or --force"
+                " to replace it"
+            ).format(path=path)
+        )
 
 
 class _Report:
-    """The CSV report, in row order, written as rows finish (a killed run leaves the rows so
-    far). A made letter's row waits for its similarity figure, final only once the letters
-    after it that it may be nearest to are made (`SimilarityIndex`: at most a window later)."""
+    """The CSV report, in row order, written as rows finish into `PATH.part` (0600: it holds
+    names and email addresses) and moved to `path` when closed, so a reader never sees half a
+    report under its name (a killed run leaves the rows so far in the part). A made letter's row
+    waits for its similarity figure, final only once the letters after it that it may be nearest
+    to are made (`SimilarityIndex`: at most a window later). With `path` None, rows are only
+    counted and their problems said; with `warn` False, problems are only counted."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path | None, warn: bool = True) -> None:
+        self.path, self.warn = path, warn
+        self.tally = Tally()
+        self._fh: IO[str] | None = None
+        self._held: deque[Outcome] = deque()  # rows not written yet, in order
+        self._awaiting: dict[Hashable, Outcome] = {}  # row number -> its row, awaiting its figure
+        if path is None:
+            return
+        self.part = path.with_name(path.name + ".part")
         try:
-            self._fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            fd = os.open(self.part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            os.fchmod(fd, 0o600)  # a part left by a killed run may have other permissions
+            self._fh = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
         except OSError as exc:
             raise UsageProblem(
                 _("cannot write the report {path}: {problem}").format(
@@ -346,19 +396,18 @@ class _Report:
             ) from None
         self._csv = csv.writer(self._fh)
         self._csv.writerow(REPORT_COLUMNS)
-        self.tally = Tally()
-        self._held: deque[Outcome] = deque()  # rows not written yet, in order
-        self._awaiting: dict[Hashable, Outcome] = {}  # row number -> its row, awaiting its figure
 
     def add(self, outcome: Outcome, awaiting_similarity: bool = False) -> None:
-        if awaiting_similarity:
-            self._awaiting[outcome.row] = outcome
-        if self._held or awaiting_similarity:
+        if self._fh is None:
+            pass
+        elif awaiting_similarity or self._held:
+            if awaiting_similarity:
+                self._awaiting[outcome.row] = outcome
             self._held.append(outcome)
         else:
             self._csv.writerow(outcome.fields())
         self.tally.add(outcome.outcome)
-        if outcome.outcome in ("failed", "uncertain"):
+        if outcome.outcome in ("failed", "uncertain") and self.warn:
             if outcome.column:
                 message = _("row {row}, column {column}: {reason}")
             else:
@@ -371,22 +420,34 @@ class _Report:
         """Fills in the rows' final similarity figures (row number, figure or None for a letter
         with no other), and writes the rows no longer waiting."""
         for row, figure in figures:
-            self._awaiting.pop(row).similarity = "" if figure is None else f"{figure:.2f}"
+            held = self._awaiting.pop(row, None)  # None: no report kept
+            if held is not None:
+                held.similarity = "" if figure is None else f"{figure:.2f}"
         while self._held and self._held[0].row not in self._awaiting:
             self._csv.writerow(self._held.popleft().fields())
 
     def close(self, figures: Iterable[tuple[Hashable, float | None]] = ()) -> None:
         """Settles `figures`, writes what is left (a row still awaiting its figure, as when the
-        run was interrupted, without one) and closes the file."""
-        if not self._fh.closed:
-            self.settle(figures)
-            self._awaiting.clear()
-            self.settle(())
-        self._fh.close()
+        run was interrupted, without one) and moves the report to its name."""
+        if self._fh is None or self.path is None:
+            return
+        self.settle(figures)
+        self._awaiting.clear()
+        self.settle(())
+        try:
+            self._fh.close()
+            os.replace(self.part, self.path)
+        except OSError as exc:
+            raise UsageProblem(
+                _("cannot write the report {path}: {problem}").format(
+                    path=self.path, problem=exc.strerror
+                )
+            ) from None
+        self._fh = None
 
 
 def _validated(
-    row: Row, maker: Maker, flags: DraftValues, campaign: Campaign
+    row: Row, maker: Maker, flags: DraftValues, campaign: Campaign, sending: bool = False
 ) -> tuple[DraftValues, Letter] | Outcome:
     name = str(row.cells.get("name") or "").strip()
     if row.problem is not None:
@@ -402,6 +463,12 @@ def _validated(
         elif not (values.country or "").strip():
             column, reason = "country", _("the country is missing")
         return Outcome(row.number, name, "failed", column, reason)
+    if sending and not letter.writer.email:
+        # The letter is the signer's and says so in From: (RFC 5322 s. 3.6.2, its author); a row
+        # without the signer's address is not sent from anyone else's, it is skipped.
+        return Outcome(row.number, name, "failed", "email", _(
+            "no email address: a letter is sent from its signer's own address (its From:)"
+        ))  # fmt: skip
     return values, letter
 
 
@@ -412,12 +479,13 @@ def _letters(
     campaign: Campaign,
     progress: RowProgress,
     rejected: Callable[[Outcome], object],
+    sending: bool = False,
 ) -> Iterator[tuple[Row, DraftValues, Letter]]:
     """(row, values, letter) for every row that makes a letter, counting each row on `progress`;
     the outcome of a row that does not is handed to `rejected` (the report, or nothing)."""
     for row in rows:
         progress.advance()
-        made = _validated(row, maker, flags, campaign)
+        made = _validated(row, maker, flags, campaign, sending)
         if isinstance(made, Outcome):
             rejected(made)
             continue
@@ -431,12 +499,13 @@ def _make(
     flags: DraftValues,
     seed: int,
     path: str,
-    lines: int | None,
+    rows_total: int | None,
 ) -> int:
     maker = Maker(campaign, seed)
     rows = _rows(path, opts.signers)
     mbox: MboxWriter | None = None
-    mbox_kept = False
+    in_mbox: set[str] = set()  # the row ids of the letters the mailbox holds
+    used: set[str] = set()  # the row ids of this run's letters
     if opts.out_dir is not None:
         try:
             opts.out_dir.mkdir(parents=True, exist_ok=True)
@@ -447,28 +516,29 @@ def _make(
                 )
             ) from None
     if opts.mbox is not None:
-        mbox_kept = opts.mbox.exists() and not opts.force
-        if mbox_kept:
-            console.note(
-                _("{path} exists and is kept (--force makes it again)").format(path=opts.mbox)
-            )
-        else:
-            mbox = MboxWriter(opts.mbox)
+        # Resuming goes by what the mailbox holds (each message's row id), not by its existence:
+        # its messages are kept, and the rows not in it are added after them.
+        existing = None
+        if opts.mbox.is_file() and not opts.force:
+            existing = mailbox_row_ids(opts.mbox)
+            in_mbox.update(existing)
+        mbox = MboxWriter(opts.mbox, keep=None if existing is None else len(existing))
     report = _Report(_report_path(opts))
+    made: set[str] = set()  # the file stems this run made or kept
     extension = formats.extension_for(opts.fmt) if opts.out_dir is not None else ""
     files = NewFiles(opts.out_dir) if opts.out_dir is not None else None
     verified = VerifiedFields()  # each distinct header field read back once for the batch
     try:
-        with RowProgress(_("letters"), lines, opts.quiet) as progress:
-            for row, _values, letter in _letters(
-                rows, maker, flags, campaign, progress, report.add
-            ):
+        with RowProgress(_("letters"), rows_total, opts.quiet) as progress:
+            for row, values, letter in _letters(rows, maker, flags, campaign, progress, report.add):
                 settled = maker.similarity.add(row.number, letter.body)
                 outcome = Outcome(row.number, letter.writer.name, "written")
                 outputs = []
                 eml = None
                 if files is not None:
-                    name = safe_stem(row.number, letter.writer.name) + extension
+                    stem = safe_stem(letter.writer.name, row_key(values, campaign))
+                    made.add(stem)
+                    name = stem + extension
                     target = files.folder / name
                     size = _size(target)
                     if size:
@@ -484,13 +554,20 @@ def _make(
                             write_private(target, data, force=True, sync=False)
                     outputs.append(str(target))
                 if mbox is not None:
-                    number = mbox.add(eml if eml is not None else to_eml(letter, verified=verified))
-                    outputs.append(f"{opts.mbox}#{number}")
-                    if opts.out_dir is None:
-                        outcome.outcome = "in-mailbox"
-                elif mbox_kept and opts.out_dir is None:
-                    outcome.outcome = "kept"
-                    outputs.append(str(opts.mbox))
+                    key = row_key(values, campaign)
+                    used.add(key)
+                    if key in in_mbox:
+                        outputs.append(str(opts.mbox))
+                        if opts.out_dir is None:
+                            outcome.outcome = "kept"
+                    else:
+                        message = with_row_id(
+                            eml if eml is not None else to_eml(letter, verified=verified), key
+                        )
+                        outputs.append(f"{opts.mbox}#{mbox.add(message)}")
+                        in_mbox.add(key)
+                        if opts.out_dir is None or outcome.outcome == "kept":
+                            outcome.outcome = "in-mailbox"
                 outcome.output = " ".join(outputs)
                 report.add(outcome, awaiting_similarity=True)
                 report.settle(settled)
@@ -504,10 +581,41 @@ def _make(
             files.close()
     if mbox is not None:
         mbox.commit()
+        if stale := len(in_mbox - used):
+            console.warn(
+                ngettext(
+                    "{n} message in {path} is not from this list and these options; --force"
+                    " makes the mailbox again with only this run's letters",
+                    "{n} messages in {path} are not from this list and these options; --force"
+                    " makes the mailbox again with only this run's letters",
+                    stale,
+                ).format(n=stale, path=opts.mbox)
+            )
     if opts.out_dir is not None:
         _sync_folder(opts.out_dir)
+        _note_stale(opts.out_dir, extension, made)
     report.close(maker.similarity.finish())
     return _finish(report, maker, opts)
+
+
+def _note_stale(folder: Path, extension: str, made: set[str]) -> None:
+    """Say how many letters in `folder` this run did not make or keep: a signer no longer in the
+    list, or letters made with other options (another --lang, --target, date). They are left as
+    they are (they may be the organiser's), and named so that they can be told apart."""
+    stale = sorted(
+        p.name for p in folder.glob("*" + extension)
+        if _MADE_NAME.search(p.stem) and p.stem not in made
+    )  # fmt: skip
+    if stale:
+        console.warn(
+            ngettext(
+                "{n} letter in {folder} is not from this list and these options (for example"
+                " {file}); it is left as it is: remove it if it is out of date",
+                "{n} letters in {folder} are not from this list and these options (for example"
+                " {file}); they are left as they are: remove them if they are out of date",
+                len(stale),
+            ).format(n=len(stale), folder=folder, file=stale[0])
+        )
 
 
 def _size(path: Path) -> int | None:
@@ -561,7 +669,10 @@ def _finish(report: _Report, maker: Maker, opts: BatchOptions) -> int:
     return EXIT_FAILURE if tally.failed else EXIT_OK
 
 
-def _send(opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int, path: str) -> int:
+def _send(
+    opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int, path: str,
+    rows: int | None,
+) -> int:  # fmt: skip
     assert opts.send is not None
     settings = sending.settings(opts.send)
     can_ask = not opts.no_input and sys.stdin.isatty() and opts.signers != "-"
@@ -576,9 +687,17 @@ def _send(opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int,
     journal = Journal(_journal_path(opts))
     try:
         # The dry run: every row made once, nothing sent; the count and one sample to confirm.
-        pending, sample = _dry_run(opts, campaign, flags, seed, path, journal)
+        pending, failed, sample = _dry_run(opts, campaign, flags, seed, path, journal, rows)
         if pending and sample is not None and not (opts.quiet and opts.send.yes):
             sending.preview(sample, settings, sending.envelope(sample, opts.send.bcc_self)[1])
+        if failed:
+            console.warn(
+                ngettext(
+                    "{n} row has a problem (above) and will not be sent",
+                    "{n} rows have problems (above) and will not be sent",
+                    failed,
+                ).format(n=failed)
+            )
         console.note(
             ngettext(
                 "{n} letter to send through {server}, {rate} a minute",
@@ -599,7 +718,7 @@ def _send(opts: BatchOptions, campaign: Campaign, flags: DraftValues, seed: int,
             raise typer.Abort()
         if pending and settings.user and password is None:
             password = sending.ask_password(settings)
-        return _send_rows(opts, campaign, flags, seed, path, journal, settings, password)
+        return _send_rows(opts, campaign, flags, seed, path, journal, settings, password, rows)
     finally:
         journal.close()
 
@@ -611,21 +730,24 @@ def _dry_run(
     seed: int,
     path: str,
     journal: Journal,
-) -> tuple[int, Letter | None]:
+    total: int | None,
+) -> tuple[int, int, Letter | None]:
+    """(letters to send, rows that failed, a sample letter); each failed row is said on stderr."""
     maker = Maker(campaign, seed)
     pending, sample = 0, None
-    with RowProgress(_("checking"), None, opts.quiet) as progress:
+    failed = _Report(None)
+
+    with RowProgress(_("checking"), total, opts.quiet) as progress:
         rows = _rows(path, opts.signers)
         for _row, values, letter in _letters(
-            rows, maker, flags, campaign, progress, lambda _: None
+            rows, maker, flags, campaign, progress, failed.add, sending=True
         ):
             state = journal.state(row_key(values, campaign))
             if state == SENT or (state == SENDING and not opts.resend_uncertain):
                 continue
-            sending.envelope(letter, opts.send.bcc_self if opts.send else False)
             pending += 1
             sample = sample or letter
-    return pending, sample
+    return pending, failed.tally.rows, sample
 
 
 def _send_rows(
@@ -637,16 +759,19 @@ def _send_rows(
     journal: Journal,
     settings: smtp.SmtpSettings,
     password: str | None,
+    total: int | None,
 ) -> int:
     assert opts.send is not None
     maker = Maker(campaign, seed)
-    report = _Report(_report_path(opts))
+    report = _Report(_report_path(opts), warn=False)  # the dry run said each failed row
     interval = 60.0 / opts.rate
     next_at = time.monotonic()
     try:
-        with RowProgress(_("sending"), None, opts.quiet) as progress:
+        with RowProgress(_("sending"), total, opts.quiet) as progress:
             rows = _rows(path, opts.signers)
-            for row, values, letter in _letters(rows, maker, flags, campaign, progress, report.add):
+            for row, values, letter in _letters(
+                rows, maker, flags, campaign, progress, report.add, sending=True
+            ):
                 settled = maker.similarity.add(row.number, letter.body)
                 key = row_key(values, campaign)
                 to = letter.recipient.email

@@ -237,21 +237,28 @@ def _csv_rows(first: str, stream: IO[str], source: str) -> Iterator[Row]:
         if not any(c.strip() for c in cells):
             continue  # blank lines between signers are not rows
         number += 1
-        if len(cells) > len(columns):
-            extra = [c for c in cells[len(columns) :] if c.strip()]
-            if extra:
-                yield Row(
-                    number,
-                    {},
-                    (
-                        "",
-                        _("{cells} cells but {columns} columns").format(
-                            cells=len(cells), columns=len(columns)
-                        ),
-                    ),
-                )
-                continue
-        yield Row(number, dict(zip(columns, cells, strict=False)))
+        if len(cells) != len(columns):
+            yield _misaligned(number, cells, columns, delimiter)
+            continue
+        yield Row(number, dict(zip(columns, cells, strict=True)))
+
+
+def _misaligned(number: int, cells: list[str], columns: list[str], delimiter: str) -> Row:
+    """A row whose cells do not match the header's columns one to one: refused, since which
+    cell belongs to which column cannot be known (an unquoted delimiter inside a value moves
+    every cell after it: a recommendation would become an address line). The name is kept for
+    the report when it is the first column (the cells before any shift are still in place)."""
+    names = ", ".join(columns)
+    reason = _(
+        '{cells} but {columns} ({names}); a value holding "{delimiter}" goes in quotes'
+    ).format(
+        cells=ngettext("{n} cell", "{n} cells", len(cells)).format(n=len(cells)),
+        columns=ngettext("{n} column", "{n} columns", len(columns)).format(n=len(columns)),
+        names=names,
+        delimiter=delimiter.replace("\t", "\\t"),
+    )
+    known = {"name": cells[0]} if cells and column_field(columns[0]) == "name" else {}
+    return Row(number, known, ("", reason))
 
 
 def _json_rows(first: str, stream: IO[str], source: str) -> Iterator[Row]:
