@@ -680,7 +680,7 @@ def test_an_empty_letter_is_refused_and_asked_again(
     answer(child, TOGGLE, "none")
     answer(child, TOGGLE, "")
     refused = answer(child, TOGGLE, "1")  # asked again, from the arguments
-    assert "the letter would make no point" in refused
+    assert "The letter would make no point" in refused
     answer(child, TOGGLE, "")
     answer(child, TOGGLE, "")
     answer(child, "Note: ", "")

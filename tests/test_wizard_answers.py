@@ -162,3 +162,23 @@ def test_an_empty_country_says_what_is_needed(ui: str, monkeypatch: pytest.Monke
     monkeypatch.setattr(questions, "say", lambda message="", style="": said.append(str(message)))
     assert questions.country() == "DE"
     assert i18n._("A country is needed: type its name or its two-letter code.") in said
+
+
+def test_the_menu_adds_a_postal_address_without_starting_again(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from complainer import formats
+    from complainer.flows import wizard
+    from complainer.letter import request
+
+    i18n.set_language("en")
+    campaign = open_registry().load("kz-propaganda-law-2025")
+    values = request.DraftValues(name="Anna Schmidt", country="DE", lang="en", date="2026-11-29")
+    letter = request.build_letter(values, campaign)
+    session = wizard.Session(campaign, values, letter.date, letter, 2000)
+    typing(monkeypatch, "d", "Hauptstr. 1", "10115 Berlin", "")
+    assert wizard._menu(session) == "preview"
+    assert "add or change your postal address" in capsys.readouterr().err
+    assert values.address == ["Hauptstr. 1", "10115 Berlin"] and values.name == "Anna Schmidt"
+    rendered = formats.render(request.build_letter(values, campaign), "text").decode()
+    assert "10115 Berlin" in rendered

@@ -224,6 +224,16 @@ def _quit(session: Session) -> Next:
     return "done"
 
 
+def _change_address(session: Session) -> Next:
+    """The postal address asked again (a formal appeal's warning asks for one); the preview is
+    shown again with it, every other choice kept. Enter at once leaves the letter without one."""
+    values = session.values
+    values.address = questions.address()
+    if values.address:
+        values.city = ""  # the address holds the city
+    return "preview"
+
+
 def _change_language(session: Session) -> Next:
     """Another language for the letter, keeping every other choice; the preview is shown again."""
     campaign, values = session.campaign, session.values
@@ -249,6 +259,7 @@ ACTIONS: list[Action] = [
     Action("p", N_("print the letter to standard output"), _print),
     Action("s", N_("save it as an .eml draft for your mail client"), _save),
     Action("l", N_("change the letter's language"), _change_language),
+    Action("d", N_("add or change your postal address"), _change_address),
     Action("e", N_("edit the choices again (arguments, recommendations, note)"), _edit),
     Action("q", N_("quit without saving"), _quit),
 ]
