@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from complainer import i18n
-from complainer.campaigns.citing import cite
+from complainer.campaigns.citing import cite, source_title
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.i18n import _, ngettext
 from complainer.terminal import console as terminal
@@ -98,7 +98,7 @@ def point_rows(campaign: Campaign, kind: PointKind, lang: str, day: dt.date) -> 
     rows = []
     for p in campaign.points(kind):
         t = texts.point(kind, p.id)
-        cites = "; ".join(dict.fromkeys(cite(campaign, c) for c in p.citations))
+        cites = "; ".join(dict.fromkeys(cite(campaign, c, lang=lang) for c in p.citations))
         valid = _("expired") if p.expired_citations(day) else (_("yes") if p.default else _("no"))
         rows.append([p.id, valid, t.title, t.summary, cites])
     return rows
@@ -139,7 +139,7 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
     for r in campaign.recipients.values():
         rt = texts.recipient(r.id)
         say(f"  {r.id}: {escape(rt.name)} <{r.email}>")
-        source = texts.source_title(r.email_source) or campaign.sources[r.email_source].title
+        source = source_title(campaign, r.email_source, i18n.language())
         say(
             "    "
             + escape(
@@ -195,7 +195,9 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
                 "    "
                 + escape(
                     _("source: {title} ({confidence}) {url}").format(
-                        title=cited.title, confidence=cited.confidence, url=cited.url
+                        title=texts.source_title(sid) or cited.title,
+                        confidence=cited.confidence,
+                        url=cited.url,
                     )
                 ),
                 soft_wrap=True,
