@@ -145,7 +145,7 @@ def iin() -> str | None:
         if not answer:
             return None
         try:
-            return clean_iin(answer)
+            return clean_iin(answer, asked=True)
         except UsageProblem as exc:
             say(sentence(exc, _("Type it again, or press Enter to leave it out.")))
 
