@@ -89,6 +89,6 @@ def test_numbers_use_the_interface_languages_separators(
 
     assert i18n.format_number(0.4, 2) == fraction == format_decimal(0.4, "0.00", locale=ui_lang)
     assert i18n.format_number(1_000_000) == million == format_decimal(1_000_000, locale=ui_lang)
-    summary = SimilaritySummary(letters=5, median=0.25, maximum=0.4, closest=(1, 2), floor=0.1)
+    summary = SimilaritySummary(letters=5, median=0.25, maximum=0.4, closest=(1, 2))
     shown = summary.describe()
     assert fraction in shown and ("0.25" in shown) == (ui_lang == "en")
