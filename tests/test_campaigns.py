@@ -399,3 +399,23 @@ def test_check_says_what_a_wrong_path_is(tmp_path: Path) -> None:
     with pytest.raises(UsageProblem, match=r"no campaign\.toml"):
         folders_to_check([tmp_path], None)
     assert folders_to_check([tmp_path / "camps" / "inner"], None) == [tmp_path / "camps" / "inner"]
+
+
+# Words that name where a recommendation comes from. The Ministry letters' intro to the list
+# names none: each recommendation names its own authority, and an intro that credited the
+# Universal Periodic Review contradicted an item crediting the Human Rights Committee (2016).
+RECOMMENDATION_SOURCES = {
+    "en": r"Universal Periodic Review|Committee|\bUN\b|Human Rights Watch|appeal|\b20\d\d\b",
+    "ru": r"Универсальн\w+ периодическ|Комитет|\bООН\b|Human Rights Watch|обращени|\b20\d\d\b",
+    "kk": r"Әмбебап мерзімді|Комитет|БҰҰ|Human Rights Watch|үндеу|\b20\d\d\b",
+}
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+@pytest.mark.parametrize("lang", sorted(RECOMMENDATION_SOURCES))
+def test_the_ministry_recommendations_intro_names_no_source(cid: str, lang: str) -> None:
+    texts = tomllib.loads((BUILTIN / cid / lang / "texts.toml").read_text(encoding="utf-8"))
+    intros = texts["targets"]["ministry"]["paragraphs"]["recommendations_intro"]
+    assert intros, (cid, lang)
+    named = [i for i in intros if re.search(RECOMMENDATION_SOURCES[lang], i)]
+    assert named == [], (cid, lang, named)
