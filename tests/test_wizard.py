@@ -23,6 +23,8 @@ import pexpect
 import pytest
 from conftest import LETTER_DATE, Runner, assert_clean_error, complainer_exe, stderr_of, stdout_of
 
+from complainer import i18n
+
 TIMEOUT = 20  # seconds per expected prompt
 # The prompts that end in a hint: what Enter does and the escape words (q, b).
 CHOICE = "Choice (Enter: s; q: quit): "
@@ -433,7 +435,8 @@ def test_a_writer_in_kazakhstan_is_asked_for_the_iin_and_it_is_checked(
     asked = answer(child, "IIN (optional, Enter skips): ", "12345")
     assert "12 digits" in asked and "Code asks for it" in asked
     refused = answer(child, "IIN (optional, Enter skips): ", valid)
-    assert "not an IIN" in refused and "Type it again" in refused
+    assert 'The IIN "' in refused and "is not valid" in refused and "Type it again" in refused
+    assert "--iin" not in refused  # the wizard user typed no flag
     answer(child, TOGGLE, "")
     answer(child, TOGGLE, "")
     preview = answer(child, CHOICE, "q")
@@ -883,3 +886,38 @@ def test_the_save_prompt_follows_the_out_rule(
     assert not (tmp_path / "letter.docx").exists()
     text = (tmp_path / "letter").read_text(encoding="utf-8")
     assert "ALPHA text" in text and not text.startswith(("To:", "From:", "Subject:"))
+
+
+@pytest.mark.parametrize("ui", i18n.UI_LANGUAGES)
+def test_a_refused_iin_or_email_names_the_question_not_the_flag(
+    tmp_path: Path, env: dict[str, str], ui: str
+) -> None:
+    """A wizard user typed no --iin or --email: the refusal names what was asked, in their
+    language (the same check's command-line wording names the flag)."""
+    i18n.set_language(ui)
+    try:
+        tr = i18n._
+        name, line = tr("Name"), tr("Address line {number}")
+        line1, line2 = line.format(number=1), line.format(number=2)
+        iin_prompt, email_prompt = tr("IIN (optional, Enter skips)"), tr("Email (Enter skips)")
+        again = tr("Type it again, or press Enter to leave it out.")
+        iin_word = {"en": "IIN", "ru": "ИИН", "kk": "ЖСН"}[ui]
+    finally:
+        i18n.set_language(None)
+    child = spawn(tmp_path, env, "--ui-lang", ui, "--country", "KZ", "--target", "ministry",
+                  "--lang", "ru", "--organisation", "", "--note", "")  # fmt: skip
+    answer(child, f"{name}: ", "Айгерим Садыкова")
+    answer(child, f"{line1}: ", "ул. Абая 1, Алматы")
+    answer(child, f"{line2}: ", "")
+    answer(child, f"{iin_prompt}: ", "12345")
+    short = answer(child, f"{iin_prompt}: ", "900101300000")  # 12 digits, wrong check digit
+    wrong = answer(child, f"{iin_prompt}: ", "")
+    for refused, value in ((short, "12345"), (wrong, "900101300000")):
+        assert value in refused and iin_word in refused and again in refused, refused
+        assert "--" not in refused, refused
+    answer(child, f"{email_prompt}: ", "anna.example.org")
+    refused = answer(child, f"{email_prompt}: ", "q")
+    assert "anna.example.org" in refused and "@" in refused and again in refused, refused
+    assert "--" not in refused, refused
+    code, _rest = finish(child)
+    assert code == 0

@@ -69,11 +69,23 @@ def cited_part(title: str, ref: str) -> str:
     return "".join(kept)
 
 
-def cite(campaign: Campaign, c: Citation, validity: bool = True) -> str:
-    """A citation as a reader needs it: the source's title and the part cited (each said once),
-    with its validity unless `validity` is false (for a sentence that states it). Never the
-    citation's or the source's research `note`: that is for the campaign's authors."""
-    title = campaign.sources[c.source].title
+def source_title(campaign: Campaign, sid: str, lang: str | None) -> str:
+    """Source `sid`'s title as a reader of `lang` sees it: the campaign's `[sources.<sid>] title`
+    in texts.toml for that language when it has one, else the source's own (English) title.
+    `lang` None means the source's own title. Raises KeyError for a source the campaign lacks."""
+    own = campaign.sources[sid].title
+    if lang is None or lang not in campaign.texts:
+        return own
+    return campaign.texts[lang].source_title(sid) or own
+
+
+def cite(campaign: Campaign, c: Citation, validity: bool = True, lang: str | None = None) -> str:
+    """A citation as a reader needs it: the source's title (in `lang` where the campaign has it,
+    see `source_title`) and the part cited (each said once), with its validity unless `validity`
+    is false (for a sentence that states it). The part cited (`ref`: article numbers, document
+    symbols) is kept as written. Never the citation's or the source's research `note`: that is
+    for the campaign's authors."""
+    title = source_title(campaign, c.source, lang)
     part = cited_part(title, c.ref)
     text = f"{title}, {part}" if part else title
     return f"{text} ({c.validity()})" if validity and c.validity() else text

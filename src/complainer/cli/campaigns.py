@@ -35,7 +35,7 @@ def campaigns_list(
         console.warn(str(problem))
     rows = tables.campaign_rows(loaded, dt.date.today(), registry.default_id())
     headers = [_("campaign"), _("status"), _("deadline"), _("when"), _("title")]
-    tables.print_rows(tables.stdout_console(), headers, rows, _("Campaigns"))
+    tables.print_campaigns(tables.stdout_console(), headers, rows, _("Campaigns"))
 
 
 @app.command(

@@ -34,8 +34,8 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -368,15 +368,19 @@ def _check_report(path: Path, force: bool) -> None:
 
 
 class _Report:
-    """The CSV report, written as rows finish into `PATH.part` (0600: it holds names and email
-    addresses) and moved to `path` when closed, so a reader never sees half a report under its
-    name (a killed run leaves the rows so far in the part). With `path` None, rows are only
+    """The CSV report, in row order, written as rows finish into `PATH.part` (0600: it holds
+    names and email addresses) and moved to `path` when closed, so a reader never sees half a
+    report under its name (a killed run leaves the rows so far in the part). A made letter's row
+    waits for its similarity figure, final only once the letters after it that it may be nearest
+    to are made (`SimilarityIndex`: at most a window later). With `path` None, rows are only
     counted and their problems said; with `warn` False, problems are only counted."""
 
     def __init__(self, path: Path | None, warn: bool = True) -> None:
         self.path, self.warn = path, warn
         self.tally = Tally()
         self._fh: IO[str] | None = None
+        self._held: deque[Outcome] = deque()  # rows not written yet, in order
+        self._awaiting: dict[Hashable, Outcome] = {}  # row number -> its row, awaiting its figure
         if path is None:
             return
         self.part = path.with_name(path.name + ".part")
@@ -393,8 +397,14 @@ class _Report:
         self._csv = csv.writer(self._fh)
         self._csv.writerow(REPORT_COLUMNS)
 
-    def add(self, outcome: Outcome) -> None:
-        if self._fh is not None:
+    def add(self, outcome: Outcome, awaiting_similarity: bool = False) -> None:
+        if self._fh is None:
+            pass
+        elif awaiting_similarity or self._held:
+            if awaiting_similarity:
+                self._awaiting[outcome.row] = outcome
+            self._held.append(outcome)
+        else:
             self._csv.writerow(outcome.fields())
         self.tally.add(outcome.outcome)
         if outcome.outcome in ("failed", "uncertain") and self.warn:
@@ -406,9 +416,24 @@ class _Report:
                 message.format(row=outcome.row, column=outcome.column, reason=outcome.reason)
             )
 
-    def close(self) -> None:
+    def settle(self, figures: Iterable[tuple[Hashable, float | None]]) -> None:
+        """Fills in the rows' final similarity figures (row number, figure or None for a letter
+        with no other), and writes the rows no longer waiting."""
+        for row, figure in figures:
+            held = self._awaiting.pop(row, None)  # None: no report kept
+            if held is not None:
+                held.similarity = "" if figure is None else f"{figure:.2f}"
+        while self._held and self._held[0].row not in self._awaiting:
+            self._csv.writerow(self._held.popleft().fields())
+
+    def close(self, figures: Iterable[tuple[Hashable, float | None]] = ()) -> None:
+        """Settles `figures`, writes what is left (a row still awaiting its figure, as when the
+        run was interrupted, without one) and moves the report to its name."""
         if self._fh is None or self.path is None:
             return
+        self.settle(figures)
+        self._awaiting.clear()
+        self.settle(())
         try:
             self._fh.close()
             os.replace(self.part, self.path)
@@ -506,10 +531,8 @@ def _make(
     try:
         with RowProgress(_("letters"), rows_total, opts.quiet) as progress:
             for row, values, letter in _letters(rows, maker, flags, campaign, progress, report.add):
-                similarity = maker.similarity.add(row.number, letter.body)
-                outcome = Outcome(
-                    row.number, letter.writer.name, "written", similarity=f"{similarity:.2f}"
-                )
+                settled = maker.similarity.add(row.number, letter.body)
+                outcome = Outcome(row.number, letter.writer.name, "written")
                 outputs = []
                 eml = None
                 if files is not None:
@@ -546,11 +569,12 @@ def _make(
                         if opts.out_dir is None or outcome.outcome == "kept":
                             outcome.outcome = "in-mailbox"
                 outcome.output = " ".join(outputs)
-                report.add(outcome)
+                report.add(outcome, awaiting_similarity=True)
+                report.settle(settled)
     except BaseException:
         if mbox is not None:
             mbox.discard()
-        report.close()
+        report.close(maker.similarity.finish())
         raise
     finally:
         if files is not None:
@@ -570,7 +594,7 @@ def _make(
     if opts.out_dir is not None:
         _sync_folder(opts.out_dir)
         _note_stale(opts.out_dir, extension, made)
-    report.close()
+    report.close(maker.similarity.finish())
     return _finish(report, maker, opts)
 
 
@@ -748,11 +772,10 @@ def _send_rows(
             for row, values, letter in _letters(
                 rows, maker, flags, campaign, progress, report.add, sending=True
             ):
-                similarity = maker.similarity.add(row.number, letter.body)
+                settled = maker.similarity.add(row.number, letter.body)
                 key = row_key(values, campaign)
                 to = letter.recipient.email
-                outcome = Outcome(row.number, letter.writer.name, "sent", output=to,
-                                  similarity=f"{similarity:.2f}")  # fmt: skip
+                outcome = Outcome(row.number, letter.writer.name, "sent", output=to)
                 state = journal.state(key)
                 if state == SENT:
                     outcome.outcome = "already-sent"
@@ -776,7 +799,8 @@ def _send_rows(
                         if journal.state(key) != SENT:
                             journal.record(key, row.number, FAILED, to)
                             outcome.outcome, outcome.reason = "failed", str(exc)
-                report.add(outcome)
+                report.add(outcome, awaiting_similarity=True)
+                report.settle(settled)
     finally:
-        report.close()
+        report.close(maker.similarity.finish())
     return _finish(report, maker, opts)

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from complainer import formats
+from complainer.campaigns.citing import source_title
 from complainer.campaigns.model import Campaign
 from complainer.delivery import mailclient, webmail
 from complainer.delivery.files import write_private
@@ -433,7 +434,10 @@ def reading_copy(values: request.DraftValues, campaign: Campaign, letter: Letter
     )
 
 
-def _preview(campaign: Campaign, letter: Letter, copy: Letter | None) -> None:
+def preview_rows(campaign: Campaign, letter: Letter) -> list[tuple[str, str]]:
+    """The preview's header rows (label, value) in the interface language: recipient, where its
+    address comes from (the source's title in the interface language where the campaign has
+    it), sender, subject, language."""
     ui = ui_language()
     r = letter.recipient
     rows = [(_("To"), f"{r.name} <{r.email}>" if r.name else r.email)]
@@ -441,7 +445,7 @@ def _preview(campaign: Campaign, letter: Letter, copy: Letter | None) -> None:
         # Where the address comes from, so the writer can judge it before sending.
         note = campaign.lang(ui).recipient(campaign.targets[letter.target].recipient or "")
         rows.append(
-            ("", _("address from: {source}").format(source=campaign.sources[r.source].title))
+            ("", _("address from: {source}").format(source=source_title(campaign, r.source, ui)))
         )
         if note.email_note != "-":
             rows.append(("", note.email_note))
@@ -449,6 +453,11 @@ def _preview(campaign: Campaign, letter: Letter, copy: Letter | None) -> None:
         rows.append((_("From"), f"{letter.writer.name} <{letter.writer.email}>"))
     rows.append((_("Subject"), letter.subject))
     rows.append((_("Language"), questions.language_label(letter.language)))
+    return rows
+
+
+def _preview(campaign: Campaign, letter: Letter, copy: Letter | None) -> None:
+    rows = preview_rows(campaign, letter)
     say()
     console.err.print(Rule(_("Preview"), style="none"))
     console.err.print(_grid(rows))

@@ -187,7 +187,7 @@ def select_points(
                 ).format(
                     kind=_(KIND_NAMES[kind]),
                     id=point.id,
-                    citation=cite(campaign, c, validity=False),
+                    citation=cite(campaign, c, validity=False, lang=ui_language()),
                     validity=c.validity(),
                     date=day.isoformat(),
                 )

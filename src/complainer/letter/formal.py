@@ -57,34 +57,39 @@ def iin_check_digit(first11: str) -> int | None:
     return None
 
 
-def clean_iin(value: str) -> str:
+def clean_iin(value: str, asked: bool = False) -> str:
     """A Kazakh IIN: 12 ASCII digits (spaces allowed in between) whose last is the check digit.
 
-    Raises UsageProblem naming what is wrong. Never required: writers outside Kazakhstan have none.
+    Raises UsageProblem naming what is wrong: with the --iin flag for a value given on the command
+    line, or as the answer to the wizard's IIN question when `asked` (a wizard user typed no flag).
+    Never required: writers outside Kazakhstan have none.
     """
     iin = "".join(value.split())
-    if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
+    problem = _iin_problem(iin)
+    if problem is None:
+        return iin
+    shown = iin if len(iin) == 12 else value.strip()
+    if asked:
         raise UsageProblem(
-            _('--iin "{value}" is not an IIN: it must be 12 digits').format(value=value.strip())
+            _('The IIN "{value}" is not valid: {problem}').format(value=shown, problem=problem)
         )
+    raise UsageProblem(
+        _('--iin "{value}" is not a valid IIN: {problem}').format(value=shown, problem=problem)
+    )
+
+
+def _iin_problem(iin: str) -> str | None:
+    """Why `iin` (white space removed) is not an IIN, in the interface language; None if it is."""
+    if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
+        return _("it must be 12 digits")
     month, day = int(iin[2:4]), int(iin[4:6])
     # The first six digits are the holder's date of birth, YYMMDD (the century is in the seventh,
     # whose coding is not checked here); 2000 is a leap year, so 29 February passes for any YY.
     if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]):
-        raise UsageProblem(
-            _(
-                '--iin "{value}" is not a valid IIN: its first six digits are not a date of birth'
-                " (YYMMDD)"
-            ).format(value=iin)
-        )
+        return _("its first six digits are not a date of birth (YYMMDD)")
     if iin_check_digit(iin[:11]) != int(iin[11]):
-        raise UsageProblem(
-            _(
-                '--iin "{value}" is not a valid IIN: its last digit does not match the check'
-                " digit (check for a typing error)"
-            ).format(value=iin)
-        )
-    return iin
+        return _("its last digit does not match the check digit (check for a typing error)")
+    return None
 
 
 def clean_address(lines: Sequence[str]) -> tuple[str, ...]:

@@ -15,14 +15,15 @@ phrasings each make 81 argument sections, so of 100 letters two carry the same o
 (datasketch), then measures the candidates exactly. It keeps only the last `window` letters (the
 spreader two blocks), so memory stays flat on a batch of any length; the price is that a letter is
 compared with the `window` letters around it, not with all of them (for a batch up to `window`
-letters, all pairs).
+letters, all pairs). Every hash the figures come from is the same in every process (`_word_ids`),
+so a re-run reports the same figures.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from array import array
+import zlib
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,11 +41,34 @@ COPY_THRESHOLD = 0.5  # the goal: no letter this close to another
 WINDOW = 1000
 _WORD = re.compile(r"\w+")
 _MASK = 0xFFFFFFFF
+_WORD_IDS: dict[str, int] = {}  # word -> its CRC-32; a cache, emptied when it grows large
+_WORD_IDS_MOST = 1 << 16
+
+
+def _word_ids(text: str) -> list[int]:
+    """The text's words (case-folded) as stable integers: their CRC-32 (UTF-8).
+
+    Python's `hash()` of a string is salted per process (PYTHONHASHSEED), so hashing words
+    directly made each run's shingles, MinHash signatures and LSH buckets, and so its reported
+    figures, differ. `hash()` of a tuple of ints is not salted: 5-grams of these ids hash the
+    same in every process.
+    """
+    ids = _WORD_IDS
+    if len(ids) >= _WORD_IDS_MOST:
+        ids.clear()  # bounded: signers' names and notes bring new words all along
+    result = []
+    for word in _WORD.findall(text.casefold()):
+        known = ids.get(word)
+        if known is None:
+            known = ids[word] = zlib.crc32(word.encode("utf-8"))
+        result.append(known)
+    return result
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[int]:
-    """The letter's word `size`-grams (case-folded), each as a 32-bit hash (valid in this process)."""
-    words = _WORD.findall(text.casefold())
+    """The letter's word `size`-grams (case-folded), each as a 32-bit hash, the same in every
+    process (see `_word_ids`)."""
+    words = _word_ids(text)
     if len(words) < size:
         return {hash(tuple(words)) & _MASK} if words else set()
     grams = zip(*(words[i:] for i in range(size)), strict=False)
@@ -58,12 +82,12 @@ class _Part:
 
     grams: frozenset[int]
     words: int
-    head: tuple[str, ...]  # the first SHINGLE - 1 words
-    tail: tuple[str, ...]  # the last SHINGLE - 1 words
+    head: tuple[int, ...]  # the first SHINGLE - 1 words (`_word_ids`)
+    tail: tuple[int, ...]  # the last SHINGLE - 1 words
 
 
 def _part(text: str) -> _Part:
-    words = _WORD.findall(text.casefold())
+    words = _word_ids(text)
     grams = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
     edge = SHINGLE - 1
     return _Part(frozenset(h & _MASK for h in map(hash, grams)), len(words),
@@ -226,7 +250,6 @@ class SimilaritySummary:
     median: float
     maximum: float
     closest: tuple[Hashable, Hashable] | None
-    floor: float = 0.0  # below this, the search finds no neighbour: figures read "below <floor>"
 
     def describe(self) -> str:
         if self.letters < 2:
@@ -237,32 +260,29 @@ class SimilaritySummary:
                 first=self.closest[0], second=self.closest[1]
             )
         verdict = "" if self.maximum < COPY_THRESHOLD else _("; some letters are near-copies")
-
-        def figure(value: float) -> str:
-            if value >= self.floor:
-                return format_number(value, 2)
-            return _("below {value}").format(value=format_number(self.floor, 2))
-
-        if self.maximum < self.floor:
-            pair = ""
         return (
             _(
                 "similarity to the nearest other letter (word 5-grams, Jaccard): median {median},"
                 " max {maximum}"
-            ).format(median=figure(self.median), maximum=figure(self.maximum))
+            ).format(median=format_number(self.median, 2), maximum=format_number(self.maximum, 2))
             + pair
             + verdict
         )
 
 
 class SimilarityIndex:
-    """Each letter's nearest neighbour among the last `window` letters, found with MinHash LSH.
+    """Each letter's nearest neighbour among the `window` letters around it, found with MinHash.
 
     Memory: `window` letters' shingles (about 2.5 KB each as 32-bit hashes) and signatures,
     plus a 1,001-bin histogram for the median, whatever the batch's length.
-    Candidates come from LSH at `threshold` (a letter whose nearest neighbour is less similar
-    than that may find none and counts as 0, which only lowers the median below `threshold`);
-    the `exact` most likely candidates (by MinHash estimate) are then measured exactly.
+    Candidates come from LSH at `threshold`; a letter for which LSH finds none at `threshold` or
+    more (its nearest neighbour is less similar than that, or LSH missed it) is compared by
+    MinHash estimate with every letter in the window instead (one vectorised pass). The `exact`
+    likeliest LSH candidates (by MinHash estimate), or the `scanned` likeliest letters of the
+    window, are then measured exactly, so every figure is the exact Jaccard
+    similarity with the nearest neighbour found, never 0 for a letter that has one. A letter's
+    figure is the largest over the letters before it and after it (within the window), so it
+    is final once the letter leaves the window: `add` and `finish` return the final figures.
     """
 
     def __init__(
@@ -271,6 +291,7 @@ class SimilarityIndex:
         threshold: float = 0.4,
         num_perm: int = 64,
         exact: int = 3,
+        scanned: int = 16,
     ) -> None:
         import numpy as np
         from datasketch import MinHash, MinHashLSH
@@ -281,12 +302,14 @@ class SimilarityIndex:
         # Ring buffers over the window: slot i holds the letter keys[i].
         self._keys: list[Hashable | None] = [None] * window
         self._slot: dict[Hashable, int] = {}
-        self._shingles: list[array[int]] = [array("I")] * window
+        empty: np.ndarray = np.zeros(0, dtype=np.uint32)
+        self._shingles: list[np.ndarray] = [empty] * window  # sorted
         self._digests = np.zeros((window, num_perm), dtype=first.hashvalues.dtype)
-        self._nearest: list[float] = [0.0] * window
-        self.window, self.exact = window, exact
+        self._nearest: list[float] = [_NONE] * window  # _NONE: no other letter yet
+        self.window, self.exact, self.scanned = window, exact, scanned
         self._bins = [0] * 1001
         self.count = 0
+        self.measured = 0  # letters with a figure (all but a batch's only letter)
         self.maximum = 0.0
         self.closest: tuple[Hashable, Hashable] | None = None
         self._parts: dict[str, tuple[_Part, np.ndarray | None]] = {}
@@ -332,7 +355,7 @@ class SimilarityIndex:
         grams: set[int] = set()
         fresh: set[int] = set()  # 5-grams across breaks, and of paragraphs not hashed yet
         digests = []
-        tail: tuple[str, ...] = ()
+        tail: tuple[int, ...] = ()
         for part, digest in parts:
             if not part.words:
                 continue
@@ -352,52 +375,101 @@ class SimilarityIndex:
         signature: np.ndarray = np.minimum.reduce(digests)
         return grams, signature
 
-    def add(self, key: Hashable, text: str) -> float:
-        """Index the letter `key`; its similarity to the nearest earlier letter in the window."""
+    def _likeliest(self, slots: Sequence[int], digest: np.ndarray) -> list[int]:
+        """The `exact` slots among `slots` whose signatures agree most with `digest`."""
+        import numpy as np
+
+        if len(slots) <= self.exact:
+            return list(slots)
+        agree = (self._digests[slots] == digest).sum(axis=1)
+        top = np.argpartition(-agree, self.exact - 1)[: self.exact]
+        return [slots[int(i)] for i in top]
+
+    def add(self, key: Hashable, text: str) -> list[tuple[Hashable, float | None]]:
+        """Index the letter `key` (distinct per letter); returns the letters whose figure is now
+        final (the one leaving the window, if any) as (key, similarity to its nearest
+        neighbour, None for a letter with no other)."""
         import numpy as np
 
         grams, digest = self.sketch(text)
+        ordered = np.fromiter(grams, dtype=np.uint32, count=len(grams))
+        ordered.sort()
         mh = self._sketch
         mh.hashvalues = digest  # LSH reads the signature when called, and keeps none of `mh`
-        slots = [self._slot[k] for k in self._lsh.query(mh)] if self.count else []
-        if len(slots) > self.exact:
-            agree = (self._digests[slots] == digest).sum(axis=1)
-            top = np.argpartition(-agree, self.exact - 1)[: self.exact]
-            slots = [slots[int(i)] for i in top]
-        best, best_slot = 0.0, -1
-        for other in slots:
-            sim = jaccard(grams, self._shingles[other])
-            if sim > best:
-                best, best_slot = sim, other
-            if sim > self._nearest[other]:
-                self._nearest[other] = sim
+        filled = min(self.count, self.window)
+        slots = self._likeliest([self._slot[k] for k in self._lsh.query(mh)], digest)
+        best, best_slot = self._measure(ordered, slots)
+        if filled and best < self.floor:
+            # LSH found nothing at its threshold: rank the whole window by MinHash estimate.
+            agree = (self._digests[:filled] == digest).sum(axis=1)
+            top = np.argpartition(-agree, min(self.scanned, filled) - 1)[: self.scanned]
+            others = [int(s) for s in top if int(s) not in slots]
+            found, found_slot = self._measure(ordered, others)
+            if found_slot >= 0 and (best_slot < 0 or found > best):
+                best, best_slot = found, found_slot
         here = self.count % self.window
-        if self.count >= self.window:
-            self._retire(here)
+        settled = [self._retire(here)] if self.count >= self.window else []
         if best_slot >= 0 and (best > self.maximum or self.closest is None):
             self.maximum, self.closest = best, (self._keys[best_slot], key)
         self._lsh.insert(key, mh, check_duplication=False)
         self._keys[here], self._slot[key] = key, here
-        self._shingles[here] = array("I", grams)
+        self._shingles[here] = ordered
         self._digests[here] = digest
-        self._nearest[here] = best
+        self._nearest[here] = best if best_slot >= 0 else _NONE
         self.count += 1
-        return best
+        return settled
 
-    def _retire(self, slot: int) -> None:
+    def _measure(self, ordered: np.ndarray, slots: Sequence[int]) -> tuple[float, int]:
+        """Exact Jaccard of the sorted distinct 5-grams `ordered` with each of `slots` (raising
+        their own figures where it is larger); the largest and its slot (-1 for none).
+        Vectorised: one sorted search of all the candidates' 5-grams in `ordered`."""
+        import numpy as np
+
+        if not slots:
+            return -1.0, -1
+        others = [self._shingles[s] for s in slots]
+        sizes = np.array([len(o) for o in others])
+        together = np.concatenate(others)
+        at = np.searchsorted(ordered, together).clip(max=max(len(ordered) - 1, 0))
+        found = ordered[at] == together if len(ordered) else np.zeros(len(together), bool)
+        running = np.concatenate(([0], np.cumsum(found)))
+        ends = np.cumsum(sizes)
+        common = running[ends] - running[ends - sizes]
+        union = len(ordered) + sizes - common
+        sims = np.where(union > 0, common / np.maximum(union, 1), 0.0)
+        for other, sim in zip(slots, sims.tolist(), strict=True):
+            if sim > self._nearest[other]:
+                self._nearest[other] = sim
+        pick = int(np.argmax(sims))
+        return float(sims[pick]), slots[pick]
+
+    def _retire(self, slot: int) -> tuple[Hashable, float | None]:
         key = self._keys[slot]
         self._lsh.remove(key)
         del self._slot[key]
         self._keys[slot] = None
-        self._bins[round(self._nearest[slot] * 1000)] += 1
+        nearest = self._nearest[slot]
+        if nearest == _NONE:
+            return key, None
+        self._bins[round(nearest * 1000)] += 1
+        self.measured += 1
+        return key, nearest
+
+    def finish(self) -> list[tuple[Hashable, float | None]]:
+        """Ends the batch: the final figures of the letters still in the window, in the order
+        they were added (as `add` returns them)."""
+        start = self.count % self.window if self.count >= self.window else 0
+        order = [*range(start, self.window), *range(start)]
+        return [self._retire(slot) for slot in order if self._keys[slot] is not None]
 
     def summary(self) -> SimilaritySummary:
-        """The batch's figures (call once, at the end: it empties the window)."""
-        for slot, key in enumerate(self._keys):
-            if key is not None:
-                self._retire(slot)
-        median = _histogram_median(self._bins, self.count)
-        return SimilaritySummary(self.count, median, self.maximum, self.closest, self.floor)
+        """The batch's figures: the median and maximum of the letters' figures (ends the batch)."""
+        self.finish()
+        median = _histogram_median(self._bins, self.measured)
+        return SimilaritySummary(self.count, median, self.maximum, self.closest)
+
+
+_NONE = -1.0
 
 
 def _identity(value: Any) -> Any:

@@ -51,10 +51,12 @@ def items_for(campaign: Campaign, kind: PointKind, day: dt.date) -> list[Item]:
             why = _(
                 "its citation ({ref}) is {validity}, and the letter is dated {date}, so it cannot be chosen"
             ).format(
-                ref=cite(campaign, c, validity=False), validity=c.validity(), date=day.isoformat()
+                ref=cite(campaign, c, validity=False, lang=ui_language()),
+                validity=c.validity(),
+                date=day.isoformat(),
             )
         # Each source once, even when a point cites several parts of it.
-        cites = "; ".join(dict.fromkeys(cite(campaign, c) for c in p.citations))
+        cites = "; ".join(dict.fromkeys(cite(campaign, c, lang=ui_language()) for c in p.citations))
         items.append(Item(p.id, t.title, t.summary, cites, why))
     return items
 

@@ -143,7 +143,7 @@ def iin() -> str | None:
         if not answer:
             return None
         try:
-            return clean_iin(answer)
+            return clean_iin(answer, asked=True)
         except UsageProblem as exc:
             say(f"{exc}. " + _("Type it again, or press Enter to leave it out."))
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from complainer import i18n
-from complainer.campaigns.citing import cite
+from complainer.campaigns.citing import cite, source_title
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.i18n import _, ngettext
 from complainer.terminal import console as terminal
@@ -73,6 +73,50 @@ def print_rows(
         )
 
 
+# Narrowest the title column may get before the listing is stacked instead: a Russian or Kazakh
+# title in a narrower column is mostly one or two words a line.
+MIN_TITLE_WIDTH = 30
+
+
+def print_campaigns(
+    console: Console | None, headers: Sequence[str], rows: Sequence[Sequence[str]], title: str
+) -> None:
+    """`campaign_rows` as a table when the terminal is wide enough for every id, status,
+    deadline and "when" cell unbroken and the title column at least MIN_TITLE_WIDTH (or its
+    longest word) wide; else stacked, one block a campaign: its id line, then "status: ...",
+    "deadline: ... (when)" and the title, wrapped at word boundaries. Ids are never cut (they
+    are typed back). Not a terminal: tab-separated lines, as print_rows."""
+    if console is None or not console.is_terminal:
+        print_rows(console, headers, rows, title)
+        return
+    from rich.padding import Padding
+    from rich.text import Text
+
+    fixed = sum(max((len(r[n]) for r in rows), default=0) for n in range(4))
+    longest_word = max((len(w) for r in rows for w in r[4].split()), default=0)
+    # Each of the five columns has a space of padding either side and a border before it.
+    needed = fixed + max(MIN_TITLE_WIDTH, longest_word) + 5 * 3 + 1
+    if console.width >= needed:
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False, expand=False)
+        for n, h in enumerate(headers):
+            table.add_column(h, no_wrap=n < 4, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        return
+    console.print(Text(title, style="bold"))
+    for n, (cid, status, deadline, left, name) in enumerate(rows):
+        if n:
+            console.print()
+        console.print(Text(cid, style="bold"), soft_wrap=True)  # never wrapped nor cut
+        console.print(Text(f"  {headers[1]}: {status}"))
+        when = f" ({left})" if left and left != "-" else ""
+        console.print(Text(f"  {headers[2]}: {deadline}{when}"))
+        console.print(Padding(Text(name), (0, 0, 0, 2), expand=False))
+
+
 def campaign_rows(
     campaigns: Sequence[Campaign], today: dt.date, default_id: str
 ) -> list[list[str]]:
@@ -98,7 +142,7 @@ def point_rows(campaign: Campaign, kind: PointKind, lang: str, day: dt.date) -> 
     rows = []
     for p in campaign.points(kind):
         t = texts.point(kind, p.id)
-        cites = "; ".join(dict.fromkeys(cite(campaign, c) for c in p.citations))
+        cites = "; ".join(dict.fromkeys(cite(campaign, c, lang=lang) for c in p.citations))
         valid = _("expired") if p.expired_citations(day) else (_("yes") if p.default else _("no"))
         rows.append([p.id, valid, t.title, t.summary, cites])
     return rows
@@ -139,7 +183,7 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
     for r in campaign.recipients.values():
         rt = texts.recipient(r.id)
         say(f"  {r.id}: {escape(rt.name)} <{r.email}>")
-        source = texts.source_title(r.email_source) or campaign.sources[r.email_source].title
+        source = source_title(campaign, r.email_source, i18n.language())
         say(
             "    "
             + escape(
@@ -195,7 +239,9 @@ def show_campaign(console: Console, campaign: Campaign, today: dt.date) -> None:
                 "    "
                 + escape(
                     _("source: {title} ({confidence}) {url}").format(
-                        title=cited.title, confidence=cited.confidence, url=cited.url
+                        title=texts.source_title(sid) or cited.title,
+                        confidence=cited.confidence,
+                        url=cited.url,
                     )
                 ),
                 soft_wrap=True,

@@ -1,0 +1,98 @@
+"""The batch's similarity figures (issue 14, item 5): each letter's figure in the report is the
+Jaccard similarity of word 5-grams with its nearest neighbour in the batch, the summary's median
+and maximum are those of the figures, and a run gives the same figures in every process."""
+
+from __future__ import annotations
+
+import csv
+import re
+import statistics
+import subprocess
+from pathlib import Path
+
+from conftest import LETTER_DATE, complainer_exe
+
+from complainer.letter.variety import SimilarityIndex, jaccard, shingles
+
+SUMMARY = re.compile(r"median (\d\.\d\d), max (\d\.\d\d)(?: \(rows (\d+) and (\d+)\))?")
+
+
+def signers(path: Path, n: int) -> Path:
+    places = [("DE", "Berlin"), ("FR", "Lyon"), ("PL", "Kraków"), ("IT", "Torino"), ("SE", "Malmö")]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["name", "country", "city"])
+        for i in range(n):
+            country, city = places[i % len(places)]
+            out.writerow([f"Signer Number {i}", country, city])
+    return path
+
+
+def batch_in_process(folder: Path, rows: int, hash_seed: str, env: dict[str, str]) -> str:
+    """Runs `complainer batch` on `rows` signers in `folder` under PYTHONHASHSEED=`hash_seed`;
+    its stderr."""
+    folder.mkdir()
+    signers(folder / "signers.csv", rows)
+    done = subprocess.run(
+        [complainer_exe(), "batch", "signers.csv", "--out-dir", "out", "--format", "text",
+         "--date", LETTER_DATE],
+        cwd=folder, env={**env, "PYTHONHASHSEED": hash_seed}, capture_output=True, check=False,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stderr.decode()
+
+
+def test_the_figures_are_the_nearest_neighbours_and_the_same_in_every_process(
+    tmp_path: Path, clean_env: dict[str, str]
+) -> None:
+    rows = 150
+    first = batch_in_process(tmp_path / "a", rows, "1", clean_env)
+    second = batch_in_process(tmp_path / "b", rows, "2023", clean_env)
+    # Python salts str hashes per process: nothing the figures come from may depend on that.
+    report = (tmp_path / "a" / "out" / "report.csv").read_bytes()
+    assert report == (tmp_path / "b" / "out" / "report.csv").read_bytes()
+    [summary] = [line for line in first.splitlines() if "5-grams" in line]
+    assert summary in second.splitlines()
+
+    with (tmp_path / "a" / "out" / "report.csv").open(encoding="utf-8") as fh:
+        report_rows = list(csv.DictReader(fh))
+    figures = {int(r["row"]): float(r["similarity"]) for r in report_rows}
+    assert sorted(figures) == list(range(1, rows + 1))
+    sets = {
+        int(r["row"]): shingles((tmp_path / "a" / r["output"]).read_text(encoding="utf-8"))
+        for r in report_rows
+    }
+    exact = {
+        row: max(jaccard(mine, theirs) for other, theirs in sets.items() if other != row)
+        for row, mine in sets.items()
+    }
+    for row, figure in figures.items():
+        # The exact Jaccard with a neighbour found: never above the nearest (but for rounding to
+        # two places), and below it only where MinHash ranked another candidate first.
+        assert exact[row] - 0.06 <= figure <= exact[row] + 0.005, (row, figure, exact[row])
+    assert statistics.median(figures.values()) >= statistics.median(exact.values()) - 0.02
+    found = SUMMARY.search(summary)
+    assert found, summary
+    assert float(found[2]) == max(figures.values())
+    assert abs(float(found[1]) - statistics.median(figures.values())) <= 0.01
+    assert found[3] and figures[int(found[3])] == figures[int(found[4])] == max(figures.values())
+
+
+def test_every_letter_gets_its_final_figure_once_in_order_whatever_the_window() -> None:
+    """Letters leave the window as later ones come; each figure is returned once, in the order
+    the letters were added, and is the largest over the neighbours measured before and after."""
+    common = "we write to ask the ministry to protect the rights of every person in the country"
+    bodies = [f"{common} {' '.join(['again'] * (i % 5))} signed writer {i}" for i in range(20)]
+    for window in (4, 7, 50):
+        index = SimilarityIndex(window=window)
+        settled = [pair for i, body in enumerate(bodies) for pair in index.add(i, body)]
+        settled += index.finish()
+        assert [key for key, _ in settled] == list(range(20))
+        figures = [figure for _, figure in settled]
+        assert all(figure is not None and figure > 0 for figure in figures)
+        summary = index.summary()
+        assert summary.maximum == max(f for f in figures if f is not None)
+    alone = SimilarityIndex()
+    assert alone.add("only", "a letter with nobody to compare it with") == []
+    assert alone.finish() == [("only", None)]
