@@ -6,6 +6,7 @@ Each feature goes through the installed command (`run`) at least once; variation
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -14,6 +15,10 @@ from pathlib import Path
 
 import pytest
 from conftest import LETTER_DATE, Runner, assert_clean_error, stderr_of, stdout_of
+
+from complainer.campaigns.model import load_campaign
+from complainer.letter.compose import Request, compose
+from complainer.letter.writer import Writer
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -399,3 +404,61 @@ def test_check_says_what_a_wrong_path_is(tmp_path: Path) -> None:
     with pytest.raises(UsageProblem, match=r"no campaign\.toml"):
         folders_to_check([tmp_path], None)
     assert folders_to_check([tmp_path / "camps" / "inner"], None) == [tmp_path / "camps" / "inner"]
+
+
+# Words that name where a recommendation comes from. The Ministry letters' intro to the list
+# names none: each recommendation names its own authority, and an intro that credited the
+# Universal Periodic Review contradicted an item crediting the Human Rights Committee (2016).
+RECOMMENDATION_SOURCES = {
+    "en": r"Universal Periodic Review|Committee|\bUN\b|Human Rights Watch|appeal|\b20\d\d\b",
+    "ru": r"Универсальн\w+ периодическ|Комитет|\bООН\b|Human Rights Watch|обращени|\b20\d\d\b",
+    "kk": r"Әмбебап мерзімді|Комитет|БҰҰ|Human Rights Watch|үндеу|\b20\d\d\b",
+}
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+@pytest.mark.parametrize("lang", sorted(RECOMMENDATION_SOURCES))
+def test_the_ministry_recommendations_intro_names_no_source(cid: str, lang: str) -> None:
+    texts = tomllib.loads((BUILTIN / cid / lang / "texts.toml").read_text(encoding="utf-8"))
+    intros = texts["targets"]["ministry"]["paragraphs"]["recommendations_intro"]
+    assert intros, (cid, lang)
+    named = [i for i in intros if re.search(RECOMMENDATION_SOURCES[lang], i)]
+    assert named == [], (cid, lang, named)
+
+
+# Cases a letter cites once: under one argument, never again under another.
+CASES = {
+    "Fedotova": r"Fedotova|Федотов",
+    "Toonen": r"Toonen|Тунен",
+    "Bayev": r"Bayev|Баев",
+}
+
+
+@pytest.mark.parametrize("cid", CAMPAIGNS)
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_no_case_is_cited_under_two_arguments(cid: str, lang: str) -> None:
+    """Any two arguments can share a letter (the defaults always do), so every phrasing of one
+    is checked against every phrasing of each other; that covers every combination."""
+    texts = tomllib.loads((BUILTIN / cid / lang / "texts.toml").read_text(encoding="utf-8"))
+    cited: dict[str, set[str]] = {case: set() for case in CASES}
+    for argument, table in texts["arguments"].items():
+        for case, pattern in CASES.items():
+            if any(re.search(pattern, phrasing) for phrasing in table["text"]):
+                cited[case].add(argument)
+    twice = {case: sorted(arguments) for case, arguments in cited.items() if len(arguments) > 1}
+    assert twice == {}, (cid, lang, twice)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_default_letters_cite_each_case_in_one_paragraph(lang: str) -> None:
+    """The composed letters themselves, over many seeds (each picks other phrasings)."""
+    campaign = load_campaign(BUILTIN / "kz-propaganda-law-2025")
+    for seed in range(40):
+        body = compose(
+            campaign,
+            Writer("Anna Schmidt", "GB", "London"),
+            Request(language=lang, date=dt.date(2026, 11, 30), seed=seed),
+        ).body
+        for case, pattern in CASES.items():
+            paragraphs = [p for p in body.split("\n\n") if re.search(pattern, p)]
+            assert len(paragraphs) <= 1, (lang, seed, case, paragraphs)

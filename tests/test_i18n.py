@@ -52,6 +52,21 @@ def test_translations_keep_the_placeholders(lang: str) -> None:
             assert set(PLACEHOLDER.findall(form)) == wanted, (lang, message.id, form)
 
 
+# The community is LGBTI throughout (as in the 2024 appeal); bare "LGBT" only inside the quoted
+# name of the "LGBT propaganda" ban.
+BARE_LGBT = re.compile(r"(?<![«\"])\b(LGBT|ЛГБТ)(?![IИ])")
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_messages_name_the_community_lgbti(lang: str) -> None:
+    bare = []
+    for message in catalog(lang):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        bare += [text for text in (*ids, *forms) if text and BARE_LGBT.search(text)]
+    assert bare == [], f"{lang}: LGBT/ЛГБТ without I: {bare}"
+
+
 def test_catalogs_are_in_sync_with_the_source(tmp_path: Path) -> None:
     """`pybabel extract` over the source finds exactly the messages the catalogs hold: a new
     message needs `pybabel update` and a translation (README, "Translations")."""

@@ -49,6 +49,15 @@ def english() -> Iterator[None]:
         ("OK, Berlin.", "ru", None),  # too short to judge
         ("Алматы", "en", None),  # a place name is not a note in another language
         ("Я живу в Қарағанды и пишу вам по-русски, как и всё это письмо.", "ru", None),
+        # Short notes: a Russian sentence in a Kazakh letter, a Kazakh one in a Russian letter.
+        ("Прошу отменить этот закон.", "kk", Mismatch("CYRILLIC", "ru")),
+        ("Прошу вас защитить их права.", "kk", Mismatch("CYRILLIC", "ru")),
+        ("Бұл заңның күшін жойыңыз.", "ru", Mismatch("CYRILLIC", "kk")),
+        ("Прошу отменить этот закон.", "ru", None),
+        ("Бұл заңның күшін жойыңыз.", "kk", None),
+        # A short Kazakh note without Kazakh-only letters and one borrowed word is not judged.
+        ("Конституция бойынша", "kk", None),
+        ("Мен де осы хатты жазамын.", "kk", None),
     ],
 )
 def test_the_note_writing_is_told_apart(note: str, letter: str, expected: Mismatch | None) -> None:

@@ -102,7 +102,7 @@ Subject: {{ subject }}
 {% endfor %}
 {% if recommendations %}{{ p.recommendations_intro }}
 
-{% for r in recommendations %}{{ loop.index }}. {{ r.text }}
+{% for r in recommendations %}{% if loop.length > 1 %}{{ loop.index }}. {% endif %}{{ r.text }}
 {% endfor %}
 {% endif %}
 {% if note %}{{ note }}

@@ -175,7 +175,7 @@ Address = Annotated[
         metavar=N_("LINE"),
         help=N_(
             "Your postal address, one line per --address (repeatable). It goes only into the"
-            " letter; a formal appeal to the Ministry needs it to be considered."
+            " letter; without it, a formal appeal to the Ministry may not be considered."
         ),
         rich_help_panel=LETTER_PDF,
     ),

@@ -5,7 +5,11 @@ Kazakh one is read by nobody at the other end. Telling the script needs no langu
 Unicode name of each letter starts with its script (LATIN, CYRILLIC, GREEK, ARABIC, CJK, ...).
 Kazakh and Russian share the Cyrillic script; nine letters of the Kazakh Cyrillic alphabet are not
 in the Russian one (ә ғ қ ң ө ұ ү һ і), and a Kazakh text of a sentence or more has some of them,
-a Russian one none. A statistical language identifier (langdetect, fastText) would also name
+a Russian one none. A short Russian note has too few letters for that absence to say much, so
+it is judged by what Kazakh rarely has instead: э, ъ, ё and щ, ц, ь occur in Kazakh only in words
+borrowed from Russian, and Russian function words (и, в, что, это, прошу ...) are not Kazakh
+words; two such marks in a text without any Kazakh-only letter make it Russian. (ы is common to
+both languages and says nothing.) A statistical language identifier (langdetect, fastText) would also name
 Latin-script languages, but it is a large dependency for a warning that only has to say "not
 the letter's writing", and it guesses on the short texts notes are.
 """
@@ -25,12 +29,24 @@ MIN_LETTERS_NOT_KAZAKH = 40
 # one letter in six in the Kazakh texts of the built-in campaigns; a Russian text that names a
 # place in Kazakh has a few).
 KAZAKH_SHARE = 0.06
+# Letters Kazakh has only in words taken from Russian; each one in a text is a mark of Russian.
+RARE_IN_KAZAKH = frozenset("эъёщць")
+# Russian words that are not Kazakh words; each occurrence is a mark of Russian.
+# (Not у, о, он, от, же: they are Kazakh words too.)
+RUSSIAN_WORDS = frozenset(
+    {"и", "в", "во", "что", "это", "этот", "эта", "эти", "прошу", "просим", "как", "для"}
+    | {"мы", "вы", "они", "она", "по", "но", "или", "бы", "из", "к", "ко", "с", "со", "об"}
+    | {"при", "без", "чтобы", "который", "которые", "также", "только", "уже"}
+)
+# Marks of Russian from which a shorter Cyrillic text without Kazakh-only letters is not Kazakh.
+MIN_RUSSIAN_MARKS = 2
 
 
 @dataclass(frozen=True)
 class Writing:
     """The script most of a text's letters are in ("LATIN", "CYRILLIC", ...), and for a Cyrillic
-    text whether it is Kazakh (holds Kazakh-only letters) or may not be (long enough and holds none)."""
+    text whether it is Kazakh (holds Kazakh-only letters) or is not (holds none, and is long
+    enough or has marks of Russian)."""
 
     script: str
     letters: int
@@ -68,8 +84,18 @@ def writing(text: str) -> Writing | None:
         script=script,
         letters=count,
         kazakh=cyrillic and kazakh >= 2 and kazakh >= KAZAKH_SHARE * count,
-        not_kazakh=cyrillic and kazakh == 0 and count >= MIN_LETTERS_NOT_KAZAKH,
+        not_kazakh=cyrillic
+        and kazakh == 0
+        and (count >= MIN_LETTERS_NOT_KAZAKH or _russian_marks(text) >= MIN_RUSSIAN_MARKS),
     )
+
+
+def _russian_marks(text: str) -> int:
+    """How many letters and words of `text` Kazakh has only as borrowings from Russian."""
+    folded = text.casefold()
+    letters = sum(1 for ch in folded if ch in RARE_IN_KAZAKH)
+    words = "".join(ch if ch.isalpha() else " " for ch in folded).split()
+    return letters + sum(1 for word in words if word in RUSSIAN_WORDS)
 
 
 @dataclass(frozen=True)

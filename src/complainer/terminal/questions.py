@@ -104,7 +104,7 @@ def safety_note(country_code: str) -> None:
     lines = [
         _(
             "Before you give your name or any other detail about yourself: these letters speak "
-            "up for the rights of LGBT people, and the one to the Ministry goes, with your name "
+            "up for the rights of LGBTI people, and the one to the Ministry goes, with your name "
             "and the details you give, to a state body of Kazakhstan, which keeps it on file. "
             "Think about whether that is safe for you where you live."
         )
