@@ -155,7 +155,7 @@ def address() -> list[str]:
     say()
     say(
         _(
-            "Your postal address. A formal appeal to the Ministry needs one to be considered (art. "
+            "Your postal address. Without it, a formal appeal to the Ministry may not be considered (art. "
             "63 of Kazakhstan's Administrative Procedural Code). It goes only into the letter; it "
             "is not stored or sent anywhere else. One line at a time; an empty line ends it (Enter "
             "at once skips)."
