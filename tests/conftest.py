@@ -27,6 +27,18 @@ long_test = pytest.mark.skipif(
 )
 
 
+def terminal_signals() -> None:
+    """For a child in a pty (pexpect's preexec_fn): Ctrl-C, Ctrl-\\ and hang-up as at a real terminal.
+
+    A runner started in the background (`cmd &` in a script, nohup) passes SIGINT, SIGQUIT and
+    SIGHUP ignored to its children, and Python then never raises KeyboardInterrupt: the Ctrl-C
+    tests would wait for an exit that cannot come."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def complainer_exe() -> str:
     """The `complainer` script of the environment running the tests (the venv CI installs into)."""
     beside = Path(sys.executable).parent / ("complainer.exe" if os.name == "nt" else "complainer")

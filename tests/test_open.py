@@ -25,6 +25,7 @@ from conftest import (
     complainer_exe,
     stderr_of,
     stdout_of,
+    terminal_signals,
 )
 
 pytestmark = [
@@ -239,7 +240,7 @@ def _wizard_opens(desktop: Desktop, tmp_path: Path, *extra: str) -> str:
     env = {**desktop.env, "COLUMNS": "80", "LINES": "50", "TERM": "xterm"}
     child = pexpect.spawn(
         complainer_exe(), args, cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30,
-        dimensions=(50, 80),
+        dimensions=(50, 80), preexec_fn=terminal_signals,
     )  # fmt: skip
     child.logfile_read = io.StringIO()
     child.expect_exact("Name: ")

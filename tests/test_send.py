@@ -23,7 +23,15 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from conftest import LETTER_DATE, Runner, assert_clean_error, complainer_exe, stderr_of, stdout_of
+from conftest import (
+    LETTER_DATE,
+    Runner,
+    assert_clean_error,
+    complainer_exe,
+    stderr_of,
+    stdout_of,
+    terminal_signals,
+)
 
 USER = "anna"
 PASSWORD = "correct horse battery staple"
@@ -389,7 +397,7 @@ AT_TERMINAL = [a for a in LETTER if a != "--no-input"]
 def _spawn(args: list[str], env: dict[str, str], cwd: Path) -> Any:
     return pexpect.spawn(
         complainer_exe(), args, env=env, cwd=str(cwd), encoding="utf-8", timeout=30,
-        dimensions=(50, 120),
+        dimensions=(50, 120), preexec_fn=terminal_signals,
     )  # fmt: skip
 
 

@@ -21,7 +21,15 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from conftest import LETTER_DATE, Runner, assert_clean_error, complainer_exe, stderr_of, stdout_of
+from conftest import (
+    LETTER_DATE,
+    Runner,
+    assert_clean_error,
+    complainer_exe,
+    stderr_of,
+    stdout_of,
+    terminal_signals,
+)
 
 from complainer import i18n
 
@@ -170,7 +178,7 @@ def spawn(
         command, cmd_args = "bash", ["-c", f"{shlex.join(argv)} > {shlex.quote(stdout_to)}"]
     child = pexpect.spawn(
         command, cmd_args, cwd=str(cwd), env=env, encoding="utf-8",
-        dimensions=(50, 80), timeout=TIMEOUT,
+        dimensions=(50, 80), timeout=TIMEOUT, preexec_fn=terminal_signals,
     )  # fmt: skip
     child.logfile_read = io.StringIO()  # everything the terminal showed, for transcript()
     return child
