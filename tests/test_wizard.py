@@ -565,10 +565,10 @@ def test_stdout_of_an_interactive_run_is_the_letter_only(
     assert (tmp_path / "out.txt").read_bytes() == flags.stdout
 
 
-def test_saving_asks_before_replacing_a_file(
+def at_the_save_prompt(
     tmp_path: Path, env: dict[str, str], test_campaign: list[str]
-) -> None:
-    (tmp_path / "letter.eml").write_text("keep me", encoding="utf-8")
+) -> pexpect.spawn:
+    """The wizard with every detail but the name given, defaults taken, and "s" (save) chosen."""
     child = spawn(
         tmp_path, env, *test_campaign, "--country", "DE", "--email", "", "--city", "",
         "--organisation", "", "--note", "",
@@ -577,6 +577,14 @@ def test_saving_asks_before_replacing_a_file(
     answer(child, TOGGLE, "")
     answer(child, TOGGLE, "")
     answer(child, CHOICE, "s")
+    return child
+
+
+def test_saving_asks_before_replacing_a_file(
+    tmp_path: Path, env: dict[str, str], test_campaign: list[str]
+) -> None:
+    (tmp_path / "letter.eml").write_text("keep me", encoding="utf-8")
+    child = at_the_save_prompt(tmp_path, env, test_campaign)
     answer(child, SAVE, "letter.eml")
     answer(child, "Replace it? (y/N): ", "")  # no: asked for another path
     answer(child, SAVE, "other.eml")
@@ -877,14 +885,7 @@ def test_the_save_prompt_follows_the_out_rule(
 ) -> None:
     """The name typed at the save prompt is read as `draft --out` reads it: an unknown extension
     is refused (and asked again), a name without one is text, .eml is an e-mail draft."""
-    child = spawn(
-        tmp_path, env, *test_campaign, "--country", "DE", "--email", "", "--city", "",
-        "--organisation", "", "--note", "",
-    )  # fmt: skip
-    answer(child, "Name: ", "Anna Schmidt")
-    answer(child, TOGGLE, "")
-    answer(child, TOGGLE, "")
-    answer(child, CHOICE, "s")
+    child = at_the_save_prompt(tmp_path, env, test_campaign)
     answer(child, SAVE, "letter.docx")
     refused = answer(child, SAVE, "letter")
     assert "does not know the extension .docx" in refused and ".txt, .eml, .json, .pdf" in refused

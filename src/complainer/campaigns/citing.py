@@ -17,7 +17,7 @@ _PARTS = re.compile(r"([,:;]\s+)")
 
 # Words that carry no content of their own in a reference ("in force since 1 July 2026" says
 # nothing a title's "enters into force on 1 July 2026" does not).
-_LINKING = frozenset(
+LINKING_WORDS = frozenset(
     [
         "a",
         "an",
@@ -43,7 +43,7 @@ _LINKING = frozenset(
 
 def _said_in(text: str, words: set[str]) -> bool:
     """Whether every content word of `text` is among `words` (and it has one)."""
-    content = [w for w in _WORD.findall(text.casefold()) if w not in _LINKING]
+    content = [w for w in _WORD.findall(text.casefold()) if w not in LINKING_WORDS]
     return bool(content) and all(w in words for w in content)
 
 
