@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 from conftest import LETTER_DATE
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from test_header_safety import FRAGMENTS, text
+from test_header_safety import FRAGMENTS, check_mailbox, parse_both, text
 
 from complainer.campaigns import sandbox
 from complainer.campaigns.registry import open_registry
@@ -35,7 +35,9 @@ from complainer.formats.eml import text_body, to_eml
 from complainer.formats.readback import (
     MessageMismatch,
     VerifiedFields,
+    plain_field_lines,
     verify_body,
+    verify_field,
     verify_headers,
 )
 from complainer.formats.text import to_text
@@ -166,6 +168,139 @@ def test_fields_read_back_once_agree_with_the_whole_message_read_back(
         except (ValueError, MessageMismatch):
             got = None
         assert got == expected
+
+
+# Pieces at the edge of the fast path's subset (formats.readback.plain_field_lines): atext,
+# the specials and white space next to it, encoded-word starts, non-ASCII, long words.
+EDGE = ["Anna", "Signer 12", "O'Brien", "x+y", "a.b", "=", "?", "=?", "?=", "=?utf-8?q?x?=", " ",
+        "  ", "\t", ".", ",", ";", ":", "@", "<", ">", '"', "\\", "(", ")", "[", "]", "ä", "Ы",
+        "\r\n", "\n", "\r", "\x00", "\u00a0", "x" * 70, "0", "123", "example.org", "-", "--", "~"]  # fmt: skip
+edge_text = st.lists(
+    st.one_of(st.sampled_from(EDGE), st.sampled_from(FRAGMENTS), st.text(max_size=4)), max_size=6
+).map("".join)
+ATEXT = "ABCXYZabcxyz0189!#$%&'*+/^_`{|}~-"  # RFC 5322 atext but "=" and "?" (EDGE has those)
+atoms = st.text(alphabet=ATEXT, min_size=1, max_size=8)
+labels = st.text(alphabet="abzAZ09-", min_size=1, max_size=8)
+
+
+def spoiled(plain: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """`plain`, or `plain` with an edge piece or hostile fragment put in somewhere."""
+    put = st.tuples(plain, st.sampled_from(EDGE + FRAGMENTS), st.integers(0, 60)).map(
+        lambda t: t[0][: t[2]] + t[1] + t[0][t[2] :]
+    )
+    return st.one_of(plain, plain, put, edge_text)  # half plain: the fast path's own cases
+
+
+phrases = spoiled(st.lists(atoms, min_size=1, max_size=5).map(" ".join))
+dot_atoms = st.lists(atoms, min_size=1, max_size=3).map(".".join)
+domains = st.lists(labels, min_size=1, max_size=4).map(".".join)
+addr_specs = spoiled(st.builds("{}@{}".format, dot_atoms, domains))
+msg_ids = spoiled(
+    st.builds("<{}.{}.{}@{}>".format, st.integers(0), st.integers(0), st.integers(0), domains)
+)
+
+
+@st.composite
+def fields_near_the_plain_subset(draw: st.DrawFn) -> headers.HeaderField:
+    """Fields the fast path is for and fields just outside it (another name or kind, a spoiled
+    value), built without the builder's own checks (`headers.mailbox`, `headers.raw`), so that
+    the fast path alone must refuse what it cannot take."""
+    others = ["Subject", "Date", "from", "Sender", "Reply-To", "Message-Id", "X-Unsent"]
+    ours = st.sampled_from(["From", "To", "Message-ID"])
+    name = draw(st.one_of(ours, ours, ours, st.sampled_from(others)))
+    usual = st.just("raw" if name.lower() == "message-id" else "mailbox")
+    kind = draw(st.one_of(usual, usual, usual, st.sampled_from(["mailbox", "raw", "unstructured"])))
+    if kind == "mailbox":
+        box = headers.Mailbox(draw(st.one_of(phrases, text)), draw(addr_specs))
+        return headers.HeaderField(name, box.addr_spec, "mailbox", box)
+    return headers.HeaderField(name, draw(st.one_of(msg_ids, edge_text)), kind)
+
+
+def read_back_alone(field: headers.HeaderField) -> bytes | None:
+    try:
+        return verify_field(field)
+    except (ValueError, MessageMismatch):
+        return None
+
+
+@given(fields_near_the_plain_subset())
+def test_a_field_on_the_fast_path_is_one_the_read_back_accepts_with_the_same_bytes(
+    field: headers.HeaderField,
+) -> None:
+    """What `plain_field_lines` lets through without parsing, the full read-back of the field
+    accepts, as the same bytes; and those bytes parse (independently of formats.readback) to
+    exactly the name and address, or the msg-id, meant."""
+    plain = plain_field_lines(field)
+    event(f"fast path: {plain is not None}")
+    if plain is None:
+        return
+    assert read_back_alone(field) == plain
+    modern, classic = parse_both(plain + b"\r\n")
+    assert list(modern.keys()) == list(classic.keys()) == [field.name]
+    if field.mailbox is not None:
+        box = field.mailbox
+        check_mailbox(modern, classic, field.name, box.display_name, box.addr_spec)
+    else:
+        assert str(modern[field.name]) == classic[field.name] == field.value
+
+
+@given(
+    st.sampled_from(["From", "To"]),
+    st.lists(atoms, min_size=1, max_size=4).map(" ".join),
+    st.builds("{}@{}".format, dot_atoms, domains),
+    st.builds("<{}.{}.{}@{}>".format, st.integers(0), st.integers(0), st.integers(0), domains),
+)
+def test_the_fast_path_takes_every_plain_name_address_and_msg_id_on_one_line(
+    name: str, display_name: str, addr_spec: str, msg_id: str
+) -> None:
+    """The subset is not empty in practice: every such field that fits on one line takes the
+    fast path (and, as above, is read back alike in full)."""
+    for field in (headers.address(name, headers.Mailbox(display_name, addr_spec)),
+                  headers.raw("Message-ID", msg_id)):  # fmt: skip
+        plain = plain_field_lines(field)
+        assert (plain is not None) == (len(headers.header_block([field])) <= 80)
+        if plain is not None:
+            assert read_back_alone(field) == plain
+
+
+def _from(name: str, addr: str, field: str = "From") -> headers.HeaderField:
+    return headers.address(field, headers.mailbox(name, addr))
+
+
+@pytest.mark.parametrize(
+    ("field", "taken"),
+    [
+        (_from("Signer 12", "s12@example.org"), True),
+        (_from("Sean O'Brien", "sean+choir@example.ie", "To"), True),
+        (headers.raw("Message-ID", "<176.42.9@example.org>"), True),
+        (_from("Dr. Anna Schmidt", "anna@example.org"), False),  # "." needs quoting
+        (_from("Anna =?utf-8?q?x?=", "anna@example.org"), False),
+        (_from("Анна", "anna@example.org"), False),
+        (_from("Anna", "anna@münchen.de"), True),  # written as its A-label, xn--mnchen-3ya.de
+        (_from("Anna", "анна@example.org"), False),
+        (_from("Anna", "a=b@example.org"), False),
+        (_from("Anna " * 15, "anna@example.org"), False),  # folded
+        (_from("Anna", "anna@example.org", "Reply-To"), False),
+        (headers.raw("Message-ID", "<176.42.9@example.org> <1@x>"), False),
+        (headers.raw("Message-ID", "<a.b@example.org>"), False),
+        (headers.raw("References", "<176.42.9@example.org>"), False),
+        (headers.raw("Date", "Mon, 30 Nov 2026 12:00:00 +0000"), False),
+    ],
+    ids=lambda f: f"{f.name}: {f.mailbox.display_name if f.mailbox else f.value}"
+    if isinstance(f, headers.HeaderField) else str(f),
+)  # fmt: skip
+def test_the_fast_path_takes_the_batchs_own_fields_and_leaves_the_rest_to_the_read_back(
+    field: headers.HeaderField, taken: bool
+) -> None:
+    """A signer's plain name and address and a made msg-id take the fast path; a name that
+    needs quoting or encoding, a Unicode local part, a folded line, another field do not, and
+    are read back in full. Either way a batch writes what the read-back accepts."""
+    assert (plain_field_lines(field) is not None) == taken
+    try:
+        batch: bytes | None = VerifiedFields().header([field])
+    except MessageMismatch:
+        batch = None
+    assert batch == read_back_alone(field)
 
 
 @pytest.mark.parametrize(
