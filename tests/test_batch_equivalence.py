@@ -23,7 +23,16 @@ import pytest
 from conftest import LETTER_DATE
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from test_header_safety import FRAGMENTS, check_mailbox, parse_both, text
+from test_header_safety import (
+    COUNTRIES,
+    FRAGMENTS,
+    address,
+    check_mailbox,
+    parse_both,
+    petition,
+    short_text,
+    text,
+)
 
 from complainer.campaigns import sandbox
 from complainer.campaigns.registry import open_registry
@@ -42,9 +51,10 @@ from complainer.formats.readback import (
 )
 from complainer.formats.text import to_text
 from complainer.letter import compose as composer
-from complainer.letter.request import DraftValues, build_request
+from complainer.letter.request import DraftValues, build_request, normalise, require_complete
 from complainer.letter.signers import open_text, read_rows
 from complainer.letter.variety import SimilarityIndex, shingles
+from complainer.letter.writer import Writer, clean_email
 
 CAMPAIGNS = ["kz-petition-2024", "kz-propaganda-law-2025"]
 # A spread of signers: three languages, several scripts, with and without the optional fields.
@@ -121,6 +131,73 @@ def test_batch_letters_are_byte_for_byte_the_letters_draft_makes(
             assert isinstance(payload, bytes)
             assert payload.decode("utf-8").replace("\r\n", "\n") == letter.body
     assert languages == {"en", "ru", "kk"}
+
+
+# -- Each value validated once ------------------------------------------------------------------
+
+
+USUAL = {
+    "name": ["Anna Schmidt", "Дарья Иванова", "Seán O'Brien", " Jo  Li "],
+    "country": ["DE", "Germany", "KZ", "Қазақстан"],
+    "city": [None, "", "Köln", "  Frankfurt   am Main "],
+    "organisation": [None, "RFSL"],
+    "email": [None, "anna@example.org", " <Anna@München.DE> ", "mailto:a@b.example",
+              "a@xn--mnchen-3ya.de"],
+    "address": [None, [], ["1 Main St", " a\tb ", ""], ["Musterstraße 1, 10115 Berlin"]],
+    "iin": [None, "900101300017", "9001 0130 0017"],
+}  # fmt: skip
+UNUSUAL = {
+    "country": st.one_of(st.sampled_from(COUNTRIES), text),
+    "email": st.one_of(st.none(), address),
+    "address": st.lists(text, max_size=3),
+}
+
+
+@st.composite
+def writers_values(draw: st.DrawFn) -> DraftValues:
+    """A writer's values: usual ones, with one or two of them anything (hostile text included),
+    so that many examples pass every check and the others fail on one."""
+    values = {field: draw(st.sampled_from(usual)) for field, usual in USUAL.items()}
+    for field in draw(st.lists(st.sampled_from(sorted(USUAL)), max_size=2)):
+        values[field] = draw(UNUSUAL.get(field, short_text))
+    return DraftValues(**values)
+
+
+@given(writers_values())
+def test_the_writer_of_a_request_is_the_one_writer_build_makes_of_the_checked_values(
+    values: DraftValues,
+) -> None:
+    """`build_request` makes the writer of the values `normalise` checked, without checking
+    them a second time (`Writer.build`): the same writer, because each check gives its own
+    result back unchanged."""
+    try:
+        writer, _request = build_request(values, petition())
+        event("made")
+    except UsageProblem:
+        with pytest.raises(UsageProblem):
+            checked = dataclasses.replace(values)
+            normalise(checked, petition())
+            require_complete(checked)
+        return
+    checked = dataclasses.replace(values)
+    normalise(checked, petition())
+    assert writer == Writer.build(
+        name=checked.name or "", country=checked.country or "", city=checked.city,
+        organisation=checked.organisation, email=checked.email, address=checked.address or (),
+        iin=checked.iin,
+    )  # fmt: skip
+
+
+@given(address)
+def test_an_address_checked_again_is_checked_alike(value: str) -> None:
+    """`clean_email` keeps the last addresses' normal forms: the second answer is the first."""
+    answers = []
+    for _ in range(2):
+        try:
+            answers.append(clean_email(value))
+        except UsageProblem as exc:
+            answers.append(f"refused: {exc}")
+    assert answers[0] == answers[1]
 
 
 # -- Header fields read back once per batch -----------------------------------------------------
