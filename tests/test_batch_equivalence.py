@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import email
+import hashlib
 import json
 import os
 import re
@@ -198,6 +199,28 @@ def test_an_address_checked_again_is_checked_alike(value: str) -> None:
         except UsageProblem as exc:
             answers.append(f"refused: {exc}")
     assert answers[0] == answers[1]
+
+
+@given(
+    st.builds(
+        DraftValues,
+        name=short_text,
+        email=short_text,
+        arguments=st.one_of(st.none(), st.lists(text, max_size=3)),
+        address=st.one_of(st.none(), st.lists(text, max_size=3)),
+        note_file=st.one_of(st.none(), st.sampled_from([Path("n.txt"), Path("-")])),
+        seed=st.one_of(st.none(), st.integers()),
+        force=st.booleans(),
+    )
+)
+def test_a_rows_key_is_the_one_it_always_was(values: DraftValues) -> None:
+    """A row's key names its files and journal entries: made without `asdict`'s deep copy, it
+    must stay the hash of exactly the same JSON, or a re-run would not find what it made."""
+    campaign = petition()
+    fields = dataclasses.asdict(values)
+    fields["campaign"] = campaign.id
+    blob = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    assert row_key(values, campaign) == hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 
 # -- Header fields read back once per batch -----------------------------------------------------
