@@ -38,6 +38,7 @@ from test_header_safety import (
 from complainer.campaigns import sandbox
 from complainer.campaigns.registry import open_registry
 from complainer.delivery.files import NewFiles, write_private
+from complainer.delivery.mbox import mbox_entry
 from complainer.errors import UsageProblem
 from complainer.flows.batch import BatchOptions, row_key, run, safe_stem
 from complainer.formats import headers
@@ -526,6 +527,23 @@ def test_new_files_are_private_whole_and_never_written_over(tmp_path: Path) -> N
     assert (tmp_path / "elsewhere").read_bytes() == b"not mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0001-anna.eml", "0002-link.eml",
                                                          "elsewhere"]  # fmt: skip
+
+
+# -- A mailbox entry without scanning a letter that has no "From " -----------------------------
+
+
+@given(
+    st.lists(st.sampled_from([b"From ", b">", b"\n", b"\r\n", b"x", b"From", b" "]), max_size=12)
+)
+def test_a_mailbox_entry_quotes_every_from_line_as_mboxrd_does(parts: list[bytes]) -> None:
+    """`mbox_entry` scans for "From " lines only when the message holds "From ": the same entry
+    as quoting unconditionally (mboxrd: ">" before any line matching >*From )."""
+    message = b"".join(parts)
+    body = message.replace(b"\r\n", b"\n")
+    quoted = re.sub(rb"(?m)^(>*From )", rb">\1", body)
+    expected = quoted if quoted.endswith(b"\n") else quoted + b"\n"
+    entry = mbox_entry(message, when=0)
+    assert entry == b"From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n" + expected + b"\n"
 
 
 # -- The layout's tidying, with its fast path ----------------------------------------------------
