@@ -11,6 +11,9 @@ pip install -e '.[bench]'. Run:
 
     .venv/bin/python benchmarks/bench_batch.py
     BENCH_ROWS=1000 BENCH_REPEAT=5 .venv/bin/python benchmarks/bench_batch.py
+
+BENCH_BASELINE=/path/to/other/.venv/bin/complainer adds that complainer's .eml and --mbox runs
+to the same table (alternated with the others), to measure a change before and after in one run.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from complainer.letter.writer import Writer
 BIN = Path(sys.executable).parent
 ROWS = tuple(int(n) for n in os.environ.get("BENCH_ROWS", "1000,10000").split(","))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))  # medians of this many alternated runs
+BASELINE = os.environ.get("BENCH_BASELINE")  # another complainer to run side by side
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
@@ -83,6 +87,10 @@ def main() -> None:
                 "complainer batch .eml files": [*complainer, "--out-dir", "out"],
                 "complainer batch --mbox": [*complainer, "--mbox", "m.mbox"],
             }  # fmt: skip
+            if BASELINE:
+                other = [BASELINE, *complainer[1:]]
+                commands["baseline .eml files"] = [*other, "--out-dir", "out"]
+                commands["baseline --mbox"] = [*other, "--mbox", "m.mbox"]
             results: dict[str, list[tuple[float, float, float]]] = {t: [] for t in commands}
             for _ in range(REPEAT):  # alternated, so that a busy spell hits every tool alike
                 for tool, cmd in commands.items():

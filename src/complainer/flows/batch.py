@@ -12,7 +12,9 @@ each remaining letter once and no letter twice.
 
 Speed: what a batch's letters share is worked out once. Phrasings that do not name the writer
 are rendered once (letter.compose), each distinct header field is read back once
-(formats.readback.VerifiedFields), each paragraph that recurs is shingled and hashed once
+(formats.readback.VerifiedFields; a signer's plain From and the Message-ID, new in every
+letter, are matched against a form proved to read back instead of parsed), each address is
+validated once (letter.request), each paragraph that recurs is shingled and hashed once
 (letter.variety), and files go through one open folder (delivery.files.NewFiles).
 tests/test_batch_equivalence.py checks each against the plain path it stands for;
 benchmarks/bench_batch.py measures the batch against mailmerge.
