@@ -105,9 +105,7 @@ def test_batch_letters_are_byte_for_byte_the_letters_draft_makes(
         # The draft path: validate the row's values, compose with the batch's phrasing choices.
         fresh_caches()
         writer, request = build_request(row.values(flags), campaign)
-        letter = composer.compose(
-            campaign, writer, dataclasses.replace(request, phrasings=data["phrasings"])
-        )
+        letter = composer.compose(campaign, writer, request._replace(phrasings=data["phrasings"]))
         languages.add(letter.language)
         assert data["body"] == letter.body and data["subject"] == letter.subject
         assert (tmp_path / "text" / f"{stem}.txt").read_bytes() == to_text(letter)

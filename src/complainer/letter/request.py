@@ -324,7 +324,7 @@ def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) 
                 mismatch = None
     if mismatch is not None:
         warning = note_language_warning(mismatch, letter.language, campaign.languages)
-        letter = dataclasses.replace(letter, warnings=(*letter.warnings, warning))
+        letter = letter._replace(warnings=(*letter.warnings, warning))
     return letter
 
 
@@ -381,10 +381,10 @@ def with_translation(
     The same seed and choices: the phrasing variants are parallel across languages, so the
     translation says what the original says. The subject stays the original's.
     """
-    copy = compose(campaign, writer, dataclasses.replace(request, language=into, seed=letter.seed))
+    copy = compose(campaign, writer, request._replace(language=into, seed=letter.seed))
     rule = "-" * 40
     body = (
         f"{letter.body.rstrip()}\n\n{rule}\n{translation_mark(letter.language, into)}\n{rule}\n\n"
         f"{copy.body.rstrip()}\n"
     )
-    return dataclasses.replace(letter, body=body, translation=into)
+    return letter._replace(body=body, translation=into)
