@@ -162,3 +162,18 @@ def test_start_up_objects_are_frozen_once(cli: Runner) -> None:
     garbage.append(garbage)  # a cycle only the collector can free: it must stay in its sight
     assert cli("campaigns").returncode == 0
     assert gc.get_freeze_count() <= frozen  # nothing made since the first run was frozen
+
+
+def test_error_wording_is_compiled_only_for_an_error(cli: Runner) -> None:
+    """The patterns that say Click's and Typer's errors in the tool's words are compiled on the
+    first usage error: a run that goes well compiles none of them."""
+    import importlib
+
+    app_module = importlib.import_module("complainer.cli.app")  # the module, not the Typer app
+    app_module.wording.cache_clear()
+    assert cli("draft", *WRITER, "--lang", "en").returncode == 0
+    assert app_module.wording.cache_info().currsize == 0
+    result = cli("draft", *WRITER, "--seed", "many")
+    assert result.returncode == 2, result.stderr
+    assert b"--seed: give a whole number" in result.stderr
+    assert app_module.wording.cache_info().currsize == 1

@@ -11,7 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from complainer.campaigns.citing import cite
 from complainer.campaigns.model import (
     POINT_KINDS,
     Campaign,
@@ -175,6 +174,8 @@ def select_points(
             kept.append(point)
         elif wanted is not None:
             # Asked for by name: say why it is left out. The default set just moves on.
+            from complainer.campaigns.citing import cite  # only for this warning
+
             c = expired[0]
             warnings.append(
                 _(
