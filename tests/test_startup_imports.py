@@ -47,6 +47,9 @@ NOT_FOR_A_PRINTED_LETTER = (
     "complainer.terminal.prompts",
     "complainer.terminal.tables",
     "babel",
+    # Only a note's writing is compared with the letter's; a citation is named only in a warning.
+    "complainer.letter.scripts",
+    "complainer.campaigns.citing",
     # Only the command that runs is imported and built (cli.app.Commands).
     "complainer.cli.arguments",
     "complainer.cli.batch",

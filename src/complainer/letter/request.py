@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.campaigns.tomlfile import load_toml
@@ -19,7 +20,6 @@ from complainer.letter.compose import KIND_NAMES, RECIPIENT_KINDS, Letter, Reque
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin, read_signature_image
 from complainer.letter.locales import country_name, language_name, resolve_language
-from complainer.letter.scripts import Mismatch, note_mismatch
 from complainer.letter.writer import (
     MAX_NOTE,
     Writer,
@@ -29,6 +29,9 @@ from complainer.letter.writer import (
     header_safe,
 )
 from complainer.paths import content_root, read_regular_file
+
+if TYPE_CHECKING:
+    from complainer.letter.scripts import Mismatch
 
 
 @dataclass
@@ -311,9 +314,12 @@ def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) 
     """
     writer, request = build_request(values, campaign, signed)
     letter = compose(campaign, writer, request)
-    mismatch = (
-        note_mismatch(request.note, letter.body.replace(request.note, "")) if request.note else None
-    )
+    mismatch = None
+    if request.note:
+        # Imported here: a letter without a note has no writing to compare.
+        from complainer.letter.scripts import note_mismatch
+
+        mismatch = note_mismatch(request.note, letter.body.replace(request.note, ""))
     if values.with_translation and values.with_translation != letter.language:
         original = letter.body
         letter = with_translation(letter, campaign, writer, request, values.with_translation)
