@@ -415,7 +415,7 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     if target.appeal is not None:
         missing = missing_requirements(target.appeal, writer.name, writer.address, request.signed)
         if missing:
-            words = campaign.lang(ui_language()).appeal_words(target_id)
+            words = campaign.appeal_words(ui_language(), target_id)
             warnings.append(appeal_warning(target.appeal, missing, words))
     base["appeal"] = {
         "formal": target.appeal is not None,
