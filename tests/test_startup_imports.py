@@ -180,3 +180,20 @@ def test_error_wording_is_compiled_only_for_an_error(cli: Runner) -> None:
     assert result.returncode == 2, result.stderr
     assert b"--seed: give a whole number" in result.stderr
     assert app_module.wording.cache_info().currsize == 1
+
+
+def test_a_printed_letter_defines_no_dataclass(clean_env: dict[str, str], tmp_path: Path) -> None:
+    """A frozen dataclass compiles its methods when its module is imported (0.3-1.3 ms each);
+    the records a letter's modules define are complainer.records.Record or NamedTuple. Only
+    DraftValues, the mutable flags a batch fills field by field, is a dataclass."""
+    import dataclasses
+    import importlib
+
+    modules, _ = loaded(clean_env, tmp_path, "draft", *WRITER, "--lang", "en", "--format", "eml")
+    found = [
+        f"{name}.{value.__qualname__}"
+        for name in sorted(m for m in modules if m.startswith("complainer"))
+        for value in vars(importlib.import_module(name)).values()
+        if isinstance(value, type) and value.__module__ == name and dataclasses.is_dataclass(value)
+    ]
+    assert found == ["complainer.letter.request.DraftValues"]

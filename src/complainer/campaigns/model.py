@@ -4,9 +4,9 @@ A campaign folder holds `campaign.toml` (structure), `<lang>/*.toml` (texts) and
 (layouts); docs/campaign-format.md describes them. Loading checks everything a letter relies on, so
 that a broken folder fails here with the file and field named rather than halfway through a letter.
 
-The records are NamedTuples rather than frozen dataclasses: as immutable, and Python makes one
-about eight times faster (a frozen dataclass compiles six methods when it is defined), which
-every run that loads a campaign pays once per class at import.
+The records are immutable (complainer.records says which kind each is): a Record where a run
+makes one or a few (defined almost for free at import), a NamedTuple where a letter makes one per
+point, block or style (made faster).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from complainer.campaigns.fields import Fields
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError
 from complainer.i18n import _
+from complainer.records import Record
 
 PointKind = Literal["argument", "recommendation"]
 POINT_KINDS: tuple[PointKind, ...] = ("argument", "recommendation")
@@ -33,7 +34,7 @@ PLURAL: dict[PointKind, str] = {"argument": "arguments", "recommendation": "reco
 CONFIDENCES = ("verified", "secondary", "unverified")
 
 
-class Source(NamedTuple):
+class Source(Record):
     """A published source: `title` is what readers see (pickers, `campaigns show`, JSON); `note`
     is the authors' research note about it ("the OHCHR page itself was not found"): kept in the
     data for them, never shown to a supporter (screens, letters, JSON)."""
@@ -45,7 +46,7 @@ class Source(NamedTuple):
     note: str = ""
 
 
-class Citation(NamedTuple):
+class Citation(Record):
     """One part of a source an argument or recommendation rests on.
 
     `ref` is what a reader needs to find it (article, paragraph, document symbol, date) and is
@@ -81,7 +82,7 @@ class Citation(NamedTuple):
         return ""
 
 
-class Point(NamedTuple):
+class Point(Record):
     """An argument or a recommendation: an id, whether it is in the default set, its citations."""
 
     kind: PointKind
@@ -93,7 +94,7 @@ class Point(NamedTuple):
         return [c for c in self.citations if not c.valid_on(day)]
 
 
-class Recipient(NamedTuple):
+class Recipient(Record):
     id: str
     email: str
     email_source: str
@@ -104,7 +105,7 @@ class Recipient(NamedTuple):
 APPEAL_REQUIREMENTS = ("name", "postal_address", "date", "signature")
 
 
-class FormalAppeal(NamedTuple):
+class FormalAppeal(Record):
     """A target whose letter is a formal appeal to a state body, and what the law asks of one.
 
     `requires` lists APPEAL_REQUIREMENTS entries; `rule` names the law (English, for warnings:
@@ -137,7 +138,7 @@ def split_keyed(name: str) -> tuple[str, str | None]:
     return (base, key[:-1]) if bracket and key.endswith("]") else (name, None)
 
 
-class Target(NamedTuple):
+class Target(Record):
     id: str
     recipient: str | None
     arguments: bool
@@ -176,7 +177,7 @@ class Target(NamedTuple):
         return not self.only_for or not country or country in self.only_for
 
 
-class Outcome(NamedTuple):
+class Outcome(Record):
     date: dt.date
     sources: tuple[str, ...]
 
@@ -191,7 +192,7 @@ class PointText(NamedTuple):
     marker: str | None = None
 
 
-class TargetText(NamedTuple):
+class TargetText(Record):
     """A target's texts in one language. `paragraphs` maps slot names to phrasings; a paragraph
     that follows the target's `asks` has one slot per key, named "ask[<key>]" (`keyed_name`)."""
 
@@ -215,7 +216,7 @@ class TargetText(NamedTuple):
         return slots
 
 
-class RecipientText(NamedTuple):
+class RecipientText(Record):
     name: str
     address: tuple[str, ...]
     email_note: str
@@ -424,7 +425,7 @@ class TextsByLanguage(Mapping[str, LanguageTexts]):
         return len(self._languages)
 
 
-class Campaign(NamedTuple):
+class Campaign(Record):
     id: str
     folder: Path
     builtin: bool
