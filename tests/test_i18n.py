@@ -248,8 +248,6 @@ _ENGLISH_ON_PURPOSE = {
     "flows/wizard.py:register_action",
     # The cache refuses a stored entry that is not plain data; the reader treats it as a miss.
     "cache.py",
-    # A record made with wrong arguments: a programming error (TypeError), as a dataclass's.
-    "records.py",
     # The error prefix stays the same in every language: scripts grep stderr for it.
     "terminal/console.py:error",
     # A module attribute that does not exist (PEP 562 __getattr__): a programming error.
