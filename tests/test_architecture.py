@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "complainer"
 LAYERS = ("cli", "flows", "delivery", "terminal", "formats", "letter", "campaigns", "")
 # Modules at the package's root belong to the bottom layer (""), except `python -m complainer`,
 # which is the command line's.
-ROOT_MODULES = {"__init__", "cache", "characters", "errors", "i18n", "paths", "records"}
+ROOT_MODULES = {"__init__", "cache", "characters", "errors", "i18n", "paths"}
 
 
 def layer_of(module: str) -> str:

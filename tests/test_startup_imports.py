@@ -184,7 +184,7 @@ def test_error_wording_is_compiled_only_for_an_error(cli: Runner) -> None:
 
 def test_a_printed_letter_defines_no_dataclass(clean_env: dict[str, str], tmp_path: Path) -> None:
     """A frozen dataclass compiles its methods when its module is imported (0.3-1.3 ms each);
-    the records a letter's modules define are complainer.records.Record or NamedTuple. Only
+    the records a letter's modules define are NamedTuples. Only
     DraftValues, the mutable flags a batch fills field by field, is a dataclass."""
     import dataclasses
     import importlib
@@ -198,16 +198,3 @@ def test_a_printed_letter_defines_no_dataclass(clean_env: dict[str, str], tmp_pa
     ]
     assert found == ["complainer.letter.request.DraftValues"]
 
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
-def test_the_users_cache_folder_is_found_without_platformdirs(
-    clean_env: dict[str, str], tmp_path: Path
-) -> None:
-    """On Linux the cache folder is ~/.cache/complainer by the XDG rule (cache.py); importing
-    platformdirs to be told so cost about 2 ms of every letter."""
-    env = {k: v for k, v in clean_env.items() if k != "COMPLAINER_CACHE_DIR"}
-    args = ["draft", *WRITER, "--lang", "en"]
-    loaded(env, tmp_path, *args)
-    modules, _ = loaded(env, tmp_path, *args)
-    assert present(modules, ("platformdirs",)) == []
-    assert any((Path(env["HOME"]) / ".cache" / "complainer").rglob("*.pickle"))

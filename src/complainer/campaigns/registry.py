@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from complainer import i18n
 from complainer.campaigns.model import Campaign, load_campaign
@@ -12,10 +13,9 @@ from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
 from complainer.i18n import _
 from complainer.paths import CAMPAIGNS_DIR_ENV, builtin_campaigns_dir, content_root
-from complainer.records import Record
 
 
-class Registry(Record):
+class Registry(NamedTuple):
     """Campaign folders by id; user folders come after the built-ins and may not reuse an id."""
 
     folders: dict[str, tuple[Path, bool]]

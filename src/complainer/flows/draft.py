@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from complainer import formats
 from complainer.campaigns.registry import open_registry
@@ -19,7 +19,6 @@ from complainer.formats.mailto import DEFAULT_LIMIT
 from complainer.i18n import _
 from complainer.i18n import language as ui_language
 from complainer.letter.request import DraftValues, build_letter, missing_flags, require_complete
-from complainer.records import Record
 from complainer.terminal import console
 
 # The wizard (rich tables, prompts), the mail-client opener, SMTP sending, PDF signing and
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     from complainer.letter.compose import Letter
 
 
-class Delivery(Record):
+class Delivery(NamedTuple):
     """Where the letter goes besides stdout or `--out` (those are in DraftValues).
 
     `send` holds the SMTP options when the letter is to be sent now; `mailto_limit` is the longest

@@ -12,7 +12,7 @@ import datetime as dt
 import quopri
 import secrets
 from email.utils import format_datetime, make_msgid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from complainer.formats import headers
@@ -24,7 +24,6 @@ from complainer.formats.readback import (
     verify_body,
     verify_text,
 )
-from complainer.records import Record
 
 if TYPE_CHECKING:  # only for annotations: a format need not load the composer
     from complainer.letter.compose import Letter
@@ -44,7 +43,7 @@ DOCUMENTED_FIELDS = (
 )
 
 
-class Attachment(Record):
+class Attachment(NamedTuple):
     """A file sent with the letter: its name (any script), its bytes and its MIME type."""
 
     filename: str

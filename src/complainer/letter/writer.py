@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from complainer.characters import refuse_dangerous
 from complainer.errors import UsageProblem
@@ -11,7 +12,6 @@ from complainer.i18n import N_, _, ngettext
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin
 from complainer.letter.locales import country_name
-from complainer.records import Record
 
 # Characters people paste along with an address: zero-width spaces, BOMs, bidi marks. An
 # override (U+202D, U+202E) is refused rather than dropped: it shows the address as another one.
@@ -156,7 +156,7 @@ def clean_note(value: str) -> str:
     return text
 
 
-class Writer(Record):
+class Writer(NamedTuple):
     name: str
     country_code: str
     city: str = ""
