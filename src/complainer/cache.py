@@ -57,8 +57,9 @@ def _cache_dir(environment: tuple[str, ...]) -> Path | None:
 
 @functools.cache
 def _code_of(module_file: str) -> bytes | None:
+    """The SHA-256 of the module's code: hashed once, not again for each of a run's entries."""
     try:
-        return Path(module_file).read_bytes()
+        return hashlib.sha256(Path(module_file).read_bytes()).digest()
     except OSError:
         return None
 
