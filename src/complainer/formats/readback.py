@@ -268,7 +268,12 @@ def plain_field_lines(field: HeaderField) -> bytes | None:
         ):
             return None
         line = f"{field.name}: {box.display_name} <{box.addr_spec}>\r\n"
-    elif field.kind == "raw" and field.name == "Message-ID" and _MSG_ID.fullmatch(field.value):
+    elif (
+        field.kind == "raw"
+        and field.mailbox is None  # with one, the read-back would check it as an address
+        and field.name == "Message-ID"
+        and _MSG_ID.fullmatch(field.value)
+    ):
         line = f"{field.name}: {field.value}\r\n"
     else:
         return None
