@@ -189,6 +189,7 @@ def test_the_writer_of_a_request_is_the_one_writer_build_makes_of_the_checked_va
     )  # fmt: skip
 
 
+@settings(max_examples=1000)  # a cache's second answer; the address checks have their own tests
 @given(address)
 def test_an_address_checked_again_is_checked_alike(value: str) -> None:
     """`clean_email` keeps the last addresses' normal forms: the second answer is the first."""
@@ -201,6 +202,9 @@ def test_an_address_checked_again_is_checked_alike(value: str) -> None:
     assert answers[0] == answers[1]
 
 
+# One hash computed two ways: the CI profile's 10,000 examples (meant for untrusted text)
+# would take half a minute of CI.
+@settings(max_examples=500)
 @given(
     st.builds(
         DraftValues,
@@ -533,6 +537,7 @@ def test_new_files_are_private_whole_and_never_written_over(tmp_path: Path) -> N
 # -- A mailbox entry without scanning a letter that has no "From " -----------------------------
 
 
+@settings(max_examples=1000)  # seven pieces, twelve at most: a thousand cover their orders well
 @given(
     st.lists(st.sampled_from([b"From ", b">", b"\n", b"\r\n", b"x", b"From", b" "]), max_size=12)
 )
