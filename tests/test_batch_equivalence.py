@@ -4,7 +4,7 @@ The batch reuses work across its letters: phrasings rendered once, header fields
 (formats.readback.VerifiedFields), paragraphs shingled and hashed once (letter.variety), files
 written through one open folder (delivery.files.NewFiles). Each is checked here against the
 plain path it stands for: the letter `draft` makes, the whole-message read-back, the whole-letter
-shingles and MinHash, write_private.
+shingles and datasketch's MinHash and LSH, write_private.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ import stat
 from email import policy
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import LETTER_DATE
+from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_header_safety import FRAGMENTS, text
@@ -42,7 +44,17 @@ from complainer.formats.text import to_text
 from complainer.letter import compose as composer
 from complainer.letter.request import DraftValues, build_request
 from complainer.letter.signers import open_text, read_rows
-from complainer.letter.variety import SimilarityIndex, shingles
+from complainer.letter.variety import (
+    LSH_BANDS,
+    LSH_ROWS,
+    LSH_THRESHOLD,
+    MINHASH_SEED,
+    NUM_PERM,
+    BandIndex,
+    MinHasher,
+    SimilarityIndex,
+    shingles,
+)
 
 CAMPAIGNS = ["kz-petition-2024", "kz-propaganda-law-2025"]
 # A spread of signers: three languages, several scripts, with and without the optional fields.
@@ -231,14 +243,62 @@ def test_a_letters_shingles_and_minhash_from_its_paragraphs_are_the_whole_letter
     letters: list[str],
 ) -> None:
     """Exactly the set `shingles` makes of the whole text (5-grams across paragraph breaks
-    included), and the MinHash of that set, however short or repeated the paragraphs."""
-    index, whole = SimilarityIndex(window=8), SimilarityIndex(window=8)
+    included), and datasketch's MinHash of that set, however short or repeated the paragraphs."""
+    index = SimilarityIndex(window=8)
     for letter in [*letters, *letters]:
         grams, signature = index.sketch(letter)
         assert grams == shingles(letter)
-        whole._work.clear()
-        whole._work.update_batch(shingles(letter))
-        assert (signature == whole._work.hashvalues).all()
+        assert signature.tolist() == datasketch_signature(grams).tolist()
+
+
+def datasketch_signature(values: set[int]) -> np.ndarray:
+    """datasketch's MinHash of `values` with the parameters the batch uses (variety.MinHasher)."""
+    reference = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=lambda v: v)
+    reference.update_batch(values)
+    signature: np.ndarray = reference.hashvalues
+    return signature
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sets(st.integers(0, (1 << 32) - 1), max_size=40), max_size=6))
+def test_minhash_signatures_are_datasketchs(sets: list[set[int]]) -> None:
+    """`MinHasher` computes datasketch's MinHash (the batch does not import datasketch, which
+    imports scipy): the same signature for any set of 32-bit 5-gram hashes, the empty set too."""
+    hasher = MinHasher()
+    for values in sets:
+        assert hasher.digest(values).tolist() == datasketch_signature(values).tolist()
+
+
+# Operations on an index: insert (key, signature), remove key, query signature. Signatures are
+# drawn from a few values, so that bands collide and buckets empty and fill again.
+lsh_operation = st.tuples(
+    st.sampled_from(["insert", "remove", "query"]),
+    st.integers(0, 30),
+    st.lists(st.integers(0, 2), min_size=NUM_PERM, max_size=NUM_PERM),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(lsh_operation, max_size=60))
+def test_the_band_index_finds_what_datasketchs_lsh_finds_in_the_same_order(
+    operations: list[tuple[str, int, list[int]]],
+) -> None:
+    """`BandIndex` is datasketch's MinHashLSH at the batch's threshold: the same bands, and the
+    same candidates in the same order (the order decides which of equally likely candidates
+    are measured), through any run of inserts and removals."""
+    reference = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert (reference.b, reference.r) == (LSH_BANDS, LSH_ROWS)
+    index = BandIndex()
+    for operation, key, values in operations:
+        signature = np.array(values, dtype=np.uint32)
+        minhash = MinHash(num_perm=NUM_PERM, hashvalues=signature, scheme="affine32")
+        if operation == "insert" and key not in index.keys:
+            index.insert(key, signature)
+            reference.insert(key, minhash)
+        elif operation == "remove" and key in index.keys:
+            index.remove(key)
+            reference.remove(key)
+        assert index.query(signature) == reference.query(minhash)
 
 
 def test_the_batch_reports_the_exact_nearest_neighbour_figures() -> None:
