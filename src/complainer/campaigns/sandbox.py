@@ -79,8 +79,10 @@ def tidy(text: str) -> str:
     # and finding that out costs a tenth of running the patterns over it.
     if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
         text = _TRAILING_SPACE.sub("", text)
-    if "\n\n\n" in text:
-        text = _BLANK_RUNS.sub("\n\n", text)
+    # _BLANK_RUNS by plain replacing, at a fifth of the pattern's cost on a letter: each pass
+    # shortens a run of n newlines by n // 3, so every run of three or more ends as two.
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
     return text.strip("\n") + "\n"
 
 
@@ -333,6 +335,7 @@ class Renderer:
         # Keyed by the compiled template: a layout edited since is compiled anew and tried again.
         self._over_limit: dict[Any, str] = {}
         self._one_pass: dict[Any, bool] = {}  # layout -> its blocks can be caught in one render
+        self._only_blocks: dict[Any, bool] = {}  # layout -> nothing but blanks outside its blocks
 
     def _compile_snippet(self, source: str) -> Template:
         """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
@@ -444,6 +447,36 @@ class Renderer:
             )
             known = plain and not any(n.name == "self" for n in tree.find_all(nodes.Name))
             self._one_pass[template] = known
+        return known
+
+    def only_blocks(self, name: str) -> bool:
+        """Whether every word `layout_blocks(name, ...)` gives is in one of the blocks it gives,
+        whatever the context, known from the source: its blocks are caught in one render
+        (`_blocks_in_one_pass`), none is inside another, and outside them the source is only
+        blank text (comments aside). False when that takes a render to tell, or when the layout
+        cannot be read (rendering it says why)."""
+        from jinja2 import nodes
+
+        try:
+            template = self.env.get_template(name)
+            known = self._only_blocks.get(template)
+            if known is None:
+                assert self.env.loader is not None
+                tree = self.env.parse(self.env.loader.get_source(self.env, name)[0])
+                known = self._blocks_in_one_pass(name, template) and all(
+                    (isinstance(node, nodes.Block) and node.find(nodes.Block) is None)
+                    or (
+                        isinstance(node, nodes.Output)
+                        and all(
+                            isinstance(part, nodes.TemplateData) and not part.data.strip()
+                            for part in node.nodes
+                        )
+                    )
+                    for node in tree.body
+                )
+                self._only_blocks[template] = known
+        except Exception:  # untrusted layout: rendering it reports what is wrong
+            return False
         return known
 
     def _render_catching_blocks(
