@@ -247,8 +247,8 @@ def test_a_letters_shingles_and_minhash_from_its_paragraphs_are_the_whole_letter
     index = SimilarityIndex(window=8)
     for letter in [*letters, *letters]:
         grams, signature = index.sketch(letter)
-        assert grams == shingles(letter)
-        assert signature.tolist() == datasketch_signature(grams).tolist()
+        assert grams.tolist() == sorted(shingles(letter))
+        assert signature.tolist() == datasketch_signature(shingles(letter)).tolist()
 
 
 def datasketch_signature(values: set[int]) -> np.ndarray:

@@ -78,20 +78,23 @@ def shingles(text: str, size: int = SHINGLE) -> set[int]:
 
 @dataclass(frozen=True)
 class _Part:
-    """One paragraph's words as `shingles` counts them: its own 5-grams (those inside it), and
-    the words at each end, from which the 5-grams across its edges are made."""
+    """One paragraph's words as `shingles` counts them: its own 5-grams (those inside it, as
+    uint32, a repeated one as often as it comes), and the words at each end, from which the
+    5-grams across its edges are made."""
 
-    grams: frozenset[int]
+    grams: np.ndarray
     words: int
     head: tuple[int, ...]  # the first SHINGLE - 1 words (`_word_ids`)
     tail: tuple[int, ...]  # the last SHINGLE - 1 words
 
 
 def _part(text: str) -> _Part:
+    import numpy as np
+
     words = _word_ids(text)
     grams = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
     edge = SHINGLE - 1
-    return _Part(frozenset(h & _MASK for h in map(hash, grams)), len(words),
+    return _Part(np.array([h & _MASK for h in map(hash, grams)], dtype=np.uint32), len(words),
                  tuple(words[:edge]), tuple(words[-edge:]) if words else ())  # fmt: skip
 
 
@@ -280,14 +283,18 @@ class MinHasher:
         self.b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
         self.empty = np.full(num_perm, _MASK, dtype=np.uint32)
 
-    def digest(self, values: Collection[int]) -> np.ndarray:
-        """The signature of `values` (distinct integers below 2^32): `num_perm` uint32."""
+    def digest(self, values: Collection[int] | np.ndarray) -> np.ndarray:
+        """The signature of the set of `values` (integers below 2^32): `num_perm` uint32."""
         import numpy as np
 
-        if not values:
+        if not len(values):
             empty: np.ndarray = self.empty.copy()
             return empty
-        h = np.fromiter(values, dtype=np.uint32, count=len(values))
+        h: np.ndarray
+        if isinstance(values, np.ndarray):
+            h = values.astype(np.uint32)  # a copy: mixed in place below
+        else:
+            h = np.fromiter(values, dtype=np.uint32, count=len(values))
         h ^= h >> 16
         h *= np.uint32(0x85EBCA6B)
         h ^= h >> 13
@@ -410,7 +417,7 @@ class SimilarityIndex:
         self._parts: dict[str, tuple[_Part, np.ndarray | None]] = {}
         self._parts_most = 2048
 
-    def _digest(self, grams: Collection[int]) -> np.ndarray:
+    def _digest(self, grams: Collection[int] | np.ndarray) -> np.ndarray:
         """The MinHash signature of `grams`."""
         return self._hasher.digest(grams)
 
@@ -422,12 +429,13 @@ class SimilarityIndex:
             if len(self._parts) >= self._parts_most:
                 self._parts.clear()  # bounded: the paragraphs that name a writer come and go
             known = self._parts[text] = (_part(text), None)
-        elif known[1] is None and known[0].grams:
+        elif known[1] is None and known[0].grams.size:
             known = self._parts[text] = (known[0], self._digest(known[0].grams))
         return known
 
-    def sketch(self, text: str) -> tuple[set[int], np.ndarray]:
-        """`shingles(text)` and its MinHash signature, put together from the letter's paragraphs.
+    def sketch(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """`shingles(text)`, sorted (uint32), and its MinHash signature, put together from the
+        letter's paragraphs.
 
         The letter's words are its paragraphs' words in order (a paragraph break is not part of
         a word), so its 5-grams are those inside each paragraph plus those across each break,
@@ -442,9 +450,10 @@ class SimilarityIndex:
         parts = [self._part(p) for p in text.split("\n\n")]
         if sum(part.words for part, _ in parts) < SHINGLE:
             few = shingles(text)  # fewer than five words: one "5-gram" of them all
-            return few, self._digest(few)
-        grams: set[int] = set()
-        fresh: set[int] = set()  # 5-grams across breaks, and of paragraphs not hashed yet
+            return np.array(sorted(few), dtype=np.uint32), self._digest(few)
+        grams: list[np.ndarray] = []  # every part's own 5-grams
+        fresh: list[np.ndarray] = []  # those of parts not hashed yet
+        across: list[int] = []  # the 5-grams across breaks
         digests = []
         tail: tuple[int, ...] = ()
         for part, digest in parts:
@@ -452,19 +461,23 @@ class SimilarityIndex:
                 continue
             if tail:
                 bridge = tail + part.head
-                fresh.update(hash(bridge[i : i + SHINGLE]) & _MASK
-                             for i in range(len(bridge) - SHINGLE + 1))  # fmt: skip
-            grams.update(part.grams)
+                across.extend(hash(bridge[i : i + SHINGLE]) & _MASK
+                              for i in range(len(bridge) - SHINGLE + 1))  # fmt: skip
+            grams.append(part.grams)
             if digest is not None:
                 digests.append(digest)
             else:
-                fresh.update(part.grams)
+                fresh.append(part.grams)
             tail = (tail + part.tail)[-(SHINGLE - 1) :]
-        if fresh:
-            digests.append(self._digest(fresh))
-            grams.update(fresh)
+        if across:
+            bridges = np.array(across, dtype=np.uint32)
+            grams.append(bridges)
+            fresh.append(bridges)
+        new = np.concatenate(fresh) if fresh else None
+        if new is not None and new.size:
+            digests.append(self._digest(new))
         signature: np.ndarray = np.minimum.reduce(digests)
-        return grams, signature
+        return np.unique(np.concatenate(grams)), signature
 
     def _likeliest(self, slots: Sequence[int], digest: np.ndarray) -> list[int]:
         """The `exact` slots among `slots` whose signatures agree most with `digest`."""
@@ -482,9 +495,7 @@ class SimilarityIndex:
         neighbour, None for a letter with no other)."""
         import numpy as np
 
-        grams, digest = self.sketch(text)
-        ordered = np.fromiter(grams, dtype=np.uint32, count=len(grams))
-        ordered.sort()
+        ordered, digest = self.sketch(text)
         filled = min(self.count, self.window)
         slots = self._likeliest([self._slot[k] for k in self._lsh.query(digest)], digest)
         best, best_slot = self._measure(ordered, slots)
