@@ -79,11 +79,16 @@ def tidy(text: str) -> str:
     # and finding that out costs a tenth of running the patterns over it.
     if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
         text = _TRAILING_SPACE.sub("", text)
-    # _BLANK_RUNS by plain replacing, at a fifth of the pattern's cost on a letter: each pass
-    # shortens a run of n newlines by n // 3, so every run of three or more ends as two.
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip("\n") + "\n"
+    text = text.strip("\n")
+    if "\n\n\n" in text:
+        # What _BLANK_RUNS does, line by line at a fifth of its cost on a letter: a blank line
+        # is kept only after a line that is not (the text starts with one, once stripped).
+        lines = text.split("\n")
+        befores = ["-", *lines[:-1]]
+        text = "\n".join(
+            [line for before, line in zip(befores, lines, strict=True) if line or before]
+        )
+    return text + "\n"
 
 
 def _size(value: Any) -> int:
