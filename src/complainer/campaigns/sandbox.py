@@ -341,6 +341,7 @@ class Renderer:
         self._over_limit: dict[Any, str] = {}
         self._one_pass: dict[Any, bool] = {}  # layout -> its blocks can be caught in one render
         self._only_blocks: dict[Any, bool] = {}  # layout -> nothing but blanks outside its blocks
+        self._layouts: dict[str, Template] = {}  # name -> the layout last rendered by that name
 
     def _compile_snippet(self, source: str) -> Template:
         """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
@@ -408,7 +409,7 @@ class Renderer:
         """
         template = None
         try:
-            template = self.env.get_template(name)
+            template = self._layouts[name] = self.env.get_template(name)
             self._refuse_known(template)
             blocks: list[tuple[str, str]] = []
             if template.blocks and self._blocks_in_one_pass(name, template):
@@ -463,7 +464,8 @@ class Renderer:
         from jinja2 import nodes
 
         try:
-            template = self.env.get_template(name)
+            # The layout `layout_blocks` rendered (asking Jinja again checks the file again).
+            template = self._layouts.get(name) or self.env.get_template(name)
             known = self._only_blocks.get(template)
             if known is None:
                 assert self.env.loader is not None

@@ -407,6 +407,7 @@ class SimilarityIndex:
         empty: np.ndarray = np.zeros(0, dtype=np.uint32)
         self._shingles: list[np.ndarray] = [empty] * window  # sorted
         self._digests = np.zeros((window, NUM_PERM), dtype=np.uint32)
+        self._ones = np.ones(NUM_PERM, dtype=np.float32)
         self._nearest: list[float] = [_NONE] * window  # _NONE: no other letter yet
         self.window, self.exact, self.scanned = window, exact, scanned
         self._bins = [0] * 1001
@@ -479,13 +480,24 @@ class SimilarityIndex:
         signature: np.ndarray = np.minimum.reduce(digests)
         return np.unique(np.concatenate(grams)), signature
 
+    def _agreement(self, signatures: np.ndarray, digest: np.ndarray) -> np.ndarray:
+        """For each row of `signatures`, the number of permutations on which it equals
+        `digest` (int64): a product with a vector of ones, half the time numpy's sum of booleans
+        takes, exact (whole numbers up to NUM_PERM in float32)."""
+        import numpy as np
+
+        agree: np.ndarray = ((signatures == digest).astype(np.float32) @ self._ones).astype(
+            np.int64
+        )
+        return agree
+
     def _likeliest(self, slots: Sequence[int], digest: np.ndarray) -> list[int]:
         """The `exact` slots among `slots` whose signatures agree most with `digest`."""
         import numpy as np
 
         if len(slots) <= self.exact:
             return list(slots)
-        agree = (self._digests[slots] == digest).sum(axis=1)
+        agree = self._agreement(self._digests[slots], digest)
         top = np.argpartition(-agree, self.exact - 1)[: self.exact]
         return [slots[int(i)] for i in top]
 
@@ -501,7 +513,7 @@ class SimilarityIndex:
         best, best_slot = self._measure(ordered, slots)
         if filled and best < self.floor:
             # LSH found nothing at its threshold: rank the whole window by MinHash estimate.
-            agree = (self._digests[:filled] == digest).sum(axis=1)
+            agree = self._agreement(self._digests[:filled], digest)
             top = np.argpartition(-agree, min(self.scanned, filled) - 1)[: self.scanned]
             others = [int(s) for s in top if int(s) not in slots]
             found, found_slot = self._measure(ordered, others)
