@@ -7,7 +7,6 @@ a SIGKILL mid-batch, peak memory); similarity in-process through the flow's API.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import email
 import hashlib
@@ -170,7 +169,7 @@ def test_json_lines_from_stdin(run: Runner, tmp_path: Path) -> None:
     registry = open_registry(None)
     campaign = registry.load(data["campaign"])
     writer, request = build_request(values, campaign)
-    again = compose(campaign, writer, dataclasses.replace(request, phrasings=data["phrasings"]))
+    again = compose(campaign, writer, request._replace(phrasings=data["phrasings"]))
     assert again.body == data["body"]
 
 

@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_header_safety import FRAGMENTS, text
 
+from complainer import cache
 from complainer.campaigns import sandbox
 from complainer.campaigns.registry import open_registry
 from complainer.delivery.files import NewFiles, write_private
@@ -117,9 +118,7 @@ def test_batch_letters_are_byte_for_byte_the_letters_draft_makes(
         # The draft path: validate the row's values, compose with the batch's phrasing choices.
         fresh_caches()
         writer, request = build_request(row.values(flags), campaign)
-        letter = composer.compose(
-            campaign, writer, dataclasses.replace(request, phrasings=data["phrasings"])
-        )
+        letter = composer.compose(campaign, writer, request._replace(phrasings=data["phrasings"]))
         languages.add(letter.language)
         assert data["body"] == letter.body and data["subject"] == letter.subject
         assert (tmp_path / "text" / f"{stem}.txt").read_bytes() == to_text(letter)
@@ -415,3 +414,32 @@ def test_a_layout_that_could_change_its_blocks_renders_them_alone(
     (tmp_path / "plain.j2").write_text("{% block a %}{{ name }}{% endblock %}\n\nB", "utf-8")
     assert renderer._blocks_in_one_pass("plain.j2", renderer.env.get_template("plain.j2"))
     assert renderer.layout_blocks("plain.j2", {"name": "N"}) == ("N\n\nB\n", [("a", "N")])
+
+
+def test_a_plain_layout_is_parsed_once_across_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsing a layout to tell whether one render gives its blocks costs a cold run more than
+    the render: a plain layout is remembered in the cache (by its source), a changed one is
+    parsed again, and one that is not plain is never remembered as plain."""
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    layout = folder / "l.j2"
+    parsed: list[str] = []
+
+    def one_pass() -> bool:
+        renderer = sandbox.Renderer(folder)  # a new run: nothing known in the process
+        parse = renderer.env.parse
+        monkeypatch.setattr(
+            renderer.env, "parse", lambda source: parsed.append(source) or parse(source)
+        )
+        return renderer._blocks_in_one_pass("l.j2", renderer.env.get_template("l.j2"))
+
+    layout.write_text("{% block a %}A{% endblock %}\n\nB", encoding="utf-8")
+    assert one_pass() and one_pass()
+    assert len(parsed) == 1
+    layout.write_text("{% block a %}A{% endblock %}{{ self.a() }}", encoding="utf-8")
+    assert not one_pass() and not one_pass()
+    assert len(parsed) == 3

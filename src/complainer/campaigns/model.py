@@ -466,7 +466,7 @@ class Campaign(NamedTuple):
     sources: Mapping[str, Source]
     arguments: tuple[Point, ...]
     recommendations: tuple[Point, ...]
-    texts: Mapping[str, LanguageTexts]
+    texts: TextsByLanguage
 
     def points(self, kind: PointKind) -> tuple[Point, ...]:
         return self.arguments if kind == "argument" else self.recommendations
@@ -482,6 +482,14 @@ class Campaign(NamedTuple):
         if code in self.texts:
             return self.texts[code]
         return self.texts.get("en") or self.texts[self.languages[0]]
+
+    def appeal_words(self, code: str, tid: str) -> tuple[str, str] | None:
+        """`LanguageTexts.appeal_words` of target `tid` in `code` (else as `lang` falls back),
+        from that language's texts as parsed: they are read leniently, and a letter in another
+        language than the interface's need not check a whole second language for two phrases."""
+        if code not in self.texts:
+            code = "en" if "en" in self.texts else self.languages[0]
+        return self.texts.read(code).appeal_words(tid)
 
     def template_path(self, lang: str, target: str) -> Path:
         return self.folder / lang / f"{target}.j2"

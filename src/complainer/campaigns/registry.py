@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from complainer import i18n
 from complainer.campaigns.model import Campaign, load_campaign
@@ -15,8 +15,7 @@ from complainer.i18n import _
 from complainer.paths import CAMPAIGNS_DIR_ENV, builtin_campaigns_dir, content_root
 
 
-@dataclass(frozen=True)
-class Registry:
+class Registry(NamedTuple):
     """Campaign folders by id; user folders come after the built-ins and may not reuse an id."""
 
     folders: dict[str, tuple[Path, bool]]

@@ -437,21 +437,19 @@ class Renderer:
         its own does: true when outside its blocks the layout is only text (no `set`, `if`,
         `for`, macro or import that could change what a block sees or whether it runs), no
         block is `required` or `scoped`, and nothing calls a block through `self`."""
-        from jinja2 import nodes
-
         known = self._one_pass.get(template)
         if known is None:
             assert self.env.loader is not None
-            tree = self.env.parse(self.env.loader.get_source(self.env, name)[0])
-            plain = all(
-                (isinstance(node, nodes.Block) and not node.required and not node.scoped)
-                or (
-                    isinstance(node, nodes.Output)
-                    and all(isinstance(part, nodes.TemplateData) for part in node.nodes)
-                )
-                for node in tree.body
-            )
-            known = plain and not any(n.name == "self" for n in tree.find_all(nodes.Name))
+            source = self.env.loader.get_source(self.env, name)[0]
+            # Parsing the layout again (Jinja's lexer and parser) costs a run that starts cold
+            # several times what rendering it does: a layout found plain is remembered in the
+            # cache, by its source, this module's code and Jinja's release.
+            facts = source.encode("utf-8")
+            known = cache.remembered_true("one-pass", facts, made_by=__file__, library="jinja2")
+            if not known:
+                known = _plain_outside_blocks(self.env.parse(source))
+                if known:
+                    cache.remember_true("one-pass", facts, made_by=__file__, library="jinja2")
             self._one_pass[template] = known
         return known
 
@@ -516,6 +514,22 @@ class Renderer:
 
         text = self._render_chunks(generate())
         return text, {block: "".join(chunks) for block, chunks in caught.items()}
+
+
+def _plain_outside_blocks(tree: Any) -> bool:
+    """Whether a parsed layout (jinja2.nodes.Template) is only text outside its blocks, has no
+    `required` or `scoped` block, and never names `self` (see Renderer._blocks_in_one_pass)."""
+    from jinja2 import nodes
+
+    plain = all(
+        (isinstance(node, nodes.Block) and not node.required and not node.scoped)
+        or (
+            isinstance(node, nodes.Output)
+            and all(isinstance(part, nodes.TemplateData) for part in node.nodes)
+        )
+        for node in tree.body
+    )
+    return plain and not any(n.name == "self" for n in tree.find_all(nodes.Name))
 
 
 def _describe(exc: BaseException) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import errno
+import functools
 import gc
 import importlib
 import os
@@ -162,33 +163,35 @@ def root(
 
 
 # Typer's own wording for bad values (from its validation), and the tool's sentence for each.
-_VALIDATOR_WORDING: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Input should be a valid integer"), N_("give a whole number")),
-    (re.compile(r"Input should be a valid number"), N_("give a number")),
-    (re.compile(r"Input should be greater than or equal to (\S+)"), N_("give {0} or more")),
-    (re.compile(r"Input should be greater than (\S+)"), N_("give more than {0}")),
-    (re.compile(r"Input should be less than or equal to (\S+)"), N_("give {0} or less")),
-    (re.compile(r"'([^']*)' is not one of (.*?)\.?$"), N_('"{0}" is not one of: {1}')),
-    (re.compile(r"file '([^']*)' does not exist"), N_("the file {0} does not exist")),
-    (re.compile(r"file '([^']*)' is a directory"), N_("{0} is a folder, not a file")),
+_VALIDATOR_WORDING: list[tuple[str, str]] = [
+    (r"Input should be a valid integer", N_("give a whole number")),
+    (r"Input should be a valid number", N_("give a number")),
+    (r"Input should be greater than or equal to (\S+)", N_("give {0} or more")),
+    (r"Input should be greater than (\S+)", N_("give more than {0}")),
+    (r"Input should be less than or equal to (\S+)", N_("give {0} or less")),
+    (r"'([^']*)' is not one of (.*?)\.?$", N_('"{0}" is not one of: {1}')),
+    (r"file '([^']*)' does not exist", N_("the file {0} does not exist")),
+    (r"file '([^']*)' is a directory", N_("{0} is a folder, not a file")),
 ]
 
 
 # Click's own parser messages (its `gettext` calls use the process-wide "messages" domain, which
 # a library must not take over): recognised by exception type and wording, and said again in
 # the tool's words from our catalog. Anything not recognised keeps Click's English.
-_PARSER_WORDING: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"Option '([^']*)' requires (?:an argument|\d+ arguments)\."),
-        N_("{0} needs a value"),
-    ),
-    (re.compile(r"Option '([^']*)' does not take a value\."), N_("{0} does not take a value")),
-    (
-        re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$"),
-        N_("unexpected extra argument: {0}"),
-    ),
-    (re.compile(r"No such command '([^']*)'\."), N_('no such command "{0}"')),
+_PARSER_WORDING: list[tuple[str, str]] = [
+    (r"Option '([^']*)' requires (?:an argument|\d+ arguments)\.", N_("{0} needs a value")),
+    (r"Option '([^']*)' does not take a value\.", N_("{0} does not take a value")),
+    (r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$", N_("unexpected extra argument: {0}")),
+    (r"No such command '([^']*)'\.", N_('no such command "{0}"')),
 ]
+
+
+@functools.cache
+def wording(table: str) -> list[tuple[re.Pattern[str], str]]:
+    """The patterns of `table` ("validator" or "parser") compiled, with their sentences: on the
+    first usage error, as a run that goes well never needs them."""
+    words = _VALIDATOR_WORDING if table == "validator" else _PARSER_WORDING
+    return [(re.compile(pattern), sentence) for pattern, sentence in words]
 
 
 def _parameter_name(param: click_core.Parameter) -> str:
@@ -219,7 +222,7 @@ def usage_message(exc: click_exceptions.ClickException) -> str:
         param = exc.param
         name = _parameter_name(param)
         problem = exc.message
-        for pattern, sentence in _VALIDATOR_WORDING:
+        for pattern, sentence in wording("validator"):
             found = pattern.search(exc.message)
             if found:
                 groups = [g.replace("'", "") for g in found.groups()]
@@ -231,7 +234,7 @@ def usage_message(exc: click_exceptions.ClickException) -> str:
         return f"{name}: {problem} {see_help}"
     message = exc.format_message().replace("\n", " ")
     if isinstance(exc, click_exceptions.UsageError):
-        for pattern, sentence in _PARSER_WORDING:
+        for pattern, sentence in wording("parser"):
             found = pattern.search(message)
             if found:
                 message = _(sentence).format(*found.groups())

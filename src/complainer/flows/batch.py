@@ -195,7 +195,7 @@ class Maker:
                 self.spreaders.popitem(last=False)
         else:
             self.spreaders.move_to_end(key)
-        request = dataclasses.replace(request, phrasings=spreader.next())
+        request = request._replace(phrasings=spreader.next())
         return compose(self.campaign, writer, request)
 
 

@@ -16,7 +16,6 @@ what a supporter may meet is translated: folders_to_check's errors about the pat
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
@@ -297,7 +296,7 @@ def _check_formal_appeals(campaign: Campaign, day: dt.date, today: dt.date) -> I
             # longest phrasing of every slot, with the fullest writer.
             for when in dict.fromkeys((day, today)):
                 writer, signed = LENGTH_WRITERS[0]
-                longest = dataclasses.replace(request, date=when, signed=signed)
+                longest = request._replace(date=when, signed=signed)
                 try:
                     found = longest_letter(campaign, writer, longest)
                     pages = paged_pdf(found[0])[1] if found else 1

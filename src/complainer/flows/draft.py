@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from complainer import formats
 from complainer.campaigns.registry import open_registry
@@ -31,8 +30,7 @@ if TYPE_CHECKING:
     from complainer.letter.compose import Letter
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     """Where the letter goes besides stdout or `--out` (those are in DraftValues).
 
     `send` holds the SMTP options when the letter is to be sent now; `mailto_limit` is the longest

@@ -11,9 +11,8 @@ import base64
 import datetime as dt
 import quopri
 import secrets
-from dataclasses import dataclass
 from email.utils import format_datetime, make_msgid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from complainer.formats import headers
@@ -44,8 +43,7 @@ DOCUMENTED_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(NamedTuple):
     """A file sent with the letter: its name (any script), its bytes and its MIME type."""
 
     filename: str

@@ -26,8 +26,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 MAX_LINE = 78  # RFC 5322 section 2.1.1: SHOULD
 HARD_LINE_LIMIT = 998  # RFC 5322 section 2.1.1: MUST
@@ -44,8 +43,7 @@ _PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
 Kind = Literal["unstructured", "mailbox", "raw"]
 
 
-@dataclass(frozen=True)
-class Mailbox:
+class Mailbox(NamedTuple):
     """One RFC 5322 mailbox: a display name (may be empty) and an addr-spec `local@domain`.
 
     Build it with `mailbox()`, which puts the domain in the form to write.
@@ -82,8 +80,7 @@ def mailbox(display_name: str, addr_spec: str) -> Mailbox:
     return Mailbox(display_name, ascii_domain_form(addr_spec))
 
 
-@dataclass(frozen=True)
-class HeaderField:
+class HeaderField(NamedTuple):
     """A header field as meant: `value` is the text a reader should get back, unfolded and decoded.
 
     `kind` says how it is written: "unstructured" (Subject), "mailbox" (From, To; `mailbox` set) or

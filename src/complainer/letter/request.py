@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.campaigns.tomlfile import load_toml
@@ -19,7 +20,6 @@ from complainer.letter.compose import KIND_NAMES, RECIPIENT_KINDS, Letter, Reque
 from complainer.letter.countries import resolve_country
 from complainer.letter.formal import clean_address, clean_iin, read_signature_image
 from complainer.letter.locales import country_name, language_name, resolve_language
-from complainer.letter.scripts import Mismatch, note_mismatch
 from complainer.letter.writer import (
     MAX_NOTE,
     Writer,
@@ -29,6 +29,9 @@ from complainer.letter.writer import (
     header_safe,
 )
 from complainer.paths import content_root, read_regular_file
+
+if TYPE_CHECKING:
+    from complainer.letter.scripts import Mismatch
 
 
 @dataclass
@@ -311,9 +314,12 @@ def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) 
     """
     writer, request = build_request(values, campaign, signed)
     letter = compose(campaign, writer, request)
-    mismatch = (
-        note_mismatch(request.note, letter.body.replace(request.note, "")) if request.note else None
-    )
+    mismatch = None
+    if request.note:
+        # Imported here: a letter without a note has no writing to compare.
+        from complainer.letter.scripts import note_mismatch
+
+        mismatch = note_mismatch(request.note, letter.body.replace(request.note, ""))
     if values.with_translation and values.with_translation != letter.language:
         original = letter.body
         letter = with_translation(letter, campaign, writer, request, values.with_translation)
@@ -324,7 +330,7 @@ def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) 
                 mismatch = None
     if mismatch is not None:
         warning = note_language_warning(mismatch, letter.language, campaign.languages)
-        letter = dataclasses.replace(letter, warnings=(*letter.warnings, warning))
+        letter = letter._replace(warnings=(*letter.warnings, warning))
     return letter
 
 
@@ -381,10 +387,10 @@ def with_translation(
     The same seed and choices: the phrasing variants are parallel across languages, so the
     translation says what the original says. The subject stays the original's.
     """
-    copy = compose(campaign, writer, dataclasses.replace(request, language=into, seed=letter.seed))
+    copy = compose(campaign, writer, request._replace(language=into, seed=letter.seed))
     rule = "-" * 40
     body = (
         f"{letter.body.rstrip()}\n\n{rule}\n{translation_mark(letter.language, into)}\n{rule}\n\n"
         f"{copy.body.rstrip()}\n"
     )
-    return dataclasses.replace(letter, body=body, translation=into)
+    return letter._replace(body=body, translation=into)

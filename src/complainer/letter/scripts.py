@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 KAZAKH_ONLY = frozenset("әғқңөұүһі")
 # Below these, a text says too little to judge: a few words may be a name or a quotation.
@@ -42,8 +42,7 @@ RUSSIAN_WORDS = frozenset(
 MIN_RUSSIAN_MARKS = 2
 
 
-@dataclass(frozen=True)
-class Writing:
+class Writing(NamedTuple):
     """The script most of a text's letters are in ("LATIN", "CYRILLIC", ...), and for a Cyrillic
     text whether it is Kazakh (holds Kazakh-only letters) or is not (holds none, and is long
     enough or has marks of Russian)."""
@@ -98,8 +97,7 @@ def _russian_marks(text: str) -> int:
     return letters + sum(1 for word in words if word in RUSSIAN_WORDS)
 
 
-@dataclass(frozen=True)
-class Mismatch:
+class Mismatch(NamedTuple):
     """How a note's writing differs from its letter's: a language (`language`, "ru" or "kk")
     where that can be told, else the note's script (`script`, a Unicode script name)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from complainer.characters import refuse_dangerous
 from complainer.errors import UsageProblem
@@ -156,8 +156,7 @@ def clean_note(value: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Writer:
+class Writer(NamedTuple):
     name: str
     country_code: str
     city: str = ""

@@ -44,7 +44,7 @@ _FULL = Writer(
     "Amnesty International Deutschland e.V.", "maria@example.org",
 )  # fmt: skip
 LENGTH_WRITERS = (
-    (dataclasses.replace(_FULL, address=("Musterstraße 1", "10115 Berlin")), True),
+    (_FULL._replace(address=("Musterstraße 1", "10115 Berlin")), True),
     (_FULL, False),
 )  # fmt: skip
 _SAMPLE_TO = ("office@example.org", "Jane Doe")
@@ -75,19 +75,19 @@ def longest_letter(
     try:
         slots = phrasing_slots(campaign, request)
         base = dict.fromkeys(slots, 0)
-        first = compose(campaign, writer, dataclasses.replace(request, phrasings=base))
+        first = compose(campaign, writer, request._replace(phrasings=base))
     except EmptyLetter:
         return None
     known: dict[str, tuple[int, int]] = {}
     for slot, count in slots.items():
         lengths = [len(first.body)]
         for i in range(1, count):
-            forced = dataclasses.replace(request, phrasings={**base, slot: i})
+            forced = request._replace(phrasings={**base, slot: i})
             lengths.append(len(compose(campaign, writer, forced).body))
         best = max(range(count), key=lengths.__getitem__)
         known[slot] = (best, lengths[best] - lengths[0])
     choice = {slot: known[slot][0] for slot in slots}
-    letter = compose(campaign, writer, dataclasses.replace(request, phrasings=choice))
+    letter = compose(campaign, writer, request._replace(phrasings=choice))
     spread = sorted(((s, *known[s]) for s in slots), key=lambda s: -s[2])
     return letter, tuple(spread)
 

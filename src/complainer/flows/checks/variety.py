@@ -111,7 +111,7 @@ def batch_variety(campaign: Campaign, lang: str, day: dt.date, seed: int = 1) ->
     choices = [spreader.next() for _ in range(BATCH)]
     sets = [
         shingles(compose(campaign, _WRITERS[i % len(_WRITERS)],
-                         dataclasses.replace(request, phrasings=c)).body)
+                         request._replace(phrasings=c)).body)
         for i, c in enumerate(choices)
     ]  # fmt: skip
     nearest = [max(jaccard(a, b) for j, b in enumerate(sets) if j != i) for i, a in enumerate(sets)]
