@@ -7,7 +7,6 @@ import os
 import pickle
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -132,36 +131,3 @@ def test_an_entry_is_data_never_code(tmp_path: Path, monkeypatch: pytest.MonkeyP
     # Nor one made for another version.
     monkeypatch.setattr(cache, "__version__", "0.0.0-other")
     assert cache.load("toml", b"source", made_by=maker) is None
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
-@pytest.mark.parametrize(
-    ("xdg", "home"),
-    [
-        (None, "/home/anna"),
-        ("/var/tmp/caches", "/home/anna"),
-        ("/var/tmp/caches/", "/home/anna/"),
-        ("relative/caches", "/home/anna"),  # not absolute: ignored, as the XDG spec says
-        ("", "/"),
-        (None, "relative-home"),  # left to platformdirs
-        (None, None),
-    ],
-)
-def test_the_cache_folder_is_where_platformdirs_puts_it(
-    monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str | None
-) -> None:
-    """On Linux the folder comes from the XDG rule without importing platformdirs (2 ms of every
-    letter); it is the folder platformdirs gives."""
-    import platformdirs
-
-    for name, value in (("XDG_CACHE_HOME", xdg), ("HOME", home)):
-        if value is None:
-            monkeypatch.delenv(name, raising=False)
-        else:
-            monkeypatch.setenv(name, value)
-    for name in (cache.CACHE_DIR_ENV, cache.NO_CACHE_ENV, "ANDROID_DATA"):
-        monkeypatch.delenv(name, raising=False)
-    expected = Path(platformdirs.user_cache_dir("complainer", appauthor=False))
-    assert cache.cache_dir() == expected
-    if home is not None and home.startswith("/"):
-        assert cache._xdg_cache_home() is not None  # found without platformdirs

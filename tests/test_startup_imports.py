@@ -197,4 +197,3 @@ def test_a_printed_letter_defines_no_dataclass(clean_env: dict[str, str], tmp_pa
         if isinstance(value, type) and value.__module__ == name and dataclasses.is_dataclass(value)
     ]
     assert found == ["complainer.letter.request.DraftValues"]
-

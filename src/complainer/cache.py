@@ -6,9 +6,9 @@ and the Python version; an entry whose key does not match is ignored, so an edit
 code (even under the same version number), an upgrade or a damaged entry only costs the work the
 cache would have saved. Only campaign content goes in here, never what a person writes.
 
-The folder is the user's cache folder (~/.cache/complainer on Linux, by the XDG rule; elsewhere
-where platformdirs says), or COMPLAINER_CACHE_DIR; COMPLAINER_NO_CACHE=1 turns the cache off. A
-cache that cannot be read or written is silently not used: it is never a reason for a run to fail.
+The folder is the user's cache folder (platformdirs: ~/.cache/complainer on Linux), or
+COMPLAINER_CACHE_DIR; COMPLAINER_NO_CACHE=1 turns the cache off. A cache that cannot be read or
+written is silently not used: it is never a reason for a run to fail.
 """
 
 from __future__ import annotations
@@ -49,31 +49,10 @@ def _cache_dir(environment: tuple[str, ...]) -> Path | None:
         return None
     if override:
         return Path(override)
-    base = _xdg_cache_home()
-    if base is not None:
-        return Path(base) / "complainer"
     # Imported here: only runs that read or write the cache pay for platformdirs.
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("complainer", appauthor=False))
-
-
-def _xdg_cache_home() -> str | None:
-    """The user's cache folder on Linux by the XDG Base Directory Specification: XDG_CACHE_HOME
-    when it is an absolute path, else $HOME/.cache, as platformdirs says too (tests/test_cache.py
-    compares them). None where platformdirs knows more (another system, Android, no absolute
-    HOME): importing platformdirs costs about 2 ms, a tenth of what a letter's run does."""
-    if (
-        sys.platform != "linux"
-        or hasattr(sys, "getandroidapilevel")
-        or "ANDROID_DATA" in os.environ
-    ):
-        return None
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if os.path.isabs(xdg):
-        return xdg
-    home = os.environ.get("HOME", "")
-    return os.path.join(home, ".cache") if os.path.isabs(home) else None
 
 
 @functools.cache
