@@ -443,3 +443,36 @@ def test_a_plain_layout_is_parsed_once_across_runs(
     layout.write_text("{% block a %}A{% endblock %}{{ self.a() }}", encoding="utf-8")
     assert not one_pass() and not one_pass()
     assert len(parsed) == 3
+
+
+@pytest.mark.parametrize(
+    ("layout", "only"),
+    [
+        (
+            "{% block a %}{{ name }}{% endblock %}\n\n{# a note #}\n{% block b %}B{% endblock %}\n",
+            True,
+        ),
+        ("{% block a %}A{% endblock %}\n\nB", False),  # a word outside the blocks
+        ("{% block a %}A{% block b %}B{% endblock %}{% endblock %}", False),  # B twice in blocks
+        ("{% if name %}{% block a %}A{% endblock %}{% endif %}", False),
+        ("{{ name }}{% block a %}A{% endblock %}", False),
+    ],
+)
+def test_a_layout_whose_source_has_only_blocks_needs_no_check_of_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, only: bool
+) -> None:
+    """compose refuses a layout with words outside its blocks (the PDF would leave them out),
+    and skips that check on every letter when `Renderer.only_blocks` says the source rules it
+    out: then the words are the blocks' words, in a run that parsed the layout and in one that
+    found the verdict in the cache."""
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    (folder / "l.j2").write_text(layout, encoding="utf-8")
+    for _run in range(2):
+        renderer = sandbox.Renderer(folder)
+        body, blocks = renderer.layout_blocks("l.j2", {"name": "N"})
+        assert renderer.only_blocks("l.j2") is only
+        same_words = "".join("".join(b for _, b in blocks).split()) == "".join(body.split())
+        assert same_words or not only

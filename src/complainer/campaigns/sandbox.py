@@ -458,27 +458,27 @@ class Renderer:
         whatever the context, known from the source: its blocks are caught in one render
         (`_blocks_in_one_pass`), none is inside another, and outside them the source is only
         blank text (comments aside). False when that takes a render to tell, or when the layout
-        cannot be read (rendering it says why)."""
-        from jinja2 import nodes
-
+        cannot be read (rendering it says why). Remembered in the cache as the one-pass verdict
+        is: a run that starts cold does not parse the layout for it."""
         try:
             # The layout `layout_blocks` rendered (asking Jinja again checks the file again).
             template = self._layouts.get(name) or self.env.get_template(name)
             known = self._only_blocks.get(template)
             if known is None:
-                assert self.env.loader is not None
-                tree = self.env.parse(self.env.loader.get_source(self.env, name)[0])
-                known = self._blocks_in_one_pass(name, template) and all(
-                    (isinstance(node, nodes.Block) and node.find(nodes.Block) is None)
-                    or (
-                        isinstance(node, nodes.Output)
-                        and all(
-                            isinstance(part, nodes.TemplateData) and not part.data.strip()
-                            for part in node.nodes
-                        )
+                known = False
+                if self._blocks_in_one_pass(name, template):
+                    assert self.env.loader is not None
+                    source = self.env.loader.get_source(self.env, name)[0]
+                    facts = source.encode("utf-8")
+                    known = cache.remembered_true(
+                        "only-blocks", facts, made_by=__file__, library="jinja2"
                     )
-                    for node in tree.body
-                )
+                    if not known:
+                        known = _blank_outside_blocks(self.env.parse(source))
+                        if known:
+                            cache.remember_true(
+                                "only-blocks", facts, made_by=__file__, library="jinja2"
+                            )
                 self._only_blocks[template] = known
         except Exception:  # untrusted layout: rendering it reports what is wrong
             return False
@@ -514,6 +514,24 @@ class Renderer:
 
         text = self._render_chunks(generate())
         return text, {block: "".join(chunks) for block, chunks in caught.items()}
+
+
+def _blank_outside_blocks(tree: Any) -> bool:
+    """Whether a parsed layout (jinja2.nodes.Template) has no block inside another and only blank
+    text outside its blocks (see Renderer.only_blocks)."""
+    from jinja2 import nodes
+
+    return all(
+        (isinstance(node, nodes.Block) and node.find(nodes.Block) is None)
+        or (
+            isinstance(node, nodes.Output)
+            and all(
+                isinstance(part, nodes.TemplateData) and not part.data.strip()
+                for part in node.nodes
+            )
+        )
+        for node in tree.body
+    )
 
 
 def _plain_outside_blocks(tree: Any) -> bool:
