@@ -342,6 +342,7 @@ class Renderer:
         self._one_pass: dict[Any, bool] = {}  # layout -> its blocks can be caught in one render
         self._only_blocks: dict[Any, bool] = {}  # layout -> nothing but blanks outside its blocks
         self._layouts: dict[str, Template] = {}  # name -> the layout last rendered by that name
+        self._only_blocks_asked: set[Any] = set()  # layouts `only_blocks` was asked about
 
     def _compile_snippet(self, source: str) -> Template:
         """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
@@ -459,11 +460,16 @@ class Renderer:
         (`_blocks_in_one_pass`), none is inside another, and outside them the source is only
         blank text (comments aside). False when that takes a render to tell, or when the layout
         cannot be read (rendering it says why). Remembered in the cache as the one-pass verdict
-        is: a run that starts cold does not parse the layout for it."""
+        is: a run that starts cold does not parse the layout for it. The first time it is asked
+        about a layout it says False without looking: a run that writes one letter checks the
+        words itself, for less than finding the verdict (in the cache or the source) costs."""
         try:
             # The layout `layout_blocks` rendered (asking Jinja again checks the file again).
             template = self._layouts.get(name) or self.env.get_template(name)
             known = self._only_blocks.get(template)
+            if known is None and template not in self._only_blocks_asked:
+                self._only_blocks_asked.add(template)
+                return False
             if known is None:
                 known = False
                 if self._blocks_in_one_pass(name, template):
