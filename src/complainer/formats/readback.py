@@ -8,7 +8,9 @@ input could use, so the message is refused (exit 1) rather than delivered.
 A batch makes thousands of messages whose header fields are mostly the same (To, Subject, the MIME
 fields) and pays for the same check in a cheaper form, `VerifiedFields`: each distinct field is
 read back on its own, once, and the body is checked by decoding its own transfer encoding (its
-docstring says why that is the same guarantee).
+docstring says why that is the same guarantee). The fields made anew for each letter (the
+signer's From, the Message-ID) are read back only when they fall outside a small subset whose
+one-line form is proved to read back as meant (`plain_field_lines`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from email.utils import getaddresses
 from typing import Any
 
 from complainer.errors import ComplainerError
-from complainer.formats.headers import HARD_LINE_LIMIT, HeaderField, header_block, phrase_chunks
+from complainer.formats.headers import (
+    HARD_LINE_LIMIT,
+    MAX_LINE,
+    HeaderField,
+    header_block,
+    phrase_chunks,
+)
 
 _UNFOLD = re.compile(r"\r?\n(?=[ \t])")
 
@@ -206,6 +214,70 @@ def verify_body(encoding: str, encoded: bytes, body: str) -> None:
         raise _fail("the body differs")
 
 
+# The fast path's subset (`plain_field_lines`). "=" and "?" are left out of atext here, so that no
+# value holds "=?", the start of an RFC 2047 encoded word, which CPython's policy.default looks
+# for inside atoms, dot-atoms and quoted strings alike.
+_PLAIN_ATEXT = r"[A-Za-z0-9!#$%&'*+/^_`{|}~-]"  # RFC 5322 section 3.2.3 atext, less "=" and "?"
+_PHRASE = re.compile(rf"{_PLAIN_ATEXT}+(?: {_PLAIN_ATEXT}+)*")  # section 3.2.5 phrase of atoms
+_DOT_ATOM = rf"{_PLAIN_ATEXT}+(?:\.{_PLAIN_ATEXT}+)*"  # section 3.2.3 dot-atom-text
+_LDH_DOMAIN = r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"  # RFC 1035 section 2.3.1 labels: ASCII LDH
+_ADDR_SPEC = re.compile(rf"{_DOT_ATOM}@{_LDH_DOMAIN}")  # section 3.4.1 addr-spec, dot-atoms only
+_MSG_ID = re.compile(rf"<[0-9]+(?:\.[0-9]+)*@{_LDH_DOMAIN}>")  # section 3.6.4 msg-id, make_msgid's
+# Field names whose value both parsers read as an address list (policy.default: AddressHeader).
+_ADDRESS_FIELDS = frozenset({"From", "To"})
+
+
+def plain_field_lines(field: HeaderField) -> bytes | None:
+    """The header line that writes `field`, when `field` is in a subset proved to read back as
+    meant without parsing it; None otherwise (the caller then reads it back: `verify_field`).
+
+    The subset, fields a batch makes anew for each letter:
+
+    - From or To with a display name that is a phrase of atoms (RFC 5322 section 3.2.5: atext,
+      section 3.2.3, less "=" and "?", words separated by one space) and an addr-spec that is
+      a dot-atom (section 3.2.3) of that atext, "@", and an ASCII domain of letters, digits,
+      hyphens and dots (RFC 1035 section 2.3.1): the name-addr `Name: phrase <addr-spec>`
+      (section 3.4);
+    - Message-ID with a msg-id (section 3.6.4) of digits and dots, "@" and such a domain, as
+      `email.utils.make_msgid` writes it on the writer's domain;
+
+    and only when `header_block` (the one writer) writes it as exactly that one line, within
+    78 characters (no fold). Why that reads back as `verify_field` requires:
+
+    - the line holds no CR, LF or other control character and starts with the field name and a
+      colon, so the parsers (email.feedparser) read one field of that name and nothing after it
+      (the empty line that follows ends the header section; the body is empty);
+    - no character in it needs quoting or encoding: the value holds no "=?", so neither policy
+      reads an RFC 2047 encoded word in it; no "\"", "\\", "(", "," or other special, so no quoted
+      string, comment or second address; single spaces only, which both readers keep as one;
+    - policy.default's AddressHeader and compat32's `getaddresses` then read the atoms of the
+      phrase joined by single spaces (the display name as given) and the dot-atoms around "@"
+      (the addr-spec as given); MessageIDHeader reads a msg-id of dot-atoms whole, and compat32
+      keeps the raw value.
+
+    tests/test_batch_equivalence.py checks, on any field (the header tests' hostile fragments
+    included), that a field this accepts is one `verify_field` accepts, with the same bytes.
+    """
+    if field.kind == "mailbox":
+        box = field.mailbox
+        if (
+            field.name not in _ADDRESS_FIELDS
+            or box is None
+            or not _PHRASE.fullmatch(box.display_name)
+            or not _ADDR_SPEC.fullmatch(box.addr_spec)
+        ):
+            return None
+        line = f"{field.name}: {box.display_name} <{box.addr_spec}>\r\n"
+    elif field.kind == "raw" and field.name == "Message-ID" and _MSG_ID.fullmatch(field.value):
+        line = f"{field.name}: {field.value}\r\n"
+    else:
+        return None
+    if len(line) > MAX_LINE + 2:
+        return None
+    lines = header_block([field])
+    return lines if lines == line.encode("ascii") else None
+
+
 class VerifiedFields:
     """The read-back of a batch's messages, paid once per distinct header field.
 
@@ -229,7 +301,9 @@ class VerifiedFields:
     Lines over 998 octets are refused per field, as `verify_headers` refuses them per message, and
     a field name that comes twice is refused outright (a reader takes the first; complainer never
     writes one twice).
-    Memory is bounded: after `most` distinct fields the cache starts again.
+    A field in the subset of `plain_field_lines` (a plain name and address, a made msg-id) is
+    taken from there instead, and not kept. Memory is bounded: after `most` distinct fields the
+    cache starts again.
     """
 
     def __init__(self, most: int = 4096) -> None:
@@ -249,6 +323,12 @@ class VerifiedFields:
         for field in fields:
             lines = self._lines.get(field)
             if lines is None:
+                # A field made anew for each letter (its From, its Message-ID) is not kept: it
+                # would only push out the fields the letters share.
+                plain = plain_field_lines(field)
+                if plain is not None:
+                    parts.append(plain)
+                    continue
                 lines = verify_field(field)
                 if len(self._lines) >= self.most:
                     self._lines.clear()
