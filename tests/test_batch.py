@@ -362,7 +362,7 @@ def test_twenty_thousand_rows_stay_under_a_fixed_memory_bound(
     """The installed command on 1,000 and on 20,000 signers (text files, the cheapest output, so
     that the test takes about a minute): the peak RSS of the whole process may not grow with the
     rows. Twenty times the rows kept in memory (letters, rows, report) would add about 60 MiB of
-    text alone; what the process needs whatever the count (interpreter, numpy, datasketch, Babel,
+    text alone; what the process needs whatever the count (interpreter, numpy, Babel,
     the similarity window) is measured in the same run on the same machine, not assumed."""
 
     def peak_mib(rows: int) -> float:

@@ -4,7 +4,7 @@ The batch reuses work across its letters: phrasings rendered once, header fields
 (formats.readback.VerifiedFields), paragraphs shingled and hashed once (letter.variety), files
 written through one open folder (delivery.files.NewFiles). Each is checked here against the
 plain path it stands for: the letter `draft` makes, the whole-message read-back, the whole-letter
-shingles and MinHash, write_private.
+shingles and datasketch's MinHash and LSH, write_private.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ import stat
 from email import policy
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import LETTER_DATE
+from datasketch import MinHash, MinHashLSH
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from test_header_safety import (
@@ -56,7 +58,17 @@ from complainer.formats.text import to_text
 from complainer.letter import compose as composer
 from complainer.letter.request import DraftValues, build_request, normalise, require_complete
 from complainer.letter.signers import open_text, read_rows
-from complainer.letter.variety import SimilarityIndex, shingles
+from complainer.letter.variety import (
+    LSH_BANDS,
+    LSH_ROWS,
+    LSH_THRESHOLD,
+    MINHASH_SEED,
+    NUM_PERM,
+    BandIndex,
+    MinHasher,
+    SimilarityIndex,
+    shingles,
+)
 from complainer.letter.writer import Writer, clean_email
 
 CAMPAIGNS = ["kz-petition-2024", "kz-propaganda-law-2025"]
@@ -466,14 +478,62 @@ def test_a_letters_shingles_and_minhash_from_its_paragraphs_are_the_whole_letter
     letters: list[str],
 ) -> None:
     """Exactly the set `shingles` makes of the whole text (5-grams across paragraph breaks
-    included), and the MinHash of that set, however short or repeated the paragraphs."""
-    index, whole = SimilarityIndex(window=8), SimilarityIndex(window=8)
+    included), and datasketch's MinHash of that set, however short or repeated the paragraphs."""
+    index = SimilarityIndex(window=8)
     for letter in [*letters, *letters]:
         grams, signature = index.sketch(letter)
-        assert grams == shingles(letter)
-        whole._work.clear()
-        whole._work.update_batch(shingles(letter))
-        assert (signature == whole._work.hashvalues).all()
+        assert grams.tolist() == sorted(shingles(letter))
+        assert signature.tolist() == datasketch_signature(shingles(letter)).tolist()
+
+
+def datasketch_signature(values: set[int]) -> np.ndarray:
+    """datasketch's MinHash of `values` with the parameters the batch uses (variety.MinHasher)."""
+    reference = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=lambda v: v)
+    reference.update_batch(values)
+    signature: np.ndarray = reference.hashvalues
+    return signature
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sets(st.integers(0, (1 << 32) - 1), max_size=40), max_size=6))
+def test_minhash_signatures_are_datasketchs(sets: list[set[int]]) -> None:
+    """`MinHasher` computes datasketch's MinHash (the batch does not import datasketch, which
+    imports scipy): the same signature for any set of 32-bit 5-gram hashes, the empty set too."""
+    hasher = MinHasher()
+    for values in sets:
+        assert hasher.digest(values).tolist() == datasketch_signature(values).tolist()
+
+
+# Operations on an index: insert (key, signature), remove key, query signature. Signatures are
+# drawn from a few values, so that bands collide and buckets empty and fill again.
+lsh_operation = st.tuples(
+    st.sampled_from(["insert", "remove", "query"]),
+    st.integers(0, 30),
+    st.lists(st.integers(0, 2), min_size=NUM_PERM, max_size=NUM_PERM),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(lsh_operation, max_size=60))
+def test_the_band_index_finds_what_datasketchs_lsh_finds_in_the_same_order(
+    operations: list[tuple[str, int, list[int]]],
+) -> None:
+    """`BandIndex` is datasketch's MinHashLSH at the batch's threshold: the same bands, and the
+    same candidates in the same order (the order decides which of equally likely candidates
+    are measured), through any run of inserts and removals."""
+    reference = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert (reference.b, reference.r) == (LSH_BANDS, LSH_ROWS)
+    index = BandIndex()
+    for operation, key, values in operations:
+        signature = np.array(values, dtype=np.uint32)
+        minhash = MinHash(num_perm=NUM_PERM, hashvalues=signature, scheme="affine32")
+        if operation == "insert" and key not in index.keys:
+            index.insert(key, signature)
+            reference.insert(key, minhash)
+        elif operation == "remove" and key in index.keys:
+            index.remove(key)
+            reference.remove(key)
+        assert index.query(signature) == reference.query(minhash)
 
 
 def test_the_batch_reports_the_exact_nearest_neighbour_figures() -> None:
@@ -636,3 +696,37 @@ def test_a_plain_layout_is_parsed_once_across_runs(
     layout.write_text("{% block a %}A{% endblock %}{{ self.a() }}", encoding="utf-8")
     assert not one_pass() and not one_pass()
     assert len(parsed) == 3
+
+
+@pytest.mark.parametrize(
+    ("layout", "only"),
+    [
+        (
+            "{% block a %}{{ name }}{% endblock %}\n\n{# a note #}\n{% block b %}B{% endblock %}\n",
+            True,
+        ),
+        ("{% block a %}A{% endblock %}\n\nB", False),  # a word outside the blocks
+        ("{% block a %}A{% block b %}B{% endblock %}{% endblock %}", False),  # B twice in blocks
+        ("{% if name %}{% block a %}A{% endblock %}{% endif %}", False),
+        ("{{ name }}{% block a %}A{% endblock %}", False),
+    ],
+)
+def test_a_layout_whose_source_has_only_blocks_needs_no_check_of_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, only: bool
+) -> None:
+    """compose refuses a layout with words outside its blocks (the PDF would leave them out),
+    and skips that check on every letter when `Renderer.only_blocks` says the source rules it
+    out: then the words are the blocks' words, in a run that parsed the layout and in one that
+    found the verdict in the cache."""
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    (folder / "l.j2").write_text(layout, encoding="utf-8")
+    for _run in range(2):
+        renderer = sandbox.Renderer(folder)
+        body, blocks = renderer.layout_blocks("l.j2", {"name": "N"})
+        assert renderer.only_blocks("l.j2") is False  # a first letter checks its words itself
+        assert renderer.only_blocks("l.j2") is only
+        same_words = "".join("".join(b for _, b in blocks).split()) == "".join(body.split())
+        assert same_words or not only

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 from complainer import cache
 from complainer.campaigns.confine import confined, is_language_tag
@@ -23,6 +23,8 @@ from complainer.campaigns.fields import Fields
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError
 from complainer.i18n import _
+
+_Made = TypeVar("_Made")
 
 PointKind = Literal["argument", "recommendation"]
 POINT_KINDS: tuple[PointKind, ...] = ("argument", "recommendation")
@@ -265,6 +267,16 @@ class LanguageTexts:
         self.folder = folder
         self.data = data
         self.origins = origins if origins is not None else {}
+        # The texts of a target, point, recipient and page, each checked and made once: `data`
+        # does not change once read, and a batch asks for the same few for every letter.
+        self._made: dict[tuple[str, ...], Any] = {}
+
+    def _once(self, key: tuple[str, ...], make: Callable[[], _Made]) -> _Made:
+        """`make()`, kept for `key` (a CampaignError it raises is not kept: it is raised again)."""
+        if key in self._made:
+            return cast(_Made, self._made[key])
+        made = self._made[key] = make()
+        return made
 
     def origin(self, *keys: str) -> Path:
         """The file that defines `keys` (or the folder's texts.toml, where it should go)."""
@@ -289,6 +301,9 @@ class LanguageTexts:
         return self._fields("campaign")
 
     def recipient(self, rid: str) -> RecipientText:
+        return self._once(("recipient", rid), lambda: self._recipient(rid))
+
+    def _recipient(self, rid: str) -> RecipientText:
         f = self._fields("recipients", rid)
         return RecipientText(
             name=f.text("name"),
@@ -316,6 +331,9 @@ class LanguageTexts:
         return None
 
     def target(self, tid: str) -> TargetText:
+        return self._once(("target", tid), lambda: self._target(tid))
+
+    def _target(self, tid: str) -> TargetText:
         f = self._fields("targets", tid)
         paragraphs = f.table("paragraphs")
         slots: dict[str, tuple[str, ...]] = {}
@@ -333,11 +351,14 @@ class LanguageTexts:
             title=f.text("title"),
             summary=f.text("summary"),
             subjects=tuple(f.strings("subject")),
-            paragraphs=slots,
+            paragraphs=MappingProxyType(slots),
         )
 
     def page(self) -> PageLayout:
         """The PDF layout; the defaults when the language has no `[page]` table."""
+        return self._once(("page",), self._page)
+
+    def _page(self) -> PageLayout:
         if "page" not in self.data:
             return PageLayout()
         f = self._fields("page")
@@ -366,9 +387,12 @@ class LanguageTexts:
                 value.format(**dict.fromkeys(names, ""))
             except (KeyError, IndexError, ValueError) as exc:
                 raise f.fail(key, f"may use only {{{'}, {'.join(names)}}} ({exc})") from None
-        return PageLayout(styles, page_label, attachment)
+        return PageLayout(MappingProxyType(styles), page_label, attachment)
 
     def point(self, kind: PointKind, pid: str) -> PointText:
+        return self._once((kind, pid), lambda: self._point(kind, pid))
+
+    def _point(self, kind: PointKind, pid: str) -> PointText:
         f = self._fields(PLURAL[kind], pid)
         marker = f.text("marker") if f.has("marker") else None
         return PointText(

@@ -79,9 +79,16 @@ def tidy(text: str) -> str:
     # and finding that out costs a tenth of running the patterns over it.
     if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
         text = _TRAILING_SPACE.sub("", text)
+    text = text.strip("\n")
     if "\n\n\n" in text:
-        text = _BLANK_RUNS.sub("\n\n", text)
-    return text.strip("\n") + "\n"
+        # What _BLANK_RUNS does, line by line at a fifth of its cost on a letter: a blank line
+        # is kept only after a line that is not (the text starts with one, once stripped).
+        lines = text.split("\n")
+        befores = ["-", *lines[:-1]]
+        text = "\n".join(
+            [line for before, line in zip(befores, lines, strict=True) if line or before]
+        )
+    return text + "\n"
 
 
 def _size(value: Any) -> int:
@@ -333,6 +340,9 @@ class Renderer:
         # Keyed by the compiled template: a layout edited since is compiled anew and tried again.
         self._over_limit: dict[Any, str] = {}
         self._one_pass: dict[Any, bool] = {}  # layout -> its blocks can be caught in one render
+        self._only_blocks: dict[Any, bool] = {}  # layout -> nothing but blanks outside its blocks
+        self._layouts: dict[str, Template] = {}  # name -> the layout last rendered by that name
+        self._only_blocks_asked: set[Any] = set()  # layouts `only_blocks` was asked about
 
     def _compile_snippet(self, source: str) -> Template:
         """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
@@ -400,7 +410,7 @@ class Renderer:
         """
         template = None
         try:
-            template = self.env.get_template(name)
+            template = self._layouts[name] = self.env.get_template(name)
             self._refuse_known(template)
             blocks: list[tuple[str, str]] = []
             if template.blocks and self._blocks_in_one_pass(name, template):
@@ -444,6 +454,42 @@ class Renderer:
             self._one_pass[template] = known
         return known
 
+    def only_blocks(self, name: str) -> bool:
+        """Whether every word `layout_blocks(name, ...)` gives is in one of the blocks it gives,
+        whatever the context, known from the source: its blocks are caught in one render
+        (`_blocks_in_one_pass`), none is inside another, and outside them the source is only
+        blank text (comments aside). False when that takes a render to tell, or when the layout
+        cannot be read (rendering it says why). Remembered in the cache as the one-pass verdict
+        is: a run that starts cold does not parse the layout for it. The first time it is asked
+        about a layout it says False without looking: a run that writes one letter checks the
+        words itself, for less than finding the verdict (in the cache or the source) costs."""
+        try:
+            # The layout `layout_blocks` rendered (asking Jinja again checks the file again).
+            template = self._layouts.get(name) or self.env.get_template(name)
+            known = self._only_blocks.get(template)
+            if known is None and template not in self._only_blocks_asked:
+                self._only_blocks_asked.add(template)
+                return False
+            if known is None:
+                known = False
+                if self._blocks_in_one_pass(name, template):
+                    assert self.env.loader is not None
+                    source = self.env.loader.get_source(self.env, name)[0]
+                    facts = source.encode("utf-8")
+                    known = cache.remembered_true(
+                        "only-blocks", facts, made_by=__file__, library="jinja2"
+                    )
+                    if not known:
+                        known = _blank_outside_blocks(self.env.parse(source))
+                        if known:
+                            cache.remember_true(
+                                "only-blocks", facts, made_by=__file__, library="jinja2"
+                            )
+                self._only_blocks[template] = known
+        except Exception:  # untrusted layout: rendering it reports what is wrong
+            return False
+        return known
+
     def _render_catching_blocks(
         self, template: Template, context: Mapping[str, Any]
     ) -> tuple[str, dict[str, str]]:
@@ -474,6 +520,24 @@ class Renderer:
 
         text = self._render_chunks(generate())
         return text, {block: "".join(chunks) for block, chunks in caught.items()}
+
+
+def _blank_outside_blocks(tree: Any) -> bool:
+    """Whether a parsed layout (jinja2.nodes.Template) has no block inside another and only blank
+    text outside its blocks (see Renderer.only_blocks)."""
+    from jinja2 import nodes
+
+    return all(
+        (isinstance(node, nodes.Block) and node.find(nodes.Block) is None)
+        or (
+            isinstance(node, nodes.Output)
+            and all(
+                isinstance(part, nodes.TemplateData) and not part.data.strip()
+                for part in node.nodes
+            )
+        )
+        for node in tree.body
+    )
 
 
 def _plain_outside_blocks(tree: Any) -> bool:

@@ -15,6 +15,7 @@ from complainer.campaigns.model import (
     POINT_KINDS,
     Campaign,
     Citation,
+    LanguageTexts,
     PageLayout,
     Point,
     PointKind,
@@ -42,6 +43,12 @@ PLURAL_NAMES: dict[PointKind, str] = {
 }
 # Placeholders a campaign scaffold leaves for its author (campaigns.scaffold).
 UNFINISHED = re.compile(r"\bTODO\b")
+
+
+def _unfinished(text: str) -> bool:
+    """Whether `text` holds UNFINISHED; the plain search first, which a finished letter (every
+    letter of a batch) passes at a fraction of the pattern's cost."""
+    return "TODO" in text and UNFINISHED.search(text) is not None
 
 
 class EmptyLetter(UsageProblem):
@@ -272,27 +279,35 @@ _RENDERED_MOST = 4096
 _SEEN: set[tuple[int, str]] = set()
 
 
-def _snippet(renderer: Renderer, source: str, origin: Path, context: Mapping[str, Any]) -> str:
-    """`renderer.snippet`, reusing the text when the variables the phrasing reads are the same
-    as for an earlier letter: most phrasings do not name the writer, so a batch renders each
-    of them once per language and date instead of once per letter. A phrasing's first use just
-    renders it: finding the variables it reads means parsing it again, which a run that writes
-    one letter would do for nothing."""
-    if (id(renderer), source) not in _SEEN:
+def _snippet(
+    renderer: Renderer, source: str, context: Mapping[str, Any], texts: LanguageTexts,
+    keys: tuple[str, ...],
+) -> str:  # fmt: skip
+    """`renderer.snippet` of the phrasing `source` from `texts` at `keys` (its file is looked up
+    for a render only, which names it in an error), reusing the text when the variables the
+    phrasing reads are the same as for an earlier letter: most phrasings do not name the
+    writer, so a batch renders each of them once per language and date instead of once per
+    letter. A phrasing's first use just renders it: finding the variables it reads means
+    parsing it again, which a run that writes one letter would do for nothing."""
+    seen = (id(renderer), source)
+    if seen not in _SEEN:
         if len(_SEEN) >= _RENDERED_MOST:
             _SEEN.clear()
-        _SEEN.add((id(renderer), source))
-        return renderer.snippet(source, origin, context)
+        _SEEN.add(seen)
+        return renderer.snippet(source, texts.origin(*keys), context)
     names = _names_used(renderer, source)
     if names is None:
-        return renderer.snippet(source, origin, context)
-    try:
-        key = (id(renderer), source, repr(sorted((n, context.get(n)) for n in names)))
-    except TypeError:
-        return renderer.snippet(source, origin, context)
+        return renderer.snippet(source, texts.origin(*keys), context)
+    if not names:
+        key: tuple[Any, ...] = seen  # reads no variable: the same text for every letter
+    else:
+        try:
+            key = (*seen, repr(sorted((n, context.get(n)) for n in names)))
+        except TypeError:
+            return renderer.snippet(source, texts.origin(*keys), context)
     text = _RENDERED.get(key)
     if text is None:
-        text = renderer.snippet(source, origin, context)
+        text = renderer.snippet(source, texts.origin(*keys), context)
         if len(_RENDERED) >= _RENDERED_MOST:
             _RENDERED.clear()  # bounded: a batch of many languages or dates starts again
         _RENDERED[key] = text
@@ -430,7 +445,7 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
         index = chosen.get(slot)
         index = pick(seed, slot, len(options)) if index is None else index % len(options)
         used.append((slot, index))
-        return _snippet(renderer, options[index], texts.origin(*keys), base)
+        return _snippet(renderer, options[index], base, texts, keys)
 
     ttext = texts.target(target_id)
     subject = phrase(f"{target_id}.subject", ttext.subjects, "targets", target_id, "subject")
@@ -470,12 +485,16 @@ def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
     }
     layout = f"{lang}/{target_id}.j2"
     body, blocks = renderer.layout_blocks(layout, context)
-    if blocks and "".join("".join(b for _, b in blocks).split()) != "".join(body.split()):
+    if (
+        blocks
+        and not renderer.only_blocks(layout)
+        and "".join("".join(b for _, b in blocks).split()) != "".join(body.split())
+    ):
         raise CampaignError(
             f"{campaign.folder / layout}: text outside {{% block %}} tags, which the PDF would"
             " leave out; put every line of the letter inside a block"
         )
-    if UNFINISHED.search(subject) or UNFINISHED.search(body):
+    if _unfinished(subject) or _unfinished(body):
         # A campaign scaffold's placeholders; `complainer check` lists them.
         raise CampaignError(
             _(

@@ -12,7 +12,8 @@ share: text with one phrasing, and too few combinations of the long slots (4 arg
 phrasings each make 81 argument sections, so of 100 letters two carry the same one).
 
 `SimilarityIndex` finds each letter's nearest neighbour in the batch with MinHash and LSH
-(datasketch), then measures the candidates exactly. It keeps only the last `window` letters (the
+(`MinHasher`, `BandIndex`: datasketch's MinHash and MinHashLSH, computed as datasketch computes
+them), then measures the candidates exactly. It keeps only the last `window` letters (the
 spreader two blocks), so memory stays flat on a batch of any length; the price is that a letter is
 compared with the `window` letters around it, not with all of them (for a batch up to `window`
 letters, all pairs). Every hash the figures come from is the same in every process (`_word_ids`),
@@ -26,7 +27,7 @@ import re
 import zlib
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from complainer.campaigns.model import POINT_KINDS, Campaign
 from complainer.i18n import _, format_number
@@ -77,21 +78,39 @@ def shingles(text: str, size: int = SHINGLE) -> set[int]:
 
 @dataclass(frozen=True)
 class _Part:
-    """One paragraph's words as `shingles` counts them: its own 5-grams (those inside it), and
-    the words at each end, from which the 5-grams across its edges are made."""
+    """One paragraph's words as `shingles` counts them: its own 5-grams (those inside it, as
+    uint32, a repeated one as often as it comes), and the words at each end, from which the
+    5-grams across its edges are made."""
 
-    grams: frozenset[int]
+    grams: np.ndarray
     words: int
     head: tuple[int, ...]  # the first SHINGLE - 1 words (`_word_ids`)
     tail: tuple[int, ...]  # the last SHINGLE - 1 words
 
 
 def _part(text: str) -> _Part:
+    import numpy as np
+
     words = _word_ids(text)
     grams = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
     edge = SHINGLE - 1
-    return _Part(frozenset(h & _MASK for h in map(hash, grams)), len(words),
+    return _Part(np.array([h & _MASK for h in map(hash, grams)], dtype=np.uint32), len(words),
                  tuple(words[:edge]), tuple(words[-edge:]) if words else ())  # fmt: skip
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct `values`, sorted: `np.unique`, which since numpy 2.3 hashes them first and
+    takes five times as long on a letter's few hundred 5-grams."""
+    import numpy as np
+
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    distinct: np.ndarray = ordered[keep]
+    return distinct
 
 
 def jaccard(a: set[int], b: Collection[int]) -> float:
@@ -176,7 +195,7 @@ class PhrasingSpreader:
         block: int = 256,
         pool: int = 2048,
     ) -> None:
-        import numpy as np  # numpy comes with datasketch; only a batch needs either
+        import numpy as np  # only a batch needs it
 
         self._np = np
         self.names = sorted(overlap)
@@ -230,16 +249,116 @@ class PhrasingSpreader:
         # so a candidate's overlap with a letter is one dot product with its indicator row.
         per_slot = self.table[np.arange(n)[None, :], pool].reshape(len(pool), -1)
         per_slot = per_slot.astype(np.float32)
+        # What every candidate shares with one letter: the sum of its columns for that letter's
+        # variants (its product with the letter's indicator row, `_onehot`, without the zeros:
+        # a fraction of the work). Rows of the transpose are contiguous; the sums are of whole
+        # numbers, exact in float32.
+        by_column = np.ascontiguousarray(per_slot.T)
+        offsets = np.arange(n) * self.table.shape[2]
         worst = np.zeros(len(pool), dtype=np.float32)
-        if len(self.previous):
-            worst = (per_slot @ self._onehot(self.previous).T).max(axis=1)
+        for letter in self.previous:
+            np.maximum(worst, by_column[offsets + letter].sum(axis=0), out=worst)
         chosen: np.ndarray = np.zeros((self.block, n), dtype=np.int64)
         for k in range(self.block):
             first = k == 0 and not len(self.previous)
             pick = int(self.rng.integers(len(pool))) if first else int(np.argmin(worst))
             chosen[k] = pool[pick]
-            np.maximum(worst, per_slot @ self._onehot(pool[pick : pick + 1])[0], out=worst)
+            np.maximum(worst, by_column[offsets + pool[pick]].sum(axis=0), out=worst)
         return chosen
+
+
+# datasketch's MinHash and MinHashLSH, as the batch uses them, computed as datasketch 2.x
+# computes them (tests/test_batch_equivalence.py checks both against datasketch itself). Importing
+# datasketch imports scipy (datasketch/lsh.py needs it to choose the bands), about 0.4 s of every
+# batch run, more than the similarity work of a thousand letters; the batch needs neither.
+MINHASH_SEED = 1  # datasketch's default seed
+LSH_THRESHOLD = 0.4
+NUM_PERM = 64
+# datasketch's MinHashLSH(threshold=0.4, num_perm=64) bands: the (bands, rows) that minimise its
+# false positive and false negative probabilities, weighted equally.
+LSH_BANDS, LSH_ROWS = 16, 4
+
+
+class MinHasher:
+    """MinHash signatures of sets of 32-bit values (the 5-grams of `shingles`).
+
+    datasketch's `MinHash(num_perm, seed, hashfunc=identity)` with its default scheme
+    ("affine32", datasketch 2.x): each value is mixed with MurmurHash3's 32-bit finalizer, then
+    permutation k maps it to a_k * h + b_k mod 2^32 (a_k odd, both drawn from numpy's
+    `RandomState(seed)`, whose stream numpy keeps fixed), and the signature keeps each
+    permutation's least value (2^32 - 1 for the empty set). The signature of a union is the
+    element-wise minimum of the parts' signatures.
+    """
+
+    def __init__(self, num_perm: int = NUM_PERM, seed: int = MINHASH_SEED) -> None:
+        import numpy as np
+
+        gen = np.random.RandomState(seed)
+        self.a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        self.b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        self.empty = np.full(num_perm, _MASK, dtype=np.uint32)
+
+    def digest(self, values: Collection[int] | np.ndarray) -> np.ndarray:
+        """The signature of the set of `values` (integers below 2^32): `num_perm` uint32."""
+        import numpy as np
+
+        if not len(values):
+            empty: np.ndarray = self.empty.copy()
+            return empty
+        h: np.ndarray
+        if isinstance(values, np.ndarray):
+            h = values.astype(np.uint32)  # a copy: mixed in place below
+        else:
+            h = np.fromiter(values, dtype=np.uint32, count=len(values))
+        h ^= h >> 16
+        h *= np.uint32(0x85EBCA6B)
+        h ^= h >> 13
+        h *= np.uint32(0xC2B2AE35)
+        h ^= h >> 16
+        signature: np.ndarray = (h[:, None] * self.a + self.b).min(axis=0)
+        return signature
+
+
+class BandIndex:
+    """LSH over MinHash signatures: datasketch's `MinHashLSH` with its in-memory storage.
+
+    A signature is cut into `bands` bands of `rows` values; a key is a candidate for a query when
+    one of its bands equals the query's. `query` returns the candidates in the order datasketch's
+    does (a set built band by band from each band's set of keys; the same operations on the same
+    sets give the same order), which decides which candidates are measured when several agree
+    with the query equally (`SimilarityIndex._likeliest`).
+    """
+
+    def __init__(self, bands: int = LSH_BANDS, rows: int = LSH_ROWS) -> None:
+        self.tables: list[dict[bytes, set[Hashable]]] = [{} for _ in range(bands)]
+        self.keys: dict[Hashable, list[bytes]] = {}
+        self._width = rows * 4  # bytes of a band of uint32 values
+
+    def _bands(self, signature: np.ndarray) -> list[bytes]:
+        data, width = signature.tobytes(), self._width
+        return [data[i : i + width] for i in range(0, len(self.tables) * width, width)]
+
+    def insert(self, key: Hashable, signature: np.ndarray) -> None:
+        """Index `key` (not in the index) under `signature` (uint32)."""
+        bands = self.keys[key] = self._bands(signature)
+        for band, table in zip(bands, self.tables, strict=True):
+            table.setdefault(band, set()).add(key)
+
+    def query(self, signature: np.ndarray) -> list[Hashable]:
+        """The keys that share a band with `signature`."""
+        found: set[Hashable] = set()
+        for band, table in zip(self._bands(signature), self.tables, strict=True):
+            for key in table.get(band, ()):
+                found.add(key)  # one by one, as datasketch does: set.update may order otherwise
+        return list(found)
+
+    def remove(self, key: Hashable) -> None:
+        """Forget `key` (KeyError if it is not in the index)."""
+        for band, table in zip(self.keys.pop(key), self.tables, strict=True):
+            keys = table[band]
+            keys.remove(key)
+            if not keys:
+                del table[band]
 
 
 @dataclass(frozen=True)
@@ -275,8 +394,9 @@ class SimilarityIndex:
 
     Memory: `window` letters' shingles (about 2.5 KB each as 32-bit hashes) and signatures,
     plus a 1,001-bin histogram for the median, whatever the batch's length.
-    Candidates come from LSH at `threshold`; a letter for which LSH finds none at `threshold` or
-    more (its nearest neighbour is less similar than that, or LSH missed it) is compared by
+    Candidates come from LSH at LSH_THRESHOLD (`BandIndex`); a letter for which LSH finds none
+    at that similarity or more (its nearest neighbour is less similar, or LSH missed it) is
+    compared by
     MinHash estimate with every letter in the window instead (one vectorised pass). The `exact`
     likeliest LSH candidates (by MinHash estimate), or the `scanned` likeliest letters of the
     window, are then measured exactly, so every figure is the exact Jaccard
@@ -288,23 +408,21 @@ class SimilarityIndex:
     def __init__(
         self,
         window: int = WINDOW,
-        threshold: float = 0.4,
-        num_perm: int = 64,
         exact: int = 3,
         scanned: int = 16,
     ) -> None:
         import numpy as np
-        from datasketch import MinHash, MinHashLSH
 
-        first = MinHash(num_perm=num_perm, hashfunc=_identity)
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.floor = threshold
+        self._hasher = MinHasher()
+        self._lsh = BandIndex()
+        self.floor = LSH_THRESHOLD
         # Ring buffers over the window: slot i holds the letter keys[i].
         self._keys: list[Hashable | None] = [None] * window
         self._slot: dict[Hashable, int] = {}
         empty: np.ndarray = np.zeros(0, dtype=np.uint32)
         self._shingles: list[np.ndarray] = [empty] * window  # sorted
-        self._digests = np.zeros((window, num_perm), dtype=first.hashvalues.dtype)
+        self._digests = np.zeros((window, NUM_PERM), dtype=np.uint32)
+        self._ones = np.ones(NUM_PERM, dtype=np.float32)
         self._nearest: list[float] = [_NONE] * window  # _NONE: no other letter yet
         self.window, self.exact, self.scanned = window, exact, scanned
         self._bins = [0] * 1001
@@ -313,15 +431,11 @@ class SimilarityIndex:
         self.maximum = 0.0
         self.closest: tuple[Hashable, Hashable] | None = None
         self._parts: dict[str, tuple[_Part, np.ndarray | None]] = {}
-        self._work, self._sketch = first, first.copy()
         self._parts_most = 2048
 
-    def _digest(self, grams: Iterable[int]) -> np.ndarray:
-        """The MinHash signature of `grams` (one reused MinHash: making one costs more than this)."""
-        self._work.clear()
-        self._work.update_batch(grams)
-        digest: np.ndarray = self._work.hashvalues
-        return digest
+    def _digest(self, grams: Collection[int] | np.ndarray) -> np.ndarray:
+        """The MinHash signature of `grams`."""
+        return self._hasher.digest(grams)
 
     def _part(self, text: str) -> tuple[_Part, np.ndarray | None]:
         """A paragraph's shingles, and their MinHash signature once the paragraph has come twice
@@ -331,12 +445,13 @@ class SimilarityIndex:
             if len(self._parts) >= self._parts_most:
                 self._parts.clear()  # bounded: the paragraphs that name a writer come and go
             known = self._parts[text] = (_part(text), None)
-        elif known[1] is None and known[0].grams:
+        elif known[1] is None and known[0].grams.size:
             known = self._parts[text] = (known[0], self._digest(known[0].grams))
         return known
 
-    def sketch(self, text: str) -> tuple[set[int], np.ndarray]:
-        """`shingles(text)` and its MinHash signature, put together from the letter's paragraphs.
+    def sketch(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """`shingles(text)`, sorted (uint32), and its MinHash signature, put together from the
+        letter's paragraphs.
 
         The letter's words are its paragraphs' words in order (a paragraph break is not part of
         a word), so its 5-grams are those inside each paragraph plus those across each break,
@@ -351,9 +466,10 @@ class SimilarityIndex:
         parts = [self._part(p) for p in text.split("\n\n")]
         if sum(part.words for part, _ in parts) < SHINGLE:
             few = shingles(text)  # fewer than five words: one "5-gram" of them all
-            return few, self._digest(few)
-        grams: set[int] = set()
-        fresh: set[int] = set()  # 5-grams across breaks, and of paragraphs not hashed yet
+            return np.array(sorted(few), dtype=np.uint32), self._digest(few)
+        grams: list[np.ndarray] = []  # every part's own 5-grams
+        fresh: list[np.ndarray] = []  # those of parts not hashed yet
+        across: list[int] = []  # the 5-grams across breaks
         digests = []
         tail: tuple[int, ...] = ()
         for part, digest in parts:
@@ -361,19 +477,34 @@ class SimilarityIndex:
                 continue
             if tail:
                 bridge = tail + part.head
-                fresh.update(hash(bridge[i : i + SHINGLE]) & _MASK
-                             for i in range(len(bridge) - SHINGLE + 1))  # fmt: skip
-            grams.update(part.grams)
+                across.extend(hash(bridge[i : i + SHINGLE]) & _MASK
+                              for i in range(len(bridge) - SHINGLE + 1))  # fmt: skip
+            grams.append(part.grams)
             if digest is not None:
                 digests.append(digest)
             else:
-                fresh.update(part.grams)
+                fresh.append(part.grams)
             tail = (tail + part.tail)[-(SHINGLE - 1) :]
-        if fresh:
-            digests.append(self._digest(fresh))
-            grams.update(fresh)
+        if across:
+            bridges = np.array(across, dtype=np.uint32)
+            grams.append(bridges)
+            fresh.append(bridges)
+        new = np.concatenate(fresh) if fresh else None
+        if new is not None and new.size:
+            digests.append(self._digest(new))
         signature: np.ndarray = np.minimum.reduce(digests)
-        return grams, signature
+        return _distinct(np.concatenate(grams)), signature
+
+    def _agreement(self, signatures: np.ndarray, digest: np.ndarray) -> np.ndarray:
+        """For each row of `signatures`, the number of permutations on which it equals
+        `digest` (int64): a product with a vector of ones, half the time numpy's sum of booleans
+        takes, exact (whole numbers up to NUM_PERM in float32)."""
+        import numpy as np
+
+        agree: np.ndarray = ((signatures == digest).astype(np.float32) @ self._ones).astype(
+            np.int64
+        )
+        return agree
 
     def _likeliest(self, slots: Sequence[int], digest: np.ndarray) -> list[int]:
         """The `exact` slots among `slots` whose signatures agree most with `digest`."""
@@ -381,7 +512,7 @@ class SimilarityIndex:
 
         if len(slots) <= self.exact:
             return list(slots)
-        agree = (self._digests[slots] == digest).sum(axis=1)
+        agree = self._agreement(self._digests[slots], digest)
         top = np.argpartition(-agree, self.exact - 1)[: self.exact]
         return [slots[int(i)] for i in top]
 
@@ -391,17 +522,13 @@ class SimilarityIndex:
         neighbour, None for a letter with no other)."""
         import numpy as np
 
-        grams, digest = self.sketch(text)
-        ordered = np.fromiter(grams, dtype=np.uint32, count=len(grams))
-        ordered.sort()
-        mh = self._sketch
-        mh.hashvalues = digest  # LSH reads the signature when called, and keeps none of `mh`
+        ordered, digest = self.sketch(text)
         filled = min(self.count, self.window)
-        slots = self._likeliest([self._slot[k] for k in self._lsh.query(mh)], digest)
+        slots = self._likeliest([self._slot[k] for k in self._lsh.query(digest)], digest)
         best, best_slot = self._measure(ordered, slots)
         if filled and best < self.floor:
             # LSH found nothing at its threshold: rank the whole window by MinHash estimate.
-            agree = (self._digests[:filled] == digest).sum(axis=1)
+            agree = self._agreement(self._digests[:filled], digest)
             top = np.argpartition(-agree, min(self.scanned, filled) - 1)[: self.scanned]
             others = [int(s) for s in top if int(s) not in slots]
             found, found_slot = self._measure(ordered, others)
@@ -411,7 +538,7 @@ class SimilarityIndex:
         settled = [self._retire(here)] if self.count >= self.window else []
         if best_slot >= 0 and (best > self.maximum or self.closest is None):
             self.maximum, self.closest = best, (self._keys[best_slot], key)
-        self._lsh.insert(key, mh, check_duplication=False)
+        self._lsh.insert(key, digest)
         self._keys[here], self._slot[key] = key, here
         self._shingles[here] = ordered
         self._digests[here] = digest
@@ -470,10 +597,6 @@ class SimilarityIndex:
 
 
 _NONE = -1.0
-
-
-def _identity(value: Any) -> Any:
-    return value
 
 
 def _histogram_median(bins: Sequence[int], total: int) -> float:
