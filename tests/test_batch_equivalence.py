@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import email
+import hashlib
 import json
 import os
 import re
@@ -24,14 +25,24 @@ from pathlib import Path
 import pytest
 import rensa
 from conftest import LETTER_DATE
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from test_header_safety import FRAGMENTS, text
+from test_header_safety import (
+    COUNTRIES,
+    FRAGMENTS,
+    address,
+    check_mailbox,
+    parse_both,
+    petition,
+    short_text,
+    text,
+)
 
 from complainer import cache
 from complainer.campaigns import sandbox
 from complainer.campaigns.registry import open_registry
 from complainer.delivery.files import NewFiles, write_private
+from complainer.delivery.mbox import mbox_entry
 from complainer.errors import UsageProblem
 from complainer.flows.batch import BatchOptions, row_key, run, safe_stem
 from complainer.formats import headers
@@ -39,12 +50,14 @@ from complainer.formats.eml import text_body, to_eml
 from complainer.formats.readback import (
     MessageMismatch,
     VerifiedFields,
+    plain_field_lines,
     verify_body,
+    verify_field,
     verify_headers,
 )
 from complainer.formats.text import to_text
 from complainer.letter import compose as composer
-from complainer.letter.request import DraftValues, build_request
+from complainer.letter.request import DraftValues, build_request, normalise, require_complete
 from complainer.letter.signers import open_text, read_rows
 from complainer.letter.variety import (
     LSH_THRESHOLD,
@@ -53,6 +66,7 @@ from complainer.letter.variety import (
     SimilarityIndex,
     shingles,
 )
+from complainer.letter.writer import Writer, clean_email
 
 CAMPAIGNS = ["kz-petition-2024", "kz-propaganda-law-2025"]
 # A spread of signers: three languages, several scripts, with and without the optional fields.
@@ -129,6 +143,95 @@ def test_batch_letters_are_byte_for_byte_the_letters_draft_makes(
     assert languages == {"en", "ru", "kk"}
 
 
+# -- Each value validated once ------------------------------------------------------------------
+
+
+USUAL = {
+    "name": ["Anna Schmidt", "Дарья Иванова", "Seán O'Brien", " Jo  Li "],
+    "country": ["DE", "Germany", "KZ", "Қазақстан"],
+    "city": [None, "", "Köln", "  Frankfurt   am Main "],
+    "organisation": [None, "RFSL"],
+    "email": [None, "anna@example.org", " <Anna@München.DE> ", "mailto:a@b.example",
+              "a@xn--mnchen-3ya.de"],
+    "address": [None, [], ["1 Main St", " a\tb ", ""], ["Musterstraße 1, 10115 Berlin"]],
+    "iin": [None, "900101300017", "9001 0130 0017"],
+}  # fmt: skip
+UNUSUAL = {
+    "country": st.one_of(st.sampled_from(COUNTRIES), text),
+    "email": st.one_of(st.none(), address),
+    "address": st.lists(text, max_size=3),
+}
+
+
+@st.composite
+def writers_values(draw: st.DrawFn) -> DraftValues:
+    """A writer's values: usual ones, with one or two of them anything (hostile text included),
+    so that many examples pass every check and the others fail on one."""
+    values = {field: draw(st.sampled_from(usual)) for field, usual in USUAL.items()}
+    for field in draw(st.lists(st.sampled_from(sorted(USUAL)), max_size=2)):
+        values[field] = draw(UNUSUAL.get(field, short_text))
+    return DraftValues(**values)
+
+
+@given(writers_values())
+def test_the_writer_of_a_request_is_the_one_writer_build_makes_of_the_checked_values(
+    values: DraftValues,
+) -> None:
+    """`build_request` makes the writer of the values `normalise` checked, without checking
+    them a second time (`Writer.build`): the same writer, because each check gives its own
+    result back unchanged."""
+    try:
+        writer, _request = build_request(values, petition())
+        event("made")
+    except UsageProblem:
+        with pytest.raises(UsageProblem):
+            checked = dataclasses.replace(values)
+            normalise(checked, petition())
+            require_complete(checked)
+        return
+    checked = dataclasses.replace(values)
+    normalise(checked, petition())
+    assert writer == Writer.build(
+        name=checked.name or "", country=checked.country or "", city=checked.city,
+        organisation=checked.organisation, email=checked.email, address=checked.address or (),
+        iin=checked.iin,
+    )  # fmt: skip
+
+
+@given(address)
+def test_an_address_checked_again_is_checked_alike(value: str) -> None:
+    """`clean_email` keeps the last addresses' normal forms: the second answer is the first."""
+    answers = []
+    for _ in range(2):
+        try:
+            answers.append(clean_email(value))
+        except UsageProblem as exc:
+            answers.append(f"refused: {exc}")
+    assert answers[0] == answers[1]
+
+
+@given(
+    st.builds(
+        DraftValues,
+        name=short_text,
+        email=short_text,
+        arguments=st.one_of(st.none(), st.lists(text, max_size=3)),
+        address=st.one_of(st.none(), st.lists(text, max_size=3)),
+        note_file=st.one_of(st.none(), st.sampled_from([Path("n.txt"), Path("-")])),
+        seed=st.one_of(st.none(), st.integers()),
+        force=st.booleans(),
+    )
+)
+def test_a_rows_key_is_the_one_it_always_was(values: DraftValues) -> None:
+    """A row's key names its files and journal entries: made without `asdict`'s deep copy, it
+    must stay the hash of exactly the same JSON, or a re-run would not find what it made."""
+    campaign = petition()
+    fields = dataclasses.asdict(values)
+    fields["campaign"] = campaign.id
+    blob = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    assert row_key(values, campaign) == hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
 # -- Header fields read back once per batch -----------------------------------------------------
 
 box_text = st.one_of(st.sampled_from(FRAGMENTS), text)
@@ -174,6 +277,139 @@ def test_fields_read_back_once_agree_with_the_whole_message_read_back(
         except (ValueError, MessageMismatch):
             got = None
         assert got == expected
+
+
+# Pieces at the edge of the fast path's subset (formats.readback.plain_field_lines): atext,
+# the specials and white space next to it, encoded-word starts, non-ASCII, long words.
+EDGE = ["Anna", "Signer 12", "O'Brien", "x+y", "a.b", "=", "?", "=?", "?=", "=?utf-8?q?x?=", " ",
+        "  ", "\t", ".", ",", ";", ":", "@", "<", ">", '"', "\\", "(", ")", "[", "]", "ä", "Ы",
+        "\r\n", "\n", "\r", "\x00", "\u00a0", "x" * 70, "0", "123", "example.org", "-", "--", "~"]  # fmt: skip
+edge_text = st.lists(
+    st.one_of(st.sampled_from(EDGE), st.sampled_from(FRAGMENTS), st.text(max_size=4)), max_size=6
+).map("".join)
+ATEXT = "ABCXYZabcxyz0189!#$%&'*+/^_`{|}~-"  # RFC 5322 atext but "=" and "?" (EDGE has those)
+atoms = st.text(alphabet=ATEXT, min_size=1, max_size=8)
+labels = st.text(alphabet="abzAZ09-", min_size=1, max_size=8)
+
+
+def spoiled(plain: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """`plain`, or `plain` with an edge piece or hostile fragment put in somewhere."""
+    put = st.tuples(plain, st.sampled_from(EDGE + FRAGMENTS), st.integers(0, 60)).map(
+        lambda t: t[0][: t[2]] + t[1] + t[0][t[2] :]
+    )
+    return st.one_of(plain, plain, put, edge_text)  # half plain: the fast path's own cases
+
+
+phrases = spoiled(st.lists(atoms, min_size=1, max_size=5).map(" ".join))
+dot_atoms = st.lists(atoms, min_size=1, max_size=3).map(".".join)
+domains = st.lists(labels, min_size=1, max_size=4).map(".".join)
+addr_specs = spoiled(st.builds("{}@{}".format, dot_atoms, domains))
+msg_ids = spoiled(
+    st.builds("<{}.{}.{}@{}>".format, st.integers(0), st.integers(0), st.integers(0), domains)
+)
+
+
+@st.composite
+def fields_near_the_plain_subset(draw: st.DrawFn) -> headers.HeaderField:
+    """Fields the fast path is for and fields just outside it (another name or kind, a spoiled
+    value), built without the builder's own checks (`headers.mailbox`, `headers.raw`), so that
+    the fast path alone must refuse what it cannot take."""
+    others = ["Subject", "Date", "from", "Sender", "Reply-To", "Message-Id", "X-Unsent"]
+    ours = st.sampled_from(["From", "To", "Message-ID"])
+    name = draw(st.one_of(ours, ours, ours, st.sampled_from(others)))
+    usual = st.just("raw" if name.lower() == "message-id" else "mailbox")
+    kind = draw(st.one_of(usual, usual, usual, st.sampled_from(["mailbox", "raw", "unstructured"])))
+    if kind == "mailbox":
+        box = headers.Mailbox(draw(st.one_of(phrases, text)), draw(addr_specs))
+        return headers.HeaderField(name, box.addr_spec, "mailbox", box)
+    return headers.HeaderField(name, draw(st.one_of(msg_ids, edge_text)), kind)
+
+
+def read_back_alone(field: headers.HeaderField) -> bytes | None:
+    try:
+        return verify_field(field)
+    except (ValueError, MessageMismatch):
+        return None
+
+
+@given(fields_near_the_plain_subset())
+def test_a_field_on_the_fast_path_is_one_the_read_back_accepts_with_the_same_bytes(
+    field: headers.HeaderField,
+) -> None:
+    """What `plain_field_lines` lets through without parsing, the full read-back of the field
+    accepts, as the same bytes; and those bytes parse (independently of formats.readback) to
+    exactly the name and address, or the msg-id, meant."""
+    plain = plain_field_lines(field)
+    event(f"fast path: {plain is not None}")
+    if plain is None:
+        return
+    assert read_back_alone(field) == plain
+    modern, classic = parse_both(plain + b"\r\n")
+    assert list(modern.keys()) == list(classic.keys()) == [field.name]
+    if field.mailbox is not None:
+        box = field.mailbox
+        check_mailbox(modern, classic, field.name, box.display_name, box.addr_spec)
+    else:
+        assert str(modern[field.name]) == classic[field.name] == field.value
+
+
+@given(
+    st.sampled_from(["From", "To"]),
+    st.lists(atoms, min_size=1, max_size=4).map(" ".join),
+    st.builds("{}@{}".format, dot_atoms, domains),
+    st.builds("<{}.{}.{}@{}>".format, st.integers(0), st.integers(0), st.integers(0), domains),
+)
+def test_the_fast_path_takes_every_plain_name_address_and_msg_id_on_one_line(
+    name: str, display_name: str, addr_spec: str, msg_id: str
+) -> None:
+    """The subset is not empty in practice: every such field that fits on one line takes the
+    fast path (and, as above, is read back alike in full)."""
+    for field in (headers.address(name, headers.Mailbox(display_name, addr_spec)),
+                  headers.raw("Message-ID", msg_id)):  # fmt: skip
+        plain = plain_field_lines(field)
+        assert (plain is not None) == (len(headers.header_block([field])) <= 80)
+        if plain is not None:
+            assert read_back_alone(field) == plain
+
+
+def _from(name: str, addr: str, field: str = "From") -> headers.HeaderField:
+    return headers.address(field, headers.mailbox(name, addr))
+
+
+@pytest.mark.parametrize(
+    ("field", "taken"),
+    [
+        (_from("Signer 12", "s12@example.org"), True),
+        (_from("Sean O'Brien", "sean+choir@example.ie", "To"), True),
+        (headers.raw("Message-ID", "<176.42.9@example.org>"), True),
+        (_from("Dr. Anna Schmidt", "anna@example.org"), False),  # "." needs quoting
+        (_from("Anna =?utf-8?q?x?=", "anna@example.org"), False),
+        (_from("Анна", "anna@example.org"), False),
+        (_from("Anna", "anna@münchen.de"), True),  # written as its A-label, xn--mnchen-3ya.de
+        (_from("Anna", "анна@example.org"), False),
+        (_from("Anna", "a=b@example.org"), False),
+        (_from("Anna " * 15, "anna@example.org"), False),  # folded
+        (_from("Anna", "anna@example.org", "Reply-To"), False),
+        (headers.raw("Message-ID", "<176.42.9@example.org> <1@x>"), False),
+        (headers.raw("Message-ID", "<a.b@example.org>"), False),
+        (headers.raw("References", "<176.42.9@example.org>"), False),
+        (headers.raw("Date", "Mon, 30 Nov 2026 12:00:00 +0000"), False),
+    ],
+    ids=lambda f: f"{f.name}: {f.mailbox.display_name if f.mailbox else f.value}"
+    if isinstance(f, headers.HeaderField) else str(f),
+)  # fmt: skip
+def test_the_fast_path_takes_the_batchs_own_fields_and_leaves_the_rest_to_the_read_back(
+    field: headers.HeaderField, taken: bool
+) -> None:
+    """A signer's plain name and address and a made msg-id take the fast path; a name that
+    needs quoting or encoding, a Unicode local part, a folded line, another field do not, and
+    are read back in full. Either way a batch writes what the read-back accepts."""
+    assert (plain_field_lines(field) is not None) == taken
+    try:
+        batch: bytes | None = VerifiedFields().header([field])
+    except MessageMismatch:
+        batch = None
+    assert batch == read_back_alone(field)
 
 
 @pytest.mark.parametrize(
@@ -344,6 +580,23 @@ def test_new_files_are_private_whole_and_never_written_over(tmp_path: Path) -> N
     assert (tmp_path / "elsewhere").read_bytes() == b"not mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0001-anna.eml", "0002-link.eml",
                                                          "elsewhere"]  # fmt: skip
+
+
+# -- A mailbox entry without scanning a letter that has no "From " -----------------------------
+
+
+@given(
+    st.lists(st.sampled_from([b"From ", b">", b"\n", b"\r\n", b"x", b"From", b" "]), max_size=12)
+)
+def test_a_mailbox_entry_quotes_every_from_line_as_mboxrd_does(parts: list[bytes]) -> None:
+    """`mbox_entry` scans for "From " lines only when the message holds "From ": the same entry
+    as quoting unconditionally (mboxrd: ">" before any line matching >*From )."""
+    message = b"".join(parts)
+    body = message.replace(b"\r\n", b"\n")
+    quoted = re.sub(rb"(?m)^(>*From )", rb">\1", body)
+    expected = quoted if quoted.endswith(b"\n") else quoted + b"\n"
+    entry = mbox_entry(message, when=0)
+    assert entry == b"From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n" + expected + b"\n"
 
 
 # -- The layout's tidying, with its fast path ----------------------------------------------------

@@ -140,9 +140,18 @@ def safe_stem(name: str, key: str) -> str:
 _MADE_NAME = re.compile(r"-[0-9a-f]{8}$")  # the end of a stem safe_stem makes
 
 
+_VALUE_FIELDS = tuple(f.name for f in dataclasses.fields(DraftValues))
+
+
 def row_key(values: DraftValues, campaign: Campaign) -> str:
-    """A signer's identity in the send journal: the campaign and every value of the row."""
-    fields = dataclasses.asdict(values)
+    """A signer's identity in the send journal: the campaign and every value of the row.
+
+    32 hex digits of SHA-256 over the values as sorted JSON (a Path as its text); the same as
+    from `dataclasses.asdict`, whose deep copy is not needed for values of str, int, bool, None,
+    Path and lists of str. Names a row's files and journal entries, so it must never change
+    for the same row.
+    """
+    fields = {name: getattr(values, name) for name in _VALUE_FIELDS}
     fields["campaign"] = campaign.id
     blob = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
@@ -535,8 +544,9 @@ def _make(
                 outcome = Outcome(row.number, letter.writer.name, "written")
                 outputs = []
                 eml = None
+                key = row_key(values, campaign)
                 if files is not None:
-                    stem = safe_stem(letter.writer.name, row_key(values, campaign))
+                    stem = safe_stem(letter.writer.name, key)
                     made.add(stem)
                     name = stem + extension
                     target = files.folder / name
@@ -554,7 +564,6 @@ def _make(
                             write_private(target, data, force=True, sync=False)
                     outputs.append(str(target))
                 if mbox is not None:
-                    key = row_key(values, campaign)
                     used.add(key)
                     if key in in_mbox:
                         outputs.append(str(opts.mbox))

@@ -280,14 +280,17 @@ def build_request(
     require_complete(values)
     values = dataclasses.replace(values)
     normalise(values, campaign)
-    writer = Writer.build(
+    # `normalise` has put each of the writer's values in canonical form, which its clean_*
+    # function gives back unchanged, so the writer is made of them as they are: `Writer.build`
+    # would check each a second time (an address costs a whole email-validator run).
+    writer = Writer(
         name=values.name or "",
-        country=values.country or "",
-        city=values.city,
-        organisation=values.organisation,
-        email=values.email,
-        address=values.address or (),
-        iin=values.iin,
+        country_code=values.country or "",
+        city=values.city or "",
+        organisation=values.organisation or "",
+        email=values.email or "",
+        address=tuple(values.address or ()),
+        iin=values.iin or "",
     )
     image = values.signature_image
     request = Request(

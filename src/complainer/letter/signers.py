@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import itertools
 import json
@@ -61,6 +62,7 @@ def known_columns() -> list[str]:
     return sorted(c for c, f in _COLUMNS.items() if f in _FIELDS)
 
 
+@functools.lru_cache(maxsize=256)  # asked for every cell of every row; a list has a few columns
 def column_field(column: str) -> str | None:
     """The DraftValues field a column fills, or None for an unknown column."""
     key = re.sub(r"[\s-]+", "_", column.strip().lower())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -121,16 +122,28 @@ def clean_email(value: str, what: str = "") -> str:
                 what=what, value=raw
             )
         )
-    from email_validator import EmailNotValidError, validate_email  # slow to import: only here
+    from email_validator import EmailNotValidError  # slow to import: only here
 
     try:
-        result = validate_email(raw, check_deliverability=False)
+        return _normal_form(raw)
     except EmailNotValidError as exc:
         raise UsageProblem(
             _('{what} "{value}" is not valid: {problem}').format(
                 what=what, value=raw, problem=email_problem(str(exc))
             )
         ) from exc
+
+
+@functools.lru_cache(maxsize=1024)
+def _normal_form(raw: str) -> str:
+    """`raw` as email-validator normalises it (see `clean_email`); EmailNotValidError if invalid.
+
+    Kept for the last 1,024 addresses: a batch's rows often repeat one (a `to` column, --to),
+    and the check, a pure function of the address, costs more than composing a paragraph.
+    """
+    from email_validator import validate_email
+
+    result = validate_email(raw, check_deliverability=False)
     typed_domain = raw.rpartition("@")[2]
     if typed_domain.isascii() and result.ascii_domain:
         return f"{result.local_part}@{result.ascii_domain}"
