@@ -4,7 +4,7 @@ The batch reuses work across its letters: phrasings rendered once, header fields
 (formats.readback.VerifiedFields), paragraphs shingled and hashed once (letter.variety), files
 written through one open folder (delivery.files.NewFiles). Each is checked here against the
 plain path it stands for: the letter `draft` makes, the whole-message read-back, the whole-letter
-shingles and datasketch's MinHash and LSH, write_private.
+shingles and rensa's MinHash of them, exact all-pairs similarity, write_private.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ import json
 import os
 import re
 import stat
+import subprocess
+import sys
 from email import policy
 from pathlib import Path
 
-import numpy as np
 import pytest
+import rensa
 from conftest import LETTER_DATE
-from datasketch import MinHash, MinHashLSH
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from test_header_safety import (
@@ -59,13 +60,9 @@ from complainer.letter import compose as composer
 from complainer.letter.request import DraftValues, build_request, normalise, require_complete
 from complainer.letter.signers import open_text, read_rows
 from complainer.letter.variety import (
-    LSH_BANDS,
-    LSH_ROWS,
     LSH_THRESHOLD,
     MINHASH_SEED,
     NUM_PERM,
-    BandIndex,
-    MinHasher,
     SimilarityIndex,
     shingles,
 )
@@ -477,69 +474,64 @@ paragraph = st.lists(
 
 
 # An equivalence of two computations over the tool's own letters, not untrusted input: the CI
-# profile's 10,000 examples (for untrusted text) would cost over three minutes of MinHash here.
+# profile's 10,000 examples (for untrusted text) would cost minutes here.
 @settings(max_examples=500)
 @given(st.lists(st.lists(paragraph, min_size=1, max_size=8).map("\n\n".join), max_size=6))
-def test_a_letters_shingles_and_minhash_from_its_paragraphs_are_the_whole_letters(
+def test_a_letters_shingles_from_its_paragraphs_are_the_whole_letters(
     letters: list[str],
 ) -> None:
     """Exactly the set `shingles` makes of the whole text (5-grams across paragraph breaks
-    included), and datasketch's MinHash of that set, however short or repeated the paragraphs."""
+    included), and its MinHash is rensa's of that set, however short or repeated the
+    paragraphs (repeats come from the paragraph cache)."""
     index = SimilarityIndex(window=8)
     for letter in [*letters, *letters]:
-        grams, signature = index.sketch(letter)
-        assert grams.tolist() == sorted(shingles(letter))
-        assert signature.tolist() == datasketch_signature(shingles(letter)).tolist()
+        grams, minhash = index.sketch(letter)
+        whole = sorted(shingles(letter))
+        assert grams.tolist() == whole
+        reference = rensa.RMinHash(NUM_PERM, MINHASH_SEED)
+        reference.update([v.to_bytes(4, "little") for v in whole])
+        assert minhash.digest() == reference.digest()
 
 
-def datasketch_signature(values: set[int]) -> np.ndarray:
-    """datasketch's MinHash of `values` with the parameters the batch uses (variety.MinHasher)."""
-    reference = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=lambda v: v)
-    reference.update_batch(values)
-    signature: np.ndarray = reference.hashvalues
-    return signature
-
-
-@settings(max_examples=300)
-@given(st.lists(st.sets(st.integers(0, (1 << 32) - 1), max_size=40), max_size=6))
-def test_minhash_signatures_are_datasketchs(sets: list[set[int]]) -> None:
-    """`MinHasher` computes datasketch's MinHash (the batch does not import datasketch, which
-    imports scipy): the same signature for any set of 32-bit 5-gram hashes, the empty set too."""
-    hasher = MinHasher()
-    for values in sets:
-        assert hasher.digest(values).tolist() == datasketch_signature(values).tolist()
-
-
-# Operations on an index: insert (key, signature), remove key, query signature. Signatures are
-# drawn from a few values, so that bands collide and buckets empty and fill again.
-lsh_operation = st.tuples(
-    st.sampled_from(["insert", "remove", "query"]),
-    st.integers(0, 30),
-    st.lists(st.integers(0, 2), min_size=NUM_PERM, max_size=NUM_PERM),
-)
-
-
-@settings(max_examples=300)
-@given(st.lists(lsh_operation, max_size=60))
-def test_the_band_index_finds_what_datasketchs_lsh_finds_in_the_same_order(
-    operations: list[tuple[str, int, list[int]]],
+def test_a_small_batchs_figures_are_the_exact_all_pairs_nearest_and_import_no_scipy(
+    tmp_path: Path, clean_env: dict[str, str]
 ) -> None:
-    """`BandIndex` is datasketch's MinHashLSH at the batch's threshold: the same bands, and the
-    same candidates in the same order (the order decides which of equally likely candidates
-    are measured), through any run of inserts and removals."""
-    reference = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    assert (reference.b, reference.r) == (LSH_BANDS, LSH_ROWS)
-    index = BandIndex()
-    for operation, key, values in operations:
-        signature = np.array(values, dtype=np.uint32)
-        minhash = MinHash(num_perm=NUM_PERM, hashvalues=signature, scheme="affine32")
-        if operation == "insert" and key not in index.keys:
-            index.insert(key, signature)
-            reference.insert(key, minhash)
-        elif operation == "remove" and key in index.keys:
-            index.remove(key)
-            reference.remove(key)
-        assert index.query(signature) == reference.query(minhash)
+    """`complainer batch` on five signers: every letter's figure in the report is the exact
+    Jaccard similarity with its nearest neighbour over all pairs (rounded as the report rounds),
+    and the run imports rensa for it but neither scipy nor datasketch (0.4 s of every run)."""
+    with (tmp_path / "signers.csv").open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["name", "country", "city"])
+        for i, (country, city) in enumerate([("DE", "Berlin"), ("FR", "Lyon"), ("PL", "Kraków"),
+                                             ("IT", "Torino"), ("SE", "Malmö")]):  # fmt: skip
+            out.writerow([f"Signer Number {i}", country, city])
+    probe = (
+        "import runpy, sys\n"
+        "try:\n"
+        "    runpy.run_module('complainer', run_name='__main__')\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'rensa', 'scipy', 'datasketch'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "batch", "signers.csv", "--out-dir", "out", "--format",
+         "text", "--date", LETTER_DATE],
+        cwd=tmp_path, env=clean_env, capture_output=True, text=True, check=False,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "['rensa']"
+    with (tmp_path / "out" / "report.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    sets = {r["row"]: shingles((tmp_path / r["output"]).read_text(encoding="utf-8")) for r in rows}
+    assert len(sets) == 5
+    for r in rows:
+        nearest = max(
+            len(sets[r["row"]] & theirs) / len(sets[r["row"]] | theirs)
+            for other, theirs in sets.items()
+            if other != r["row"]
+        )
+        assert float(r["similarity"]) == pytest.approx(nearest, abs=0.005), (r, nearest)
 
 
 def test_the_batch_reports_the_exact_nearest_neighbour_figures() -> None:
@@ -562,7 +554,9 @@ def test_the_batch_reports_the_exact_nearest_neighbour_figures() -> None:
         max(len(a & b) / len(a | b) for j, b in enumerate(sets) if j != i)
         for i, a in enumerate(sets)
     )
-    assert min(nearest) > index.floor  # all found by LSH: the figures must then be exact
+    # Every nearest neighbour is within LSH's reach (those below the copy threshold are also
+    # ranked against the whole window): the figures must then be exact.
+    assert min(nearest) > LSH_THRESHOLD
     assert summary.maximum == pytest.approx(nearest[-1])
     median = (nearest[29] + nearest[30]) / 2
     assert median - 0.02 <= summary.median <= median + 0.001

@@ -28,6 +28,8 @@ BAD = [
     '"anna"@example.org',
     "anna@" + "a" * 300 + ".org",
     "anna@xn--a.org",
+    "<anna@example.org",
+    "anna@example.org>",
 ]
 
 
@@ -74,3 +76,35 @@ def test_any_refusal_is_one_translated_line(text: str) -> None:
         )
     finally:
         i18n.set_language(None)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        # A pasted mailbox: the error quotes what was typed and gives the address to use.
+        (
+            "Eve <eve@example.org>",
+            '"Eve <eve@example.org>": give the address alone, such as eve@example.org',
+        ),
+        # A bracket without its pair is not taken off: the address is refused, quoted whole.
+        ("<eve@example.org", '"<eve@example.org" is not valid: it has an angle bracket'),
+        ("eve@example.org>", '"eve@example.org>" is not valid'),
+    ],
+)
+def test_angle_brackets_are_taken_off_only_in_pairs(typed: str, said: str) -> None:
+    i18n.set_language("en")
+    try:
+        with pytest.raises(UsageProblem, match=re.escape(said)):
+            clean_email(typed)
+        assert clean_email("<eve@example.org>") == clean_email(" mailto:eve@example.org; ")
+    finally:
+        i18n.set_language(None)
+
+
+@given(st.text(alphabet=st.sampled_from("<> a@b.c,;:mailto"), max_size=30))
+def test_an_accepted_address_holds_no_bracket_or_space(text: str) -> None:
+    try:
+        address = clean_email(text)
+    except UsageProblem:
+        return
+    assert not set(address) & set("<> ,;"), (text, address)

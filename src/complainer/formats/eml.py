@@ -20,6 +20,7 @@ from complainer.formats.headers import HeaderField
 from complainer.formats.readback import (
     MessageMismatch,
     VerifiedFields,
+    proved_header,
     verify_attachment,
     verify_body,
     verify_text,
@@ -170,8 +171,11 @@ def to_eml(
 
     With `attachment`, multipart/mixed: the text letter, then the file. `verified`: a batch's
     cache of header fields already read back (readback.VerifiedFields), for a message without an
-    attachment; the body is then checked by decoding it. Raises readback.MessageMismatch if the
-    message would not read back exactly.
+    attachment; the body is then checked by decoding it. Without it, a message whose every
+    header field is on a proved fast path (readback.proved_header: plain ASCII names, addresses
+    and subject, complainer's own fields) is checked the same way, any other is read back whole
+    with both policies (readback.verify_text). Raises readback.MessageMismatch if the message
+    would not read back exactly.
     """
     try:
         if attachment is not None:
@@ -186,6 +190,12 @@ def to_eml(
             data = verified.header(fields) + b"\r\n" + body
             verify_body(text_fields[1].value, body, letter.body)
             return data
+        proved = proved_header(fields)
+        if proved is not None:
+            # Every field is on a path proved to read back as meant (readback.proved_field_lines):
+            # the body's own decoding is then the whole check, and no parser is imported.
+            verify_body(text_fields[1].value, body, letter.body)
+            return proved + b"\r\n" + body
         data = headers.header_block(fields) + b"\r\n" + body
         verify_text(data, fields, letter.body)
         return data

@@ -11,21 +11,22 @@ read back on its own, once, and the body is checked by decoding its own transfer
 docstring says why that is the same guarantee). The fields made anew for each letter (the
 signer's From, the Message-ID) are read back only when they fall outside a small subset whose
 one-line form is proved to read back as meant (`plain_field_lines`).
+
+A single letter whose every header field is in such a proved subset (`proved_header`: plain
+names and addresses, a plain ASCII subject, the Date, complainer's own constants) is checked the
+same cheaper way, without importing the parsers at all; any other message (a name or subject in
+another script, a quoted or encoded word, a folded line, an attachment) is read back whole.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import email
 import quopri
 import re
 from collections.abc import Sequence
-from email import policy
-from email.header import decode_header, make_header
-from email.message import Message
-from email.utils import getaddresses
-from typing import Any
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
 
 from complainer.errors import ComplainerError
 from complainer.formats.headers import (
@@ -35,6 +36,10 @@ from complainer.formats.headers import (
     header_block,
     phrase_chunks,
 )
+
+if TYPE_CHECKING:  # the parsers themselves are imported only where a message is parsed
+    from email import policy
+    from email.message import Message
 
 _UNFOLD = re.compile(r"\r?\n(?=[ \t])")
 
@@ -48,6 +53,8 @@ def _unfold(value: str) -> str:
 
 
 def _decoded(raw: str) -> str:
+    from email.header import decode_header, make_header
+
     return str(make_header(decode_header(_unfold(raw))))
 
 
@@ -60,6 +67,8 @@ def _fail(what: str) -> MessageMismatch:
 
 def parse(data: bytes, which: policy.Policy | policy.Compat32) -> Message:
     """`data` parsed with `which`; RFC 6532 header bytes are read as UTF-8, as that RFC says."""
+    import email
+
     return email.message_from_string(data.decode("utf-8"), policy=which)
 
 
@@ -92,6 +101,8 @@ def _check_compat32(msg: Message, field: HeaderField) -> None:
         if got != field.value:
             raise _fail(f"{field.name} differs (policy.compat32)")
         return
+    from email.utils import getaddresses
+
     pairs = getaddresses([_unfold(raw)])
     if len(pairs) != 1:
         raise _fail(f"{field.name}: {len(pairs)} addresses instead of 1 (policy.compat32)")
@@ -106,6 +117,8 @@ def verify_headers(data: bytes, fields: Sequence[HeaderField]) -> tuple[Message,
     Raises MessageMismatch when a field is missing, repeated, added or different, or a header line
     is longer than RFC 5322 allows (998 octets).
     """
+    from email import policy
+
     head = data.split(b"\r\n\r\n", 1)[0]
     if any(len(line) > HARD_LINE_LIMIT for line in head.split(b"\r\n")):
         raise _fail(f"a header line is longer than {HARD_LINE_LIMIT} octets")
@@ -281,6 +294,145 @@ def plain_field_lines(field: HeaderField) -> bytes | None:
         return None
     lines = header_block([field])
     return lines if lines == line.encode("ascii") else None
+
+
+# Fields that both policies read as unstructured text (RFC 5322 section 3.6.5; policy.default's
+# UnstructuredHeader, for Subject and for any name outside its registry), as a draft writes them.
+_UNSTRUCTURED_FIELDS = frozenset({"Subject", "Content-Language", "X-Unsent"})
+# RFC 5322 section 2.2 unstructured field body, restricted: VCHAR words (section 3.2.5) with
+# single spaces between them, so no CR, LF, other control character or leading/trailing space.
+_PLAIN_WORDS = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
+# RFC 5322 section 3.3 date-time in exactly the form email.utils.format_datetime writes.
+_FORMATTED_DATE = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-3][0-9] "
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} "
+    r"[0-2][0-9]:[0-5][0-9]:[0-6][0-9] [+-][0-9]{4}"
+)
+CONSTANT_FIELDS = frozenset(
+    {
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'text/plain; charset="utf-8"'),
+        ("Content-Transfer-Encoding", "quoted-printable"),
+        ("Content-Transfer-Encoding", "base64"),
+    }
+)
+"""The (name, value) of each structured field complainer writes as a constant of its own code
+(formats.eml) on a single-part message: code, not input, so `proved_field_lines` takes them as
+they are, and tests/test_readback_fast_path.py reads every one back in full (`verify_field`,
+both policies: RFC 2045 section 4 version, section 5.1 content, section 6.1 mechanism) and
+checks it gives the same bytes."""
+
+
+def _unfolded_form(field: HeaderField) -> str | None:
+    """`Name: value` (no CRLF) when `field`'s value is in the proved subset; else None."""
+    value = field.value
+    if field.kind == "mailbox":
+        box = field.mailbox
+        if (
+            field.name not in _ADDRESS_FIELDS
+            or box is None
+            or not _PHRASE.fullmatch(box.display_name)
+            or not _ADDR_SPEC.fullmatch(box.addr_spec)
+        ):
+            return None
+        return f"{field.name}: {box.display_name} <{box.addr_spec}>"
+    if field.name in _UNSTRUCTURED_FIELDS:
+        if not _PLAIN_WORDS.fullmatch(value) or "=?" in value:
+            return None
+    elif field.kind != "raw":
+        return None
+    elif field.name == "Message-ID":
+        if not _MSG_ID.fullmatch(value):
+            return None
+    elif field.name == "Date":
+        if not _FORMATTED_DATE.fullmatch(value):
+            return None
+        try:
+            if format_datetime(parsedate_to_datetime(value)) != value:
+                return None
+        except (ValueError, TypeError, OverflowError, IndexError):
+            return None
+    elif (field.name, value) not in CONSTANT_FIELDS:
+        return None
+    return f"{field.name}: {value}"
+
+
+def proved_field_lines(field: HeaderField) -> bytes | None:
+    """The header lines (CRLF-ended) that write `field`, when `field` is in a subset proved to
+    read back as meant without parsing it; None otherwise (the caller reads it back in full).
+
+    The subset, for a single letter (a superset of `plain_field_lines`'s, which a batch uses):
+
+    - From or To as `plain_field_lines` takes it (a phrase of atoms without "=" and "?", a
+      dot-atom addr-spec on an ASCII LDH domain), and Message-ID in make_msgid's form;
+    - an unstructured field (Subject, Content-Language, X-Unsent: RFC 5322 section 3.6.5; the
+      last two are fields policy.default has no structured class for, so it reads them as
+      unstructured too) whose value is printable ASCII words with single spaces (section 2.2:
+      no CR, LF or other control character) and no "=?";
+    - Date, in the form `email.utils.format_datetime` writes (RFC 5322 section 3.3), when
+      `format_datetime(parsedate_to_datetime(value))` gives the value back;
+    - a field of `CONSTANT_FIELDS`, complainer's own constants, each read back in full by a test;
+
+    and only when `header_block` writes it as `Name: value` on one line or folded (RFC 5322
+    section 2.2.3) only at the spaces between words: every physical line within 998 octets
+    (section 2.1.1, the limit `verify_headers` holds lines to; the writer folds at 78 where it
+    can), every continuation line one space and then a word, and removing each CRLF before a
+    space gives `Name: value` back. Why that reads back as `verify_field` requires:
+
+    - no line holds a CR, LF or control character, the first starts with the field name and a
+      colon, each other with one space before a word: the parsers (email.feedparser) read one
+      field of that name, continued by the other lines, and nothing after it. Both policies
+      unfold it (policy.default drops the CRLFs, compat32's check removes each CRLF before a
+      space) to `value`, as RFC 5322 section 2.2.3 says; single spaces stay single;
+    - RFC 2047 section 5 lets an encoded word stand only where it starts with "=?", and both
+      readers look for one only there (policy.default's get_unstructured and address parser,
+      compat32's decode_header), so without "=?" nothing is decoded: policy.default's
+      UnstructuredHeader gives the value as written, compat32 the raw value;
+    - a name-addr of atoms and dot-atoms reads back as `plain_field_lines` says (the phrase's
+      atoms joined by single spaces, the addr-spec whole); a folded one unfolds to that line;
+    - policy.default's DateHeader gives `format_datetime(parsedate_to_datetime(value))`, which
+      is computed here in the same way; compat32 gives the raw value.
+
+    tests/test_readback_fast_path.py checks with Hypothesis, on fields near the subset (the
+    header tests' hostile fragments included), that what this accepts the full read-back
+    (`verify_field`) accepts as the same bytes, and that an independent parse gives the value.
+    """
+    unfolded = _unfolded_form(field)
+    if unfolded is None:
+        return None
+    try:
+        lines = header_block([field])
+    except ValueError:
+        return None  # over 998 octets: the full read-back says so
+    physical = lines.split(b"\r\n")
+    if physical[-1] != b"" or any(len(line) > HARD_LINE_LIMIT for line in physical):
+        return None
+    if any(line[:1] != b" " or line[1:2] in (b"", b" ") for line in physical[1:-1]):
+        return None
+    if lines.replace(b"\r\n ", b" ") != f"{unfolded}\r\n".encode("ascii"):
+        return None
+    return lines
+
+
+def proved_header(fields: Sequence[HeaderField]) -> bytes | None:
+    """The header section of `fields` (what `header_block` writes, without the empty line after
+    it) when every field is on a proved fast path (`proved_field_lines`) and no field name comes
+    twice; None otherwise, and the caller then reads the whole message back (`verify_text`).
+
+    With `verify_body` on the body, this guarantees what `verify_text` does on the whole message,
+    for the reasons `VerifiedFields` gives: each field reads back alone as meant and a header
+    section is read field by field.
+    """
+    names = {f.name.lower() for f in fields}
+    if len(names) != len(fields):
+        return None
+    parts = []
+    for field in fields:
+        lines = proved_field_lines(field)
+        if lines is None:
+            return None
+        parts.append(lines)
+    return b"".join(parts)
 
 
 class VerifiedFields:

@@ -11,12 +11,13 @@ pairs always share most slots. What no choice can avoid is what the campaign mak
 share: text with one phrasing, and too few combinations of the long slots (4 arguments with 3
 phrasings each make 81 argument sections, so of 100 letters two carry the same one).
 
-`SimilarityIndex` finds each letter's nearest neighbour in the batch with MinHash and LSH
-(`MinHasher`, `BandIndex`: datasketch's MinHash and MinHashLSH, computed as datasketch computes
-them), then measures the candidates exactly. It keeps only the last `window` letters (the
-spreader two blocks), so memory stays flat on a batch of any length; the price is that a letter is
-compared with the `window` letters around it, not with all of them (for a batch up to `window`
-letters, all pairs). Every hash the figures come from is the same in every process (`_word_ids`),
+`SimilarityIndex` finds each letter's nearest neighbour in the batch with MinHash and LSH from
+rensa (a maintained MinHash library in Rust, with no dependencies; datasketch, the usual choice,
+imports scipy, 0.4 s of every batch run), then measures the candidates exactly. It keeps only the
+last `window` letters (the spreader two blocks), so memory stays flat on a batch of any length;
+the price is that a letter is compared with the `window` letters around it, not with all of them
+(for a batch up to `window` letters, all pairs). Every hash the figures come from is the same in
+every process (`_word_ids`; rensa's hashing is fixed), and LSH candidates are ranked in key order,
 so a re-run reports the same figures.
 """
 
@@ -36,6 +37,7 @@ from complainer.letter.writer import Writer
 
 if TYPE_CHECKING:
     import numpy as np
+    from rensa import RMinHash
 
 SHINGLE = 5
 COPY_THRESHOLD = 0.5  # the goal: no letter this close to another
@@ -267,98 +269,15 @@ class PhrasingSpreader:
         return chosen
 
 
-# datasketch's MinHash and MinHashLSH, as the batch uses them, computed as datasketch 2.x
-# computes them (tests/test_batch_equivalence.py checks both against datasketch itself). Importing
-# datasketch imports scipy (datasketch/lsh.py needs it to choose the bands), about 0.4 s of every
-# batch run, more than the similarity work of a thousand letters; the batch needs neither.
-MINHASH_SEED = 1  # datasketch's default seed
+# MinHash and LSH come from rensa (Rust, no dependencies, imported in about a millisecond). Not
+# datasketch: importing it imports scipy (datasketch/lsh.py chooses its bands with it), about 0.4 s
+# of every batch run, more than the similarity work of a thousand letters.
+MINHASH_SEED = 1
 LSH_THRESHOLD = 0.4
 NUM_PERM = 64
-# datasketch's MinHashLSH(threshold=0.4, num_perm=64) bands: the (bands, rows) that minimise its
-# false positive and false negative probabilities, weighted equally.
-LSH_BANDS, LSH_ROWS = 16, 4
-
-
-class MinHasher:
-    """MinHash signatures of sets of 32-bit values (the 5-grams of `shingles`).
-
-    datasketch's `MinHash(num_perm, seed, hashfunc=identity)` with its default scheme
-    ("affine32", datasketch 2.x): each value is mixed with MurmurHash3's 32-bit finalizer, then
-    permutation k maps it to a_k * h + b_k mod 2^32 (a_k odd, both drawn from numpy's
-    `RandomState(seed)`, whose stream numpy keeps fixed), and the signature keeps each
-    permutation's least value (2^32 - 1 for the empty set). The signature of a union is the
-    element-wise minimum of the parts' signatures.
-    """
-
-    def __init__(self, num_perm: int = NUM_PERM, seed: int = MINHASH_SEED) -> None:
-        import numpy as np
-
-        gen = np.random.RandomState(seed)
-        self.a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-        self.b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
-        self.empty = np.full(num_perm, _MASK, dtype=np.uint32)
-
-    def digest(self, values: Collection[int] | np.ndarray) -> np.ndarray:
-        """The signature of the set of `values` (integers below 2^32): `num_perm` uint32."""
-        import numpy as np
-
-        if not len(values):
-            empty: np.ndarray = self.empty.copy()
-            return empty
-        h: np.ndarray
-        if isinstance(values, np.ndarray):
-            h = values.astype(np.uint32)  # a copy: mixed in place below
-        else:
-            h = np.fromiter(values, dtype=np.uint32, count=len(values))
-        h ^= h >> 16
-        h *= np.uint32(0x85EBCA6B)
-        h ^= h >> 13
-        h *= np.uint32(0xC2B2AE35)
-        h ^= h >> 16
-        signature: np.ndarray = (h[:, None] * self.a + self.b).min(axis=0)
-        return signature
-
-
-class BandIndex:
-    """LSH over MinHash signatures: datasketch's `MinHashLSH` with its in-memory storage.
-
-    A signature is cut into `bands` bands of `rows` values; a key is a candidate for a query when
-    one of its bands equals the query's. `query` returns the candidates in the order datasketch's
-    does (a set built band by band from each band's set of keys; the same operations on the same
-    sets give the same order), which decides which candidates are measured when several agree
-    with the query equally (`SimilarityIndex._likeliest`).
-    """
-
-    def __init__(self, bands: int = LSH_BANDS, rows: int = LSH_ROWS) -> None:
-        self.tables: list[dict[bytes, set[Hashable]]] = [{} for _ in range(bands)]
-        self.keys: dict[Hashable, list[bytes]] = {}
-        self._width = rows * 4  # bytes of a band of uint32 values
-
-    def _bands(self, signature: np.ndarray) -> list[bytes]:
-        data, width = signature.tobytes(), self._width
-        return [data[i : i + width] for i in range(0, len(self.tables) * width, width)]
-
-    def insert(self, key: Hashable, signature: np.ndarray) -> None:
-        """Index `key` (not in the index) under `signature` (uint32)."""
-        bands = self.keys[key] = self._bands(signature)
-        for band, table in zip(bands, self.tables, strict=True):
-            table.setdefault(band, set()).add(key)
-
-    def query(self, signature: np.ndarray) -> list[Hashable]:
-        """The keys that share a band with `signature`."""
-        found: set[Hashable] = set()
-        for band, table in zip(self._bands(signature), self.tables, strict=True):
-            for key in table.get(band, ()):
-                found.add(key)  # one by one, as datasketch does: set.update may order otherwise
-        return list(found)
-
-    def remove(self, key: Hashable) -> None:
-        """Forget `key` (KeyError if it is not in the index)."""
-        for band, table in zip(self.keys.pop(key), self.tables, strict=True):
-            keys = table[band]
-            keys.remove(key)
-            if not keys:
-                del table[band]
+# 16 bands of 4 rows: the bands datasketch's MinHashLSH chooses for threshold 0.4 and 64
+# permutations (least false positive plus false negative probability, weighted equally).
+LSH_BANDS = 16
 
 
 @dataclass(frozen=True)
@@ -392,12 +311,13 @@ class SimilaritySummary:
 class SimilarityIndex:
     """Each letter's nearest neighbour among the `window` letters around it, found with MinHash.
 
-    Memory: `window` letters' shingles (about 2.5 KB each as 32-bit hashes) and signatures,
-    plus a 1,001-bin histogram for the median, whatever the batch's length.
-    Candidates come from LSH at LSH_THRESHOLD (`BandIndex`); a letter for which LSH finds none
-    at that similarity or more (its nearest neighbour is less similar, or LSH missed it) is
-    compared by
-    MinHash estimate with every letter in the window instead (one vectorised pass). The `exact`
+    Memory: `window` letters' shingles (about 2.5 KB each as 32-bit hashes), MinHash signatures
+    (256 bytes each) and LSH entries, plus a 1,001-bin histogram for the median, whatever the
+    batch's length.
+    Candidates come from rensa's LSH (`RMinHashLSH`: LSH_BANDS bands of NUM_PERM / LSH_BANDS
+    rows, tuned for LSH_THRESHOLD); a letter for which LSH finds none at COPY_THRESHOLD or more
+    (its nearest neighbour is less similar, or LSH missed it) is compared by MinHash estimate
+    with every letter in the window instead (one vectorised pass). The `exact`
     likeliest LSH candidates (by MinHash estimate), or the `scanned` likeliest letters of the
     window, are then measured exactly, so every figure is the exact Jaccard
     similarity with the nearest neighbour found, never 0 for a letter that has one. A letter's
@@ -412,13 +332,20 @@ class SimilarityIndex:
         scanned: int = 16,
     ) -> None:
         import numpy as np
+        import rensa
 
-        self._hasher = MinHasher()
-        self._lsh = BandIndex()
-        self.floor = LSH_THRESHOLD
-        # Ring buffers over the window: slot i holds the letter keys[i].
+        self._lsh = rensa.RMinHashLSH(LSH_THRESHOLD, NUM_PERM, LSH_BANDS)
+        # Below the copy threshold, a letter's best LSH candidate is not trusted to be its
+        # nearest: LSH at 0.4 with 16 bands of 4 rows catches a pair at 0.44 only about half the
+        # time, so such a letter is ranked against the whole window by MinHash estimate, and a
+        # near-copy (0.5 or more) is not reported as a lower figure. It costs about 70 us a letter;
+        # on 1,000 letters it left 107 figures below their true nearest instead of 310.
+        self.floor = COPY_THRESHOLD
+        # Ring buffers over the window: slot i holds the letter keys[i], the letter numbered
+        # numbers[i] in the batch (rensa's keys are integers: a letter's number modulo the
+        # window is its slot).
         self._keys: list[Hashable | None] = [None] * window
-        self._slot: dict[Hashable, int] = {}
+        self._numbers: list[int] = [0] * window
         empty: np.ndarray = np.zeros(0, dtype=np.uint32)
         self._shingles: list[np.ndarray] = [empty] * window  # sorted
         self._digests = np.zeros((window, NUM_PERM), dtype=np.uint32)
@@ -430,70 +357,58 @@ class SimilarityIndex:
         self.measured = 0  # letters with a figure (all but a batch's only letter)
         self.maximum = 0.0
         self.closest: tuple[Hashable, Hashable] | None = None
-        self._parts: dict[str, tuple[_Part, np.ndarray | None]] = {}
+        self._parts: dict[str, _Part] = {}
         self._parts_most = 2048
 
-    def _digest(self, grams: Collection[int] | np.ndarray) -> np.ndarray:
-        """The MinHash signature of `grams`."""
-        return self._hasher.digest(grams)
-
-    def _part(self, text: str) -> tuple[_Part, np.ndarray | None]:
-        """A paragraph's shingles, and their MinHash signature once the paragraph has come twice
-        (a paragraph that names the writer comes once: its 5-grams join the letter's own)."""
+    def _part(self, text: str) -> _Part:
+        """A paragraph's shingles, made once per batch (most paragraphs are the campaign's
+        phrasings and repeat; one that names the writer comes once)."""
         known = self._parts.get(text)
         if known is None:
             if len(self._parts) >= self._parts_most:
                 self._parts.clear()  # bounded: the paragraphs that name a writer come and go
-            known = self._parts[text] = (_part(text), None)
-        elif known[1] is None and known[0].grams.size:
-            known = self._parts[text] = (known[0], self._digest(known[0].grams))
+            known = self._parts[text] = _part(text)
         return known
 
-    def sketch(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """`shingles(text)`, sorted (uint32), and its MinHash signature, put together from the
-        letter's paragraphs.
+    def sketch(self, text: str) -> tuple[np.ndarray, RMinHash]:
+        """`shingles(text)`, sorted (uint32), put together from the letter's paragraphs, and
+        its MinHash (rensa's `RMinHash` with NUM_PERM permutations and MINHASH_SEED over those
+        5-grams, each as its 4 bytes, little-endian).
 
         The letter's words are its paragraphs' words in order (a paragraph break is not part of
         a word), so its 5-grams are those inside each paragraph plus those across each break,
         made from the last four words before it and the first four after: the same set as
-        `shingles(text)`, not an approximation. Its signature is the element-wise minimum of its
-        parts' (a MinHash keeps each permutation's least value over the set, and the least over
-        a union is the least of the least). Paragraphs repeat across a batch (most of a letter is
-        the campaign's phrasings), so each is shingled and hashed once.
+        `shingles(text)`, not an approximation. Paragraphs repeat across a batch (most of a
+        letter is the campaign's phrasings), so each is shingled once.
         """
         import numpy as np
+        import rensa
 
         parts = [self._part(p) for p in text.split("\n\n")]
-        if sum(part.words for part, _ in parts) < SHINGLE:
+        ordered: np.ndarray
+        if sum(part.words for part in parts) < SHINGLE:
             few = shingles(text)  # fewer than five words: one "5-gram" of them all
-            return np.array(sorted(few), dtype=np.uint32), self._digest(few)
-        grams: list[np.ndarray] = []  # every part's own 5-grams
-        fresh: list[np.ndarray] = []  # those of parts not hashed yet
-        across: list[int] = []  # the 5-grams across breaks
-        digests = []
-        tail: tuple[int, ...] = ()
-        for part, digest in parts:
-            if not part.words:
-                continue
-            if tail:
-                bridge = tail + part.head
-                across.extend(hash(bridge[i : i + SHINGLE]) & _MASK
-                              for i in range(len(bridge) - SHINGLE + 1))  # fmt: skip
-            grams.append(part.grams)
-            if digest is not None:
-                digests.append(digest)
-            else:
-                fresh.append(part.grams)
-            tail = (tail + part.tail)[-(SHINGLE - 1) :]
-        if across:
-            bridges = np.array(across, dtype=np.uint32)
-            grams.append(bridges)
-            fresh.append(bridges)
-        new = np.concatenate(fresh) if fresh else None
-        if new is not None and new.size:
-            digests.append(self._digest(new))
-        signature: np.ndarray = np.minimum.reduce(digests)
-        return _distinct(np.concatenate(grams)), signature
+            ordered = np.array(sorted(few), dtype=np.uint32)
+        else:
+            grams: list[np.ndarray] = []  # every part's own 5-grams
+            across: list[int] = []  # the 5-grams across breaks
+            tail: tuple[int, ...] = ()
+            for part in parts:
+                if not part.words:
+                    continue
+                if tail:
+                    bridge = tail + part.head
+                    across.extend(hash(bridge[i : i + SHINGLE]) & _MASK
+                                  for i in range(len(bridge) - SHINGLE + 1))  # fmt: skip
+                grams.append(part.grams)
+                tail = (tail + part.tail)[-(SHINGLE - 1) :]
+            if across:
+                grams.append(np.array(across, dtype=np.uint32))
+            ordered = _distinct(np.concatenate(grams))
+        minhash = rensa.RMinHash(NUM_PERM, MINHASH_SEED)
+        # rensa hashes str or bytes tokens: a 5-gram's 4 bytes are the cheapest to make.
+        minhash.update([v.to_bytes(4, "little") for v in ordered.tolist()])
+        return ordered, minhash
 
     def _agreement(self, signatures: np.ndarray, digest: np.ndarray) -> np.ndarray:
         """For each row of `signatures`, the number of permutations on which it equals
@@ -522,24 +437,28 @@ class SimilarityIndex:
         neighbour, None for a letter with no other)."""
         import numpy as np
 
-        ordered, digest = self.sketch(text)
+        ordered, minhash = self.sketch(text)
+        digest = np.array(minhash.digest(), dtype=np.uint32)
         filled = min(self.count, self.window)
-        slots = self._likeliest([self._slot[k] for k in self._lsh.query(digest)], digest)
+        # Sorted: rensa does not promise an order, and the order breaks ties in `_likeliest`,
+        # so a run must give the same one in every process.
+        found = sorted(self._lsh.query(minhash))
+        slots = self._likeliest([number % self.window for number in found], digest)
         best, best_slot = self._measure(ordered, slots)
         if filled and best < self.floor:
             # LSH found nothing at its threshold: rank the whole window by MinHash estimate.
             agree = self._agreement(self._digests[:filled], digest)
             top = np.argpartition(-agree, min(self.scanned, filled) - 1)[: self.scanned]
             others = [int(s) for s in top if int(s) not in slots]
-            found, found_slot = self._measure(ordered, others)
-            if found_slot >= 0 and (best_slot < 0 or found > best):
-                best, best_slot = found, found_slot
+            more, more_slot = self._measure(ordered, others)
+            if more_slot >= 0 and (best_slot < 0 or more > best):
+                best, best_slot = more, more_slot
         here = self.count % self.window
         settled = [self._retire(here)] if self.count >= self.window else []
         if best_slot >= 0 and (best > self.maximum or self.closest is None):
             self.maximum, self.closest = best, (self._keys[best_slot], key)
-        self._lsh.insert(key, digest)
-        self._keys[here], self._slot[key] = key, here
+        self._lsh.insert(self.count, minhash)
+        self._keys[here], self._numbers[here] = key, self.count
         self._shingles[here] = ordered
         self._digests[here] = digest
         self._nearest[here] = best if best_slot >= 0 else _NONE
@@ -572,8 +491,7 @@ class SimilarityIndex:
 
     def _retire(self, slot: int) -> tuple[Hashable, float | None]:
         key = self._keys[slot]
-        self._lsh.remove(key)
-        del self._slot[key]
+        self._lsh.remove(self._numbers[slot])
         self._keys[slot] = None
         nearest = self._nearest[slot]
         if nearest == _NONE:

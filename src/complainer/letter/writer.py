@@ -84,6 +84,7 @@ _EMAIL_PROBLEMS: tuple[tuple[tuple[str, ...], str], ...] = (
         ("should have a period", "top-level domain", "special-use or reserved"),
         N_("the part after the @ sign is not an Internet domain"),
     ),
+    (("open angle bracket",), N_("it has an angle bracket (< or >) without its pair")),
     (
         ("after the @-sign", "bracket"),
         N_("the part after the @ sign has characters a mail domain cannot have"),
@@ -112,8 +113,20 @@ def clean_email(value: str, what: str = "") -> str:
     raw = value.translate(_INVISIBLE).strip()
     if raw.lower().startswith("mailto:"):
         raw = raw[len("mailto:") :]
-    raw = raw.strip().strip(";,").strip().strip("<>").strip()
+    raw = raw.strip().strip(";,").strip()
+    if raw.startswith("<") and raw.endswith(">"):
+        # An address pasted as "<anna@example.org>": only a matching pair is taken off, so a
+        # stray bracket stays in the address and makes it invalid.
+        raw = raw[1:-1].strip()
     header_safe(raw, what)
+    name, bracket, address = raw.rpartition("<")
+    if bracket and name.strip() and address.endswith(">"):
+        # "Anna <anna@example.org>", pasted from a mail program: the name has its own option.
+        raise UsageProblem(
+            _('{what} "{value}": give the address alone, such as {address}').format(
+                what=what, value=raw, address=address[:-1].strip()
+            )
+        )
     if "=?" in raw:
         # An addr-spec cannot be encoded, and parsers (CPython's policy.default among them) read
         # "=?...?=" in it as an RFC 2047 encoded word: refused, though RFC 5321 would allow it.
