@@ -336,6 +336,8 @@ def _unfolded_form(field: HeaderField) -> str | None:
         ):
             return None
         return f"{field.name}: {box.display_name} <{box.addr_spec}>"
+    if field.mailbox is not None:  # the read-back would check it as an address: not text
+        return None
     if field.name in _UNSTRUCTURED_FIELDS:
         if not _PLAIN_WORDS.fullmatch(value) or "=?" in value:
             return None
