@@ -133,6 +133,7 @@ class MboxWriter:
             ) from exc
 
     def discard(self) -> None:
-        self._fh.close()
+        with contextlib.suppress(OSError):  # a full disk fails the last flush too
+            self._fh.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.part)

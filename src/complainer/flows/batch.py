@@ -3,7 +3,9 @@
 Row by row: a bad row is reported (row number, column, reason) and skipped, the others are made.
 The campaign is loaded once and its templates compiled once; rows are streamed, and everything
 kept across rows (the variety history, the similarity window) has a fixed size, so memory does
-not grow with the list. A CSV report lists every row's outcome and output.
+not grow with the list. A CSV report lists every row's outcome and output, and agrees with the
+outputs however the run ends (a mailbox not saved is not claimed); each of its cells goes through
+`report_cell`, so that none opens as a spreadsheet formula (OWASP "CSV Injection").
 
 Resuming: files that exist are kept, not rewritten; a mailbox's messages (each marked with its
 row id) are kept and the rows not in it are added, the whole rebuilt under a temporary name; with --send,
@@ -234,6 +236,18 @@ def _check_options(opts: BatchOptions) -> None:
         raise UsageProblem(
             _("--out-dir {folder} is a file; give a folder").format(folder=opts.out_dir)
         )
+    if (
+        opts.out_dir is not None
+        and not opts.out_dir.exists()
+        and not opts.out_dir.absolute().parent.is_dir()
+    ):
+        # Only the last folder is made: a typo in a path must not scatter letters somewhere new,
+        # as --mbox refuses a missing folder.
+        raise UsageProblem(
+            _("folder {folder} does not exist; create it first").format(
+                folder=opts.out_dir.absolute().parent
+            )
+        )
     if opts.mbox is not None and not opts.mbox.parent.is_dir():
         raise UsageProblem(
             _("folder {folder} does not exist; create it first").format(folder=opts.mbox.parent)
@@ -378,13 +392,36 @@ def _check_report(path: Path, force: bool) -> None:
         )
 
 
+# A spreadsheet (Excel, LibreOffice) reads a cell that begins with one of these as a formula
+# (OWASP, "CSV Injection"); the report's cells come from the public (names, addresses, reasons).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPE = "'"
+
+
+def report_cell(value: str) -> str:
+    """`value` as the report writes it: with a `'` before it when it begins with a formula
+    character (FORMULA_STARTS, after OWASP's "CSV Injection") or with `'` itself, so that no cell
+    opens as a formula and every value can be recovered (`report_value`)."""
+    return _ESCAPE + value if value.startswith((*FORMULA_STARTS, _ESCAPE)) else value
+
+
+def report_value(cell: str) -> str:
+    """The value a report cell (as read back with `csv`) stands for: one leading `'` removed."""
+    return cell[1:] if cell.startswith(_ESCAPE) else cell
+
+
 class _Report:
     """The CSV report, in row order, written as rows finish into `PATH.part` (0600: it holds
     names and email addresses) and moved to `path` when closed, so a reader never sees half a
     report under its name (a killed run leaves the rows so far in the part). A made letter's row
     waits for its similarity figure, final only once the letters after it that it may be nearest
     to are made (`SimilarityIndex`: at most a window later). With `path` None, rows are only
-    counted and their problems said; with `warn` False, problems are only counted."""
+    counted and their problems said; with `warn` False, problems are only counted.
+
+    Every cell goes through `report_cell` (`_write`), so none begins with a formula character.
+    The outputs of rows held back by an outcome that is not final yet (a message in a mailbox
+    that is only saved at the end, `pending`) are corrected by `close(saved=False)`: a report
+    never states an outcome that did not happen."""
 
     def __init__(self, path: Path | None, warn: bool = True) -> None:
         self.path, self.warn = path, warn
@@ -406,7 +443,12 @@ class _Report:
                 )
             ) from None
         self._csv = csv.writer(self._fh)
-        self._csv.writerow(REPORT_COLUMNS)
+        self._write(REPORT_COLUMNS)
+        self.pending: Path | None = None  # the mailbox whose new messages the rows name
+
+    def _write(self, cells: Iterable[str]) -> None:
+        """The one way a row reaches the file: each cell neutralised (`report_cell`)."""
+        self._csv.writerow([report_cell(cell) for cell in cells])
 
     def add(self, outcome: Outcome, awaiting_similarity: bool = False) -> None:
         if self._fh is None:
@@ -416,7 +458,7 @@ class _Report:
                 self._awaiting[outcome.row] = outcome
             self._held.append(outcome)
         else:
-            self._csv.writerow(outcome.fields())
+            self._write(outcome.fields())
         self.tally.add(outcome.outcome)
         if outcome.outcome in ("failed", "uncertain") and self.warn:
             if outcome.column:
@@ -435,26 +477,77 @@ class _Report:
             if held is not None:
                 held.similarity = "" if figure is None else f"{figure:.2f}"
         while self._held and self._held[0].row not in self._awaiting:
-            self._csv.writerow(self._held.popleft().fields())
+            self._write(self._held.popleft().fields())
 
-    def close(self, figures: Iterable[tuple[Hashable, float | None]] = ()) -> None:
+    def close(
+        self, figures: Iterable[tuple[Hashable, float | None]] = (), saved: bool = True
+    ) -> None:
         """Settles `figures`, writes what is left (a row still awaiting its figure, as when the
-        run was interrupted, without one) and moves the report to its name."""
+        run was interrupted, without one) and moves the report to its name.
+
+        `saved` False (the run stopped before the mailbox `pending` was saved): each row that
+        names a new message of it says instead that the message was not added (`_unsaved`); if
+        that cannot be written, the part is removed rather than left claiming them.
+        """
         if self._fh is None or self.path is None:
             return
-        self.settle(figures)
-        self._awaiting.clear()
-        self.settle(())
         try:
+            self.settle(figures)
+            self._awaiting.clear()
+            self.settle(())
             self._fh.close()
+            self._fh = None
+            if not saved and self.pending is not None:
+                self._unsaved(self.pending)
             os.replace(self.part, self.path)
         except OSError as exc:
+            if not saved and self.pending is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.part)
             raise UsageProblem(
                 _("cannot write the report {path}: {problem}").format(
                     path=self.path, problem=exc.strerror
                 )
             ) from None
-        self._fh = None
+        finally:
+            if self._fh is not None:
+                with contextlib.suppress(OSError):
+                    self._fh.close()
+                self._fh = None
+
+    def _unsaved(self, mailbox: Path) -> None:
+        """Rewrite the part: a row whose output ends with a message of `mailbox` (`PATH#N`, a
+        message this run added) loses it and says it was not added; its outcome becomes
+        `failed`, or `kept` / `written` when its letter file is there (with --out-dir).
+        Streamed, row by row (constant memory)."""
+        message = re.compile(r"(?:^| )" + re.escape(str(mailbox)) + r"#[0-9]+$")
+        reason = _("not added: the run stopped before the mailbox {path} was saved").format(
+            path=mailbox
+        )
+        fd, name = tempfile.mkstemp(prefix=f".{self.part.name}.", dir=self.part.parent)
+        try:
+            with (
+                open(fd, "w", encoding="utf-8", newline="") as out,
+                open(self.part, encoding="utf-8", newline="") as written,
+            ):
+                self._csv = csv.writer(out)
+                column = {name: i for i, name in enumerate(REPORT_COLUMNS)}
+                for cells in csv.reader(written):
+                    row = [report_value(cell) for cell in cells]
+                    output = row[column["output"]]
+                    if message.search(output):
+                        row[column["output"]] = output = message.sub("", output)
+                        row[column["reason"]] = reason
+                        if not output:
+                            row[column["outcome"]] = "failed"
+                        elif row[column["outcome"]] == "in-mailbox":
+                            row[column["outcome"]] = "kept"
+                    self._write(row)
+            os.replace(name, self.part)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+            raise
 
 
 def _validated(
@@ -519,7 +612,7 @@ def _make(
     used: set[str] = set()  # the row ids of this run's letters
     if opts.out_dir is not None:
         try:
-            opts.out_dir.mkdir(parents=True, exist_ok=True)
+            opts.out_dir.mkdir(exist_ok=True)  # its parent was checked
         except OSError as exc:
             raise UsageProblem(
                 _("cannot create the folder {folder}: {problem}").format(
@@ -535,7 +628,8 @@ def _make(
             in_mbox.update(existing)
         mbox = MboxWriter(opts.mbox, keep=None if existing is None else len(existing))
     report = _Report(_report_path(opts))
-    made: set[str] = set()  # the file stems this run made or kept
+    report.pending = opts.mbox
+    made: set[str] = set()  # the file names this run made or kept
     extension = formats.extension_for(opts.fmt) if opts.out_dir is not None else ""
     files = NewFiles(opts.out_dir) if opts.out_dir is not None else None
     verified = VerifiedFields()  # each distinct header field read back once for the batch
@@ -548,9 +642,8 @@ def _make(
                 eml = None
                 key = row_key(values, campaign)
                 if files is not None:
-                    stem = safe_stem(letter.writer.name, key)
-                    made.add(stem)
-                    name = stem + extension
+                    name = safe_stem(letter.writer.name, key) + extension
+                    made.add(name)
                     target = files.folder / name
                     size = _size(target)
                     if size:
@@ -582,40 +675,43 @@ def _make(
                 outcome.output = " ".join(outputs)
                 report.add(outcome, awaiting_similarity=True)
                 report.settle(settled)
+        if mbox is not None:
+            mbox.commit()
     except BaseException:
+        # Cancelled or failed: the mailbox is left as it was, and the report says so.
         if mbox is not None:
             mbox.discard()
-        report.close(maker.similarity.finish())
+        report.close(maker.similarity.finish(), saved=False)
         raise
     finally:
         if files is not None:
             files.close()
-    if mbox is not None:
-        mbox.commit()
-        if stale := len(in_mbox - used):
-            console.warn(
-                ngettext(
-                    "{n} message in {path} is not from this list and these options; --force"
-                    " makes the mailbox again with only this run's letters",
-                    "{n} messages in {path} are not from this list and these options; --force"
-                    " makes the mailbox again with only this run's letters",
-                    stale,
-                ).format(n=stale, path=opts.mbox)
-            )
+    if mbox is not None and (stale := len(in_mbox - used)):
+        console.warn(
+            ngettext(
+                "{n} message in {path} is not from this list and these options; --force"
+                " makes the mailbox again with only this run's letters",
+                "{n} messages in {path} are not from this list and these options; --force"
+                " makes the mailbox again with only this run's letters",
+                stale,
+            ).format(n=stale, path=opts.mbox)
+        )
     if opts.out_dir is not None:
         _sync_folder(opts.out_dir)
-        _note_stale(opts.out_dir, extension, made)
+        _note_stale(opts.out_dir, made)
     report.close(maker.similarity.finish())
     return _finish(report, maker, opts)
 
 
-def _note_stale(folder: Path, extension: str, made: set[str]) -> None:
+def _note_stale(folder: Path, made: set[str]) -> None:
     """Say how many letters in `folder` this run did not make or keep: a signer no longer in the
-    list, or letters made with other options (another --lang, --target, date). They are left as
-    they are (they may be the organiser's), and named so that they can be told apart."""
+    list, letters made with other options (another --lang, --target, date) or in another format
+    (every extension of FILE_FORMATS counts, not only this run's). They are left as they are (they
+    may be the organiser's), and named so that they can be told apart."""
+    extensions = {formats.extension_for(fmt) for fmt in FILE_FORMATS} - {""}
     stale = sorted(
-        p.name for p in folder.glob("*" + extension)
-        if _MADE_NAME.search(p.stem) and p.stem not in made
+        p.name for p in folder.iterdir()
+        if p.suffix in extensions and _MADE_NAME.search(p.stem) and p.name not in made
     )  # fmt: skip
     if stale:
         console.warn(
@@ -810,6 +906,18 @@ def _send_rows(
                         if journal.state(key) != SENT:
                             journal.record(key, row.number, FAILED, to)
                             outcome.outcome, outcome.reason = "failed", str(exc)
+                    except BaseException:
+                        # Cut off mid-way (Ctrl-C): the report says what the journal says.
+                        if journal.state(key) != SENT:
+                            outcome.outcome = "uncertain"
+                            outcome.reason = _(
+                                "the run stopped while sending this letter; it may have gone"
+                                " out. Check your sent mail, then re-run with --resend-uncertain"
+                                " to send it again"
+                            )
+                        report.add(outcome, awaiting_similarity=True)
+                        report.settle(settled)
+                        raise
                 report.add(outcome, awaiting_similarity=True)
                 report.settle(settled)
     finally:
