@@ -4,8 +4,10 @@ and letters of every format left in the folder are counted."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import email
+import json
 import mailbox
 import signal
 import subprocess
@@ -14,11 +16,15 @@ from email import policy
 from pathlib import Path
 
 import pytest
+import trustme
+from aiosmtpd.controller import Controller
 from conftest import Runner, assert_clean_error, complainer_exe, stderr_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_batch import batch_in_process, read_report, signers_csv
+from test_send import Recorder, Server, ca, cafile, free_port, server_context, smtp_env  # noqa: F401
 
+from complainer.delivery.journal import SENDING, SENT
 from complainer.errors import UsageProblem
 from complainer.flows.batch import (
     FORMULA_STARTS,
@@ -196,3 +202,53 @@ def test_letters_left_in_another_format_are_counted(
     # The same format again: nothing new is counted beyond the three of the first format.
     assert batch_in_process(signers, out_dir=out, fmt=then, quiet=True) == 0
     assert "3 letters in" in capsys.readouterr().err
+
+
+class StallingRecorder(Recorder):
+    """A server that takes the first message and holds the second one's reply back."""
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        reply = await super().handle_DATA(server, session, envelope)
+        if len(self.received) == 2:
+            await asyncio.sleep(20)
+        return reply
+
+
+def test_a_letter_cut_off_while_being_sent_is_reported_uncertain(
+    ca: trustme.CA,  # noqa: F811
+    cafile: Path,  # noqa: F811
+    tmp_path: Path,
+    clean_env: dict[str, str],
+) -> None:
+    recorder = StallingRecorder()
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port,
+                            authenticator=recorder.authenticate, auth_required=True,
+                            tls_context=server_context(ca), require_starttls=True)  # fmt: skip
+    controller.start()
+    try:
+        signers_csv(tmp_path / "signers.csv", 3)
+        cmd = [complainer_exe(), "batch", "signers.csv", "--send", "--yes", "--rate", "600",
+               "--lang", "en", "-q"]  # fmt: skip
+        env = {**clean_env, **smtp_env(Server(port, recorder, cafile))}
+        proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while len(recorder.received) < 2 and time.monotonic() < deadline:
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        controller.stop()
+    assert proc.returncode == 130 and "Traceback" not in err.decode(), err
+    rows = read_report(tmp_path / "signers.csv.sent.report.csv")
+    assert [r["outcome"] for r in rows] == ["sent", "uncertain"]
+    assert "--resend-uncertain" in rows[1]["reason"]
+    # The journal says the same: the first sent, the second cut off while sending.
+    last: dict[str, str] = {}
+    with open(tmp_path / "signers.csv.sent.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            entry = json.loads(line)
+            last[entry["key"]] = entry["state"]
+    assert sorted(last.values()) == sorted([SENT, SENDING])
