@@ -10,9 +10,6 @@ or non-ASCII input still goes through the full read-back of the whole message.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import subprocess
-import sys
 from email import policy
 from email.headerregistry import UnstructuredHeader
 from email.utils import format_datetime
@@ -21,7 +18,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from conftest import LETTER_DATE, complainer_exe
+from conftest import LETTER_DATE
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 from test_batch_equivalence import EDGE, atoms, domains, dot_atoms, read_back_alone, spoiled
@@ -34,7 +31,7 @@ from test_header_safety import (
     petition,
     unfold,
 )
-from test_startup_imports import REPORTER
+from test_startup_imports import loaded
 
 from complainer.errors import UsageProblem
 from complainer.formats import eml, headers, readback
@@ -278,18 +275,6 @@ def test_a_subject_off_the_proved_path_sends_the_message_to_the_full_read_back()
         assert_message_is_exactly(changed, data)
 
 
-def run_reporting_modules(
-    clean_env: dict[str, str], cwd: Path, *args: str
-) -> tuple[set[str], subprocess.CompletedProcess[bytes]]:
-    result = subprocess.run(
-        [sys.executable, "-c", REPORTER, complainer_exe(), *args],
-        capture_output=True, cwd=cwd, env=clean_env, timeout=60, check=False,
-    )  # fmt: skip
-    err = result.stderr.decode("utf-8")
-    assert result.returncode == 0, err
-    return set(json.loads(err.rsplit("\nLOADED ", 1)[1])["modules"]), result
-
-
 @pytest.mark.parametrize(
     ("name", "lang", "parsed"),
     [
@@ -305,7 +290,7 @@ def test_the_installed_draft_imports_a_parser_only_when_it_reads_back_whole(
     values = {"name": name, "email": "anna@example.org", "country": "DE", "lang": lang}
     args = ["draft", "-c", "kz-petition-2024", "--no-input", "--quiet", "--date", LETTER_DATE,
             *[a for k, v in values.items() for a in (f"--{k}", v)], "--out", str(out)]  # fmt: skip
-    modules, _ = run_reporting_modules(clean_env, tmp_path, *args)
+    modules, _ = loaded(clean_env, tmp_path, *args)
     assert bool([m for m in EMAIL_PARSERS if m in modules]) == parsed
     data = out.read_bytes()
     # The same letter made in-process: the file parses back to exactly it, with both policies.

@@ -240,6 +240,21 @@ _MSG_ID = re.compile(rf"<[0-9]+(?:\.[0-9]+)*@{_LDH_DOMAIN}>")  # section 3.6.4 m
 _ADDRESS_FIELDS = frozenset({"From", "To"})
 
 
+def _plain_name_addr(field: HeaderField) -> str | None:
+    """`Name: display-name <addr-spec>` (no CRLF) for a From or To mailbox whose display name is
+    a phrase of atoms and whose addr-spec is a dot-atom on an ASCII LDH domain (the subset
+    `plain_field_lines` describes); None for any other mailbox field."""
+    box = field.mailbox
+    if (
+        field.name not in _ADDRESS_FIELDS
+        or box is None
+        or not _PHRASE.fullmatch(box.display_name)
+        or not _ADDR_SPEC.fullmatch(box.addr_spec)
+    ):
+        return None
+    return f"{field.name}: {box.display_name} <{box.addr_spec}>"
+
+
 def plain_field_lines(field: HeaderField) -> bytes | None:
     """The header line that writes `field`, when `field` is in a subset proved to read back as
     meant without parsing it; None otherwise (the caller then reads it back: `verify_field`).
@@ -272,15 +287,10 @@ def plain_field_lines(field: HeaderField) -> bytes | None:
     included), that a field this accepts is one `verify_field` accepts, with the same bytes.
     """
     if field.kind == "mailbox":
-        box = field.mailbox
-        if (
-            field.name not in _ADDRESS_FIELDS
-            or box is None
-            or not _PHRASE.fullmatch(box.display_name)
-            or not _ADDR_SPEC.fullmatch(box.addr_spec)
-        ):
+        name_addr = _plain_name_addr(field)
+        if name_addr is None:
             return None
-        line = f"{field.name}: {box.display_name} <{box.addr_spec}>\r\n"
+        line = f"{name_addr}\r\n"
     elif (
         field.kind == "raw"
         and field.mailbox is None  # with one, the read-back would check it as an address
@@ -327,15 +337,7 @@ def _unfolded_form(field: HeaderField) -> str | None:
     """`Name: value` (no CRLF) when `field`'s value is in the proved subset; else None."""
     value = field.value
     if field.kind == "mailbox":
-        box = field.mailbox
-        if (
-            field.name not in _ADDRESS_FIELDS
-            or box is None
-            or not _PHRASE.fullmatch(box.display_name)
-            or not _ADDR_SPEC.fullmatch(box.addr_spec)
-        ):
-            return None
-        return f"{field.name}: {box.display_name} <{box.addr_spec}>"
+        return _plain_name_addr(field)
     if field.mailbox is not None:  # the read-back would check it as an address: not text
         return None
     if field.name in _UNSTRUCTURED_FIELDS:
