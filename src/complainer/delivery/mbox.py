@@ -109,6 +109,7 @@ class MboxWriter:
                 _("cannot write {path}: {problem}").format(path=self.part, problem=exc.strerror)
             ) from exc
         self.count = keep or 0
+        self.committed = False  # True once the mailbox is in place under its name
 
     def add(self, message: bytes) -> int:
         """Append one message; its number in the mailbox (from 1)."""
@@ -127,6 +128,7 @@ class MboxWriter:
             os.fsync(self._fh.fileno())
             self._fh.close()
             os.replace(self.part, self.path)
+            self.committed = True
         except OSError as exc:
             raise DeliveryError(
                 _("cannot write {path}: {problem}").format(path=self.path, problem=exc.strerror)

@@ -681,7 +681,8 @@ def _make(
         # Cancelled or failed: the mailbox is left as it was, and the report says so.
         if mbox is not None:
             mbox.discard()
-        report.close(maker.similarity.finish(), saved=False)
+        # (committed: a Ctrl-C that came after the mailbox was moved into place)
+        report.close(maker.similarity.finish(), saved=mbox is not None and mbox.committed)
         raise
     finally:
         if files is not None:
