@@ -55,7 +55,14 @@ def batch(
     ],
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out-dir", "-d", help=N_("Write one file per signer into this folder.")),
+        typer.Option(
+            "--out-dir",
+            "-d",
+            help=N_(
+                "Write one file per signer into this folder (made if missing; its parent must"
+                " exist)."
+            ),
+        ),
     ] = None,
     fmt: Annotated[
         str,
