@@ -19,7 +19,7 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from conftest import Runner, assert_clean_error, complainer_exe, stderr_of
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_batch import batch_in_process, read_report, signers_csv
 from test_send import Recorder, Server, ca, cafile, free_port, server_context, smtp_env  # noqa: F401
@@ -152,14 +152,16 @@ def written_report(tmp_path: Path, text: str) -> list[list[str]]:
 
 @settings(max_examples=300, deadline=None)
 @given(text=st.one_of(st.sampled_from(FORMULAS), st.text()))
+@example(text="\0")  # found by CI: Python 3.10's csv module cannot write a NUL
 def test_no_report_cell_opens_as_a_formula_and_every_value_is_recovered(
     tmp_path_factory: pytest.TempPathFactory, text: str
 ) -> None:
     header, row = written_report(tmp_path_factory.mktemp("report"), text)
     assert header == list(REPORT_COLUMNS)
     assert not any(cell.startswith(FORMULA_STARTS) for cell in row)
-    assert [report_value(cell) for cell in row[1:]] == [text, "failed", text, text, text, text]
-    assert report_value(report_cell(text)) == text
+    value = text.replace("\0", "\ufffd")  # a NUL cannot be written to a CSV (Python 3.10)
+    assert [report_value(cell) for cell in row[1:]] == [value, "failed", value, value, value, value]
+    assert report_value(report_cell(text)) == value
 
 
 def test_signer_names_that_are_formulas_reach_the_report_neutralised(

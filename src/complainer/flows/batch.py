@@ -401,7 +401,9 @@ _ESCAPE = "'"
 def report_cell(value: str) -> str:
     """`value` as the report writes it: with a `'` before it when it begins with a formula
     character (FORMULA_STARTS, after OWASP's "CSV Injection") or with `'` itself, so that no cell
-    opens as a formula and every value can be recovered (`report_value`)."""
+    opens as a formula and every value can be recovered (`report_value`). A NUL, which a CSV
+    cannot hold (Python 3.10's csv module refuses to write it), becomes U+FFFD."""
+    value = value.replace("\0", "\ufffd")
     return _ESCAPE + value if value.startswith((*FORMULA_STARTS, _ESCAPE)) else value
 
 
