@@ -10,7 +10,6 @@ Run:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import statistics
@@ -127,7 +126,7 @@ def pdf_figures(campaign, writer, day) -> None:  # type: ignore[no-untyped-def]
     """Median time of a text, a PDF and a signed PDF of the same letter, in-process."""
     from complainer.formats import render
 
-    writer = dataclasses.replace(writer, address=("Musterstraße 1", "10115 Berlin"))
+    writer = writer._replace(address=("Musterstraße 1", "10115 Berlin"))
     letter = compose(campaign, writer, Request(language="ru", date=day, signed=True))
     text_t = timed(lambda: render(letter, "text"))
     pdf_t = timed(lambda: render(letter, "pdf"))
