@@ -17,6 +17,7 @@ import re
 import signal
 import subprocess
 import sys
+import stat
 import time
 from email import policy
 from pathlib import Path
@@ -674,3 +675,39 @@ def test_a_signer_inserted_above_gets_no_second_file(run: Runner, tmp_path: Path
     assert "4 rows: 3 kept, 1 written" in stderr_of(again)
     names = sorted(without_key(p.name) for p in (tmp_path / "out").glob("*.eml"))
     assert names == ["anna-schmidt.eml", "ben-schmidt.eml", "chloé-schmidt.eml", "olga-dubois.eml"]
+
+
+@pytest.mark.parametrize("listable", [True, False])
+def test_a_resumed_folder_keeps_its_letters_and_remakes_only_empty_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listable: bool
+) -> None:
+    """--out-dir is listed once when the run begins; a name there (or made earlier in the run:
+    a row given twice) is looked at, any other is written without a look (NewFiles still never
+    writes over a file). A folder that cannot be listed has every name looked at instead."""
+    out = tmp_path / "out"
+    signers = signers_csv(tmp_path / "signers.csv", 4)
+    assert batch_in_process(signers, out_dir=out) == 0
+    letters = sorted(out.glob("*.eml"))
+    kept, emptied = letters[0], letters[1]
+    before = kept.read_bytes()
+    emptied.write_bytes(b"")  # left empty (a full disk): no letter, so it is made again
+    lines = signers.read_text(encoding="utf-8").splitlines()
+    signers.write_text("\n".join([*lines, lines[1], "Olga Dubois,FR,Lyon,olga@example.org"])
+                       + "\n", encoding="utf-8")  # fmt: skip
+    if not listable:
+        listdir = os.listdir
+
+        def unreadable(path: str | os.PathLike[str]) -> list[str]:  # as -wx permissions leave it
+            if Path(path) == out:
+                raise PermissionError(13, "Permission denied")
+            return listdir(path)
+
+        monkeypatch.setattr(os, "listdir", unreadable)
+    assert batch_in_process(signers, out_dir=out) == 0
+    monkeypatch.undo()
+    outcomes = {Path(r["output"]).name: r["outcome"] for r in read_report(out / "report.csv")}
+    assert outcomes[kept.name] == "kept" and outcomes[emptied.name] == "written"
+    assert [r["outcome"] for r in read_report(out / "report.csv")].count("kept") == 4  # 3 + twice
+    assert kept.read_bytes() == before
+    assert emptied.stat().st_size > 0 and stat.S_IMODE(emptied.stat().st_mode) == 0o600
+    assert len(list(out.glob("*.eml"))) == 5

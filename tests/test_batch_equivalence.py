@@ -15,6 +15,7 @@ import email
 import hashlib
 import json
 import os
+import quopri
 import re
 import stat
 import subprocess
@@ -45,7 +46,7 @@ from complainer.delivery.files import NewFiles, write_private
 from complainer.delivery.mbox import mbox_entry
 from complainer.errors import UsageProblem
 from complainer.flows.batch import BatchOptions, row_key, run, safe_stem
-from complainer.formats import headers
+from complainer.formats import eml, headers
 from complainer.formats.eml import text_body, to_eml
 from complainer.formats.readback import (
     MessageMismatch,
@@ -448,6 +449,48 @@ def test_the_body_is_checked_by_decoding_its_transfer_encoding(body: str) -> Non
         verify_body(encoding, text_body(other)[1], body)
     with pytest.raises(MessageMismatch):
         verify_body("base64", encoded.replace(b"\r\n", b"\r\n!", 1), body)
+
+
+# Bytes near quoted-printable's edges: spaces and tabs before line ends, lone dots, "=", long
+# words, line feeds in runs, CR (alone, before LF: b2a_qp then writes CRLF), NUL, non-ASCII.
+qp_data = st.lists(
+    st.one_of(
+        st.sampled_from([b" ", b"\t", b".", b"=", b"\n", b"\n\n", b"\r", b"\r\n", b"\x00",
+                         "é".encode(), "ж".encode(), b"x" * 75, b"Dear Minister,"]),
+        st.binary(max_size=40),
+    ),
+    max_size=24,
+).map(b"".join)  # fmt: skip
+
+
+@settings(max_examples=1000)
+@given(st.lists(qp_data, max_size=6))
+def test_a_body_encoded_a_paragraph_at_a_time_is_the_body_encoded_whole(
+    texts: list[bytes],
+) -> None:
+    """eml.quoted_printable encodes each paragraph once for the batch (and keeps it): the same
+    bytes as quopri over the whole body, whichever paragraphs were seen before."""
+    for data in texts:
+        whole = quopri.encodestring(data).replace(b"\n", b"\r\n")
+        assert eml.quoted_printable(data) == whole
+        assert eml.quoted_printable(data) == whole  # with its paragraphs kept
+
+
+@given(
+    st.sampled_from(["To", "From", "Subject", "Message-ID", "X-Complainer-Row-Id"]),
+    st.lists(st.text(alphabet="ab=?\u00e9 ", min_size=1, max_size=30), max_size=8),
+)
+def test_a_field_that_fits_on_a_line_is_folded_as_the_loop_folds_it(
+    name: str, tokens: list[str]
+) -> None:
+    """headers.fold writes a field that fits within 78 characters without its folding loop."""
+    lines = [f"{name}:"]
+    for token in tokens:
+        if len(lines[-1]) + 1 + len(token) > headers.MAX_LINE and lines[-1] != f"{name}:":
+            lines.append(" " + token)
+        else:
+            lines[-1] += " " + token
+    assert headers.fold(name, tokens) == lines
 
 
 def test_a_batch_message_is_the_single_message_apart_from_its_date_and_id() -> None:

@@ -47,6 +47,11 @@ def dangerous_char(text: str, allowed: str = "") -> tuple[int, str] | None:
     ordinary writing uses (ZWJ, ZWNJ, soft hyphen, LRM, RLM, emoji tags), is text. `allowed` lists
     characters to let through (line breaks and tabs in a note).
     """
+    if text.isprintable():
+        # Every refused character is unprintable for str.isprintable (categories Cc, Cs, Zl, Zp,
+        # and Cf for the bidi controls), from the same Unicode database as unicodedata: a name,
+        # an address or a line of text is checked in C, not a character at a time.
+        return None
     for i, ch in enumerate(text, 1):
         if ch in allowed:
             continue

@@ -157,8 +157,12 @@ def row_key(values: DraftValues, campaign: Campaign) -> str:
     """
     fields = {name: getattr(values, name) for name in _VALUE_FIELDS}
     fields["campaign"] = campaign.id
-    blob = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    blob = _KEY_JSON.encode(fields)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+# What json.dumps(sort_keys=True, default=str, ensure_ascii=False) builds on every call.
+_KEY_JSON = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False)
 
 
 def blame(row: Row, defaults: DraftValues, campaign: Campaign, problem: ComplainerError) -> str:
@@ -298,17 +302,19 @@ def _spool_stdin(tmp: IO[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def _signers(source: str, spool: bool) -> Iterator[tuple[str, int | None]]:
+def _signers(source: str, spool: bool, count: bool = True) -> Iterator[tuple[str, int | None]]:
     """The signers file to read (stdin copied to a temporary file when it is read twice),
-    and its number of rows when it can be read twice (for the progress bar)."""
+    and its number of rows when it can be read twice (for the progress bar) and `count` asks
+    for it (not with --quiet, which shows no progress: counting reads the whole list once more)."""
     if source == "-" and spool:
         with tempfile.NamedTemporaryFile(prefix="complainer-signers-", suffix=".txt") as tmp:
             _spool_stdin(tmp)
-            yield tmp.name, _count_rows(tmp.name, source)
+            yield tmp.name, _count_rows(tmp.name, source) if count else None
         return
     # Only a regular file is counted ahead: counting would drain a pipe or `<(...)` before the rows
     # are read, and never end on /dev/zero.
-    yield source, _count_rows(source, source) if source != "-" and _is_regular(source) else None
+    countable = count and source != "-" and _is_regular(source)
+    yield source, _count_rows(source, source) if countable else None
 
 
 def _count_rows(path: str, display: str) -> int | None:
@@ -363,7 +369,8 @@ def run(opts: BatchOptions, campaigns_dirs: Sequence[Path] | None) -> int:
     normalise(dataclasses.replace(flags), campaign)
     seed = opts.seed if opts.seed is not None else _default_seed(campaign, opts.signers)
     _check_report(_report_path(opts), opts.force)
-    with _signers(opts.signers, spool=opts.send is not None) as (path, total):
+    shown = not opts.quiet  # the rows are counted for a progress display only
+    with _signers(opts.signers, opts.send is not None, shown) as (path, total):
         if opts.send is not None:
             return _send(opts, campaign, flags, seed, path, total)
         return _make(opts, campaign, flags, seed, path, total)
@@ -612,9 +619,19 @@ def _make(
     mbox: MboxWriter | None = None
     in_mbox: set[str] = set()  # the row ids of the letters the mailbox holds
     used: set[str] = set()  # the row ids of this run's letters
+    # The names in --out-dir when the run began; None when they cannot be listed (a folder one
+    # may write in but not read), and then every file name is looked at (`_size`).
+    present: set[str] | None = set()
     if opts.out_dir is not None:
         try:
-            opts.out_dir.mkdir(exist_ok=True)  # its parent was checked
+            opts.out_dir.mkdir()  # its parent was checked
+        except FileExistsError:
+            # Resuming: one listing says which letters may be there already, so only those are
+            # looked at, not every name the run makes.
+            try:
+                present = set(os.listdir(opts.out_dir))
+            except OSError:
+                present = None
         except OSError as exc:
             raise UsageProblem(
                 _("cannot create the folder {folder}: {problem}").format(
@@ -645,9 +662,12 @@ def _make(
                 key = row_key(values, campaign)
                 if files is not None:
                     name = safe_stem(letter.writer.name, key) + extension
-                    made.add(name)
                     target = files.folder / name
-                    size = _size(target)
+                    # A name neither there at the start nor made since is free: the write
+                    # (NewFiles, linkat) still refuses it if it was taken meanwhile.
+                    maybe = present is None or name in present or name in made
+                    size = _size(target) if maybe else None
+                    made.add(name)
                     if size:
                         outcome.outcome = "kept"
                     else:
@@ -710,11 +730,17 @@ def _note_stale(folder: Path, made: set[str]) -> None:
     """Say how many letters in `folder` this run did not make or keep: a signer no longer in the
     list, letters made with other options (another --lang, --target, date) or in another format
     (every extension of FILE_FORMATS counts, not only this run's). They are left as they are (they
-    may be the organiser's), and named so that they can be told apart."""
+    may be the organiser's), and named so that they can be told apart. A folder that cannot be
+    listed (write and search permission only) has nothing to say."""
     extensions = {formats.extension_for(fmt) for fmt in FILE_FORMATS} - {""}
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
     stale = sorted(
-        p.name for p in folder.iterdir()
-        if p.suffix in extensions and _MADE_NAME.search(p.stem) and p.name not in made
+        name for name in names
+        if (path := Path(name)).suffix in extensions and _MADE_NAME.search(path.stem)
+        and name not in made
     )  # fmt: skip
     if stale:
         console.warn(

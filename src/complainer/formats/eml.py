@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import quopri
 import secrets
+import time
 from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
@@ -76,17 +78,89 @@ def letter_fields(
         fields.append(
             headers.address("From", headers.mailbox(letter.writer.name, letter.writer.email))
         )
-    recipient = headers.mailbox(letter.recipient.name, letter.recipient.email)
     fields += [
-        headers.address("To", recipient),
+        _recipient_field(letter.recipient.name, letter.recipient.email),
         headers.unstructured("Subject", letter.subject),
-        headers.raw("Date", format_datetime(now or dt.datetime.now().astimezone())),
+        _date_field(now),
         headers.raw("Message-ID", message_id(letter)),
-        headers.raw("Content-Language", letter.language),
+        _language_field(letter.language),
     ]
     if unsent:
-        fields.append(headers.raw("X-Unsent", "1"))
+        fields.append(_UNSENT)
     return fields
+
+
+# Fields that are the same in every message, or in every message of a batch, are built once:
+# a field is an immutable record, and building one checks its value again (headers.raw).
+_UNSENT = headers.raw("X-Unsent", "1")
+_MIME_VERSION = headers.raw("MIME-Version", "1.0")
+_TEXT_PLAIN = headers.raw("Content-Type", 'text/plain; charset="utf-8"')
+_TRANSFER_ENCODINGS = {
+    name: headers.raw("Content-Transfer-Encoding", name) for name in ("quoted-printable", "base64")
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _recipient_field(name: str, email: str) -> HeaderField:
+    return headers.address("To", headers.mailbox(name, email))
+
+
+@functools.lru_cache(maxsize=16)
+def _language_field(language: str) -> HeaderField:
+    return headers.raw("Content-Language", language)
+
+
+_last_date: tuple[int, HeaderField] | None = None  # (POSIX second, its Date field)
+
+
+def _date_field(now: dt.datetime | None) -> HeaderField:
+    """`Date:` for `now`, or for this second when `now` is None (RFC 5322 section 3.3 has no
+    finer unit): a batch makes many messages a second, and formats the time once for them."""
+    global _last_date
+    if now is not None:
+        return headers.raw("Date", format_datetime(now))
+    second = int(time.time())
+    if _last_date is None or _last_date[0] != second:
+        moment = dt.datetime.fromtimestamp(second, dt.timezone.utc).astimezone()
+        _last_date = (second, headers.raw("Date", format_datetime(moment)))
+    return _last_date[1]
+
+
+# Quoted-printable text of the paragraphs letters share (the campaign's phrasings), by their
+# UTF-8 text. Bounded: cleared when it holds _QP_MOST, none longer than _QP_LONGEST (a few MB at
+# most; a campaign's paragraphs are well under 1 KB, and a batch's letters share most of them).
+_QP_PARAGRAPHS: dict[bytes, bytes] = {}
+_QP_MOST = 512
+_QP_LONGEST = 4096  # bytes
+
+
+def quoted_printable(data: bytes) -> bytes:
+    """`quopri.encodestring(data)` with each LF written as CRLF (a message's line end).
+
+    Encoded a paragraph at a time, each paragraph that recurs (the phrasings a batch's letters
+    share) only once: quoted-printable (RFC 2045 section 6.7; binascii.b2a_qp) encodes each line
+    on its own, knowing only where the line starts and whether the data ends after it, so text
+    cut just after a line feed encodes as the concatenation of its pieces' encodings. Data with
+    a CR (for which b2a_qp looks at the first line's end to choose CRLF output) is encoded whole.
+    tests/test_batch_equivalence.py checks both ways agree on any bytes.
+    """
+    if b"\r" in data:
+        return quopri.encodestring(data).replace(b"\n", b"\r\n")
+    pieces = data.split(b"\n\n")
+    last = len(pieces) - 1
+    out = []
+    for i, piece in enumerate(pieces):
+        if i != last:
+            piece += b"\n\n"
+        encoded = _QP_PARAGRAPHS.get(piece)
+        if encoded is None:
+            encoded = quopri.encodestring(piece).replace(b"\n", b"\r\n")
+            if len(piece) <= _QP_LONGEST:
+                if len(_QP_PARAGRAPHS) >= _QP_MOST:
+                    _QP_PARAGRAPHS.clear()
+                _QP_PARAGRAPHS[piece] = encoded
+        out.append(encoded)
+    return b"".join(out)
 
 
 def text_body(text: str) -> tuple[str, bytes]:
@@ -99,17 +173,13 @@ def text_body(text: str) -> tuple[str, bytes]:
     # Counted by the codec, in C: a per-character loop cost as much as composing the letter.
     latin = len(text.encode("ascii", "ignore")) > 0.8 * len(text) if text else True
     if latin:
-        encoded = quopri.encodestring(data.replace(b"\r\n", b"\n"))
-        return "quoted-printable", encoded.replace(b"\n", b"\r\n")
+        return "quoted-printable", quoted_printable(data.replace(b"\r\n", b"\n"))
     return "base64", base64.encodebytes(data).replace(b"\n", b"\r\n")
 
 
 def _text_part_fields(letter: Letter) -> tuple[list[HeaderField], bytes]:
     encoding, body = text_body(letter.body)
-    return [
-        headers.raw("Content-Type", 'text/plain; charset="utf-8"'),
-        headers.raw("Content-Transfer-Encoding", encoding),
-    ], body
+    return [_TEXT_PLAIN, _TRANSFER_ENCODINGS[encoding]], body
 
 
 def disposition(filename: str) -> str:
@@ -128,7 +198,7 @@ def _with_attachment(
     boundary = f"=_complainer_{secrets.token_hex(12)}"
     fields = [
         *letter_fields(letter, unsent, now),
-        headers.raw("MIME-Version", "1.0"),
+        _MIME_VERSION,
         headers.raw("Content-Type", f'multipart/mixed; boundary="{boundary}"'),
     ]
     text_fields, text = _text_part_fields(letter)
@@ -183,7 +253,7 @@ def to_eml(
         text_fields, body = _text_part_fields(letter)
         fields = [
             *letter_fields(letter, unsent, now),
-            headers.raw("MIME-Version", "1.0"),
+            _MIME_VERSION,
             *text_fields,
         ]
         if verified is not None:

@@ -210,6 +210,12 @@ def fold(name: str, tokens: Sequence[str]) -> list[str]:
     A fold replaces a joining space by CRLF + space, which unfolding (RFC 5322 section 2.2.3) turns
     back into the same space. Raises ValueError if a line would exceed 998 characters.
     """
+    if tokens:
+        # Most fields fit on one line: then the loop below never folds (no partial line is
+        # longer than the whole), and 78 characters are at most 312 octets, well within 998.
+        line = f"{name}: {' '.join(tokens)}"
+        if len(line) <= MAX_LINE:
+            return [line]
     lines = [f"{name}:"]
     for token in tokens:
         if len(lines[-1]) + 1 + len(token) > MAX_LINE and lines[-1] != f"{name}:":
