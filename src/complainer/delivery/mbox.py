@@ -74,14 +74,33 @@ def mailbox_row_ids(path: Path) -> list[str]:
 
 
 def mbox_entry(message: bytes, when: float | None = None) -> bytes:
-    """`message` (CRLF or LF) as one mboxrd entry: a "From " line, ">From " quoting, LF ends."""
+    """`message` (CRLF or LF) as one mboxrd entry: a "From " line, ">From " quoting, LF ends.
+
+    `when` (POSIX seconds, default now) is the time in the "From " line."""
     body = message.replace(b"\r\n", b"\n")
     if b"From " in body:  # every line the pattern quotes holds it; the scan costs 10x the test
         body = _FROM_LINE.sub(rb">\1", body)
     if not body.endswith(b"\n"):
         body += b"\n"
-    stamp = time.asctime(time.gmtime(when)).encode()
-    return b"From MAILER-DAEMON " + stamp + b"\n" + body + b"\n"
+    return b"".join((b"From MAILER-DAEMON ", _stamp(when), b"\n", body, b"\n"))
+
+
+_last_stamp: tuple[int, bytes] = (-1, b"")  # (POSIX second, its asctime)
+
+
+def _stamp(when: float | None) -> bytes:
+    """asctime of `when` (now if None) in UTC, as an mbox "From " line has it; a batch adds
+    many messages a second, and formats the time once for them."""
+    global _last_stamp
+    if when is not None:
+        return time.asctime(time.gmtime(when)).encode()
+    second = int(time.time())
+    if _last_stamp[0] != second:
+        _last_stamp = (second, time.asctime(time.gmtime(second)).encode())
+    return _last_stamp[1]
+
+
+_BUFFER = 1 << 20  # bytes
 
 
 class MboxWriter:
@@ -99,7 +118,8 @@ class MboxWriter:
                 _("{path} is a folder; give a file name for the mailbox").format(path=path)
             )
         try:
-            self._fh = open(self.part, "wb")  # noqa: SIM115 (closed by commit or discard)
+            # A large buffer: a write(2) for every few hundred messages, not for every other.
+            self._fh = open(self.part, "wb", buffering=_BUFFER)  # noqa: SIM115 (commit, discard)
             os.chmod(self.part, 0o600)
             if keep is not None:
                 with open(path, "rb") as existing:
