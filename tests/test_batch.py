@@ -15,9 +15,9 @@ import mailbox
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
-import stat
 import time
 from email import policy
 from pathlib import Path

@@ -17,7 +17,9 @@ are rendered once (letter.compose), each distinct header field is read back once
 (formats.readback.VerifiedFields; a signer's plain From and the Message-ID, new in every
 letter, are matched against a form proved to read back instead of parsed), each address is
 validated once (letter.request), each paragraph that recurs is shingled and hashed once
-(letter.variety), and files go through one open folder (delivery.files.NewFiles).
+(letter.variety) and encoded once (formats.eml.quoted_printable), the header fields every
+message shares are built once (formats.eml), and files go through one open folder
+(delivery.files.NewFiles), listed once when resuming instead of looked at name by name.
 tests/test_batch_equivalence.py checks each against the plain path it stands for;
 benchmarks/bench_batch.py measures the batch against mailmerge.
 """
