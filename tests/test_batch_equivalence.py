@@ -636,11 +636,14 @@ def test_new_files_are_private_whole_and_never_written_over(tmp_path: Path) -> N
 
 @settings(max_examples=1000)  # seven pieces, twelve at most: a thousand cover their orders well
 @given(
-    st.lists(st.sampled_from([b"From ", b">", b"\n", b"\r\n", b"x", b"From", b" "]), max_size=12)
+    st.lists(
+        st.sampled_from([b"From ", b">", b"\n", b"\r\n", b"\r", b"x", b"From", b" "]), max_size=12
+    )
 )
 def test_a_mailbox_entry_quotes_every_from_line_as_mboxrd_does(parts: list[bytes]) -> None:
-    """`mbox_entry` scans for "From " lines only when the message holds "From ": the same entry
-    as quoting unconditionally (mboxrd: ">" before any line matching >*From )."""
+    """`mbox_entry` scans for "From " lines only when the message holds "From ", and deletes
+    CRs when each ends a line: the same entry as replacing CRLF and quoting unconditionally
+    (mboxrd: ">" before any line matching >*From )."""
     message = b"".join(parts)
     body = message.replace(b"\r\n", b"\n")
     quoted = re.sub(rb"(?m)^(>*From )", rb">\1", body)

@@ -20,6 +20,7 @@ from complainer.errors import DeliveryError, UsageProblem
 from complainer.i18n import _
 
 _FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
+_LONE_CR = re.compile(rb"\r(?!\n)")  # a CR that does not end a line
 ROW_ID_FIELD = "X-Complainer-Row-Id"
 _ROW_ID_LINE = re.compile(rb"^" + ROW_ID_FIELD.lower().encode() + rb":[ \t]*([0-9a-f]+)[ \t]*$")
 
@@ -77,7 +78,10 @@ def mbox_entry(message: bytes, when: float | None = None) -> bytes:
     """`message` (CRLF or LF) as one mboxrd entry: a "From " line, ">From " quoting, LF ends.
 
     `when` (POSIX seconds, default now) is the time in the "From " line."""
-    body = message.replace(b"\r\n", b"\n")
+    # When every CR ends a line (as in the messages complainer makes), deleting CRs is the same
+    # as replacing CRLF, and the one-byte search costs a third of the two-byte one.
+    lone_cr = _LONE_CR.search(message) is not None
+    body = message.replace(b"\r\n", b"\n") if lone_cr else message.replace(b"\r", b"")
     if b"From " in body:  # every line the pattern quotes holds it; the scan costs 10x the test
         body = _FROM_LINE.sub(rb">\1", body)
     if not body.endswith(b"\n"):
