@@ -677,13 +677,15 @@ def test_a_signer_inserted_above_gets_no_second_file(run: Runner, tmp_path: Path
     assert names == ["anna-schmidt.eml", "ben-schmidt.eml", "chloé-schmidt.eml", "olga-dubois.eml"]
 
 
-@pytest.mark.parametrize("listable", [True, False])
+@pytest.mark.parametrize("listing", ["listed", "unreadable", "other spellings"])
 def test_a_resumed_folder_keeps_its_letters_and_remakes_only_empty_ones(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listable: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listing: str
 ) -> None:
     """--out-dir is listed once when the run begins; a name there (or made earlier in the run:
     a row given twice) is looked at, any other is written without a look (NewFiles still never
-    writes over a file). A folder that cannot be listed has every name looked at instead."""
+    writes over a file). A folder that cannot be listed has every name looked at instead; a
+    name the listing does not show that is taken all the same (a file system that holds other
+    spellings the same: case, Unicode form) is then looked at as if it had been listed."""
     out = tmp_path / "out"
     signers = signers_csv(tmp_path / "signers.csv", 4)
     assert batch_in_process(signers, out_dir=out) == 0
@@ -694,15 +696,16 @@ def test_a_resumed_folder_keeps_its_letters_and_remakes_only_empty_ones(
     lines = signers.read_text(encoding="utf-8").splitlines()
     signers.write_text("\n".join([*lines, lines[1], "Olga Dubois,FR,Lyon,olga@example.org"])
                        + "\n", encoding="utf-8")  # fmt: skip
-    if not listable:
-        listdir = os.listdir
+    listdir = os.listdir
 
-        def unreadable(path: str | os.PathLike[str]) -> list[str]:  # as -wx permissions leave it
-            if Path(path) == out:
-                raise PermissionError(13, "Permission denied")
+    def listed(path: str | os.PathLike[str]) -> list[str]:
+        if Path(path) != out or listing == "listed":
             return listdir(path)
+        if listing == "unreadable":  # as -wx permissions leave it
+            raise PermissionError(13, "Permission denied")
+        return [name.upper() for name in listdir(path)]  # as a case-insensitive folder may
 
-        monkeypatch.setattr(os, "listdir", unreadable)
+    monkeypatch.setattr(os, "listdir", listed)
     assert batch_in_process(signers, out_dir=out) == 0
     monkeypatch.undo()
     outcomes = {Path(r["output"]).name: r["outcome"] for r in read_report(out / "report.csv")}

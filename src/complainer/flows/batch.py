@@ -626,14 +626,17 @@ def _make(
     present: set[str] | None = set()
     if opts.out_dir is not None:
         try:
-            opts.out_dir.mkdir()  # its parent was checked
-        except FileExistsError:
-            # Resuming: one listing says which letters may be there already, so only those are
-            # looked at, not every name the run makes.
             try:
-                present = set(os.listdir(opts.out_dir))
-            except OSError:
-                present = None
+                opts.out_dir.mkdir()  # its parent was checked
+            except FileExistsError:
+                if not opts.out_dir.is_dir():  # made a file since it was checked
+                    raise
+                # Resuming: one listing says which letters may be there already, so only
+                # those are looked at, not every name the run makes.
+                try:
+                    present = set(os.listdir(opts.out_dir))
+                except OSError:
+                    present = None
         except OSError as exc:
             raise UsageProblem(
                 _("cannot create the folder {folder}: {problem}").format(
@@ -678,7 +681,22 @@ def _make(
                         else:
                             data = formats.render(letter, opts.fmt)
                         if size is None:
-                            files.write(name, data)
+                            try:
+                                files.write(name, data)
+                            except UsageProblem:
+                                # Not listed, yet taken: made meanwhile, or a name the file
+                                # system holds the same as one listed (case, Unicode form).
+                                # Then as if it had been looked at before.
+                                if maybe:
+                                    raise
+                                size = _size(target)
+                                if size is None:
+                                    raise
+                                if size:
+                                    outcome.outcome = "kept"
+                                    eml = None
+                                else:
+                                    write_private(target, data, force=True, sync=False)
                         else:  # there, but empty: no letter made before; made again
                             write_private(target, data, force=True, sync=False)
                     outputs.append(str(target))
