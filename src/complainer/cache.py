@@ -64,13 +64,16 @@ def _code_of(module_file: str) -> bytes | None:
         return None
 
 
-def _key(kind: str, source: bytes, made_by: str) -> bytes | None:
-    """The entry's key, or None when the deriving module's code cannot be read (no caching)."""
-    code = _code_of(made_by)
-    if code is None:
-        return None
+def _key(kind: str, source: bytes, made_by: str | tuple[str, ...]) -> bytes | None:
+    """The entry's key, or None when a deriving module's code cannot be read (no caching)."""
+    codes: list[bytes] = []
+    for module in (made_by,) if isinstance(made_by, str) else made_by:
+        code = _code_of(module)
+        if code is None:
+            return None
+        codes.append(code)
     digest = hashlib.sha256()
-    for part in (kind.encode(), __version__.encode(), sys.version.encode(), code, source):
+    for part in (kind.encode(), __version__.encode(), sys.version.encode(), *codes, source):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.digest()
@@ -132,9 +135,9 @@ class _DataOnly(pickle.Unpickler):
         return found
 
 
-def load(kind: str, source: bytes, *, made_by: str) -> Any | None:
-    """The value stored for `source` under `kind` by the module at `made_by` (its __file__),
-    or None if there is none that matches."""
+def load(kind: str, source: bytes, *, made_by: str | tuple[str, ...]) -> Any | None:
+    """The value stored for `source` under `kind` by the module at `made_by` (its __file__; or
+    the modules, when several derive it), or None if there is none that matches."""
     key = _key(kind, source, made_by)
     path = _entry(kind, key) if key is not None else None
     if key is None or path is None:
@@ -152,9 +155,9 @@ def load(kind: str, source: bytes, *, made_by: str) -> Any | None:
         return None
 
 
-def store(kind: str, source: bytes, value: Any, *, made_by: str) -> None:
+def store(kind: str, source: bytes, value: Any, *, made_by: str | tuple[str, ...]) -> None:
     """Keep `value` (plain data: dicts, lists, str, bytes, numbers, dates) as derived from
-    `source` by the module at `made_by` (its __file__)."""
+    `source` by the module at `made_by` (its __file__; or the modules, when several derive it)."""
     key = _key(kind, source, made_by)
     path = _entry(kind, key) if key is not None else None
     if key is None or path is None:

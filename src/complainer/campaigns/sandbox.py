@@ -51,7 +51,7 @@ from jinja2.utils import Namespace, generate_lorem_ipsum
 
 from complainer import cache
 from complainer.campaigns.confine import confined, read_confined_text
-from complainer.characters import describe_char, is_dangerous
+from complainer.characters import dangerous_char, describe_char
 from complainer.errors import CampaignError
 
 RENDER_SECONDS = 3.0
@@ -154,9 +154,10 @@ class ConfinedLoader(BaseLoader):
             raise CampaignError(f"{path}: cannot be read ({exc.strerror})") from None
         # The same rule as campaign data (campaigns.tomlfile): an ESC or a bidi override in a
         # layout would reach the terminal and the letter.
-        bad = next((ch for ch in source if ch not in "\n\r\t" and is_dangerous(ch)), None)
-        if bad is not None:
-            line = source.count("\n", 0, source.index(bad)) + 1
+        found = dangerous_char(source, allowed="\n\r\t")
+        if found is not None:
+            position, bad = found
+            line = source.count("\n", 0, position - 1) + 1
             raise CampaignError(
                 f"{path}: line {line} contains {describe_char(bad)}, which could drive a"
                 " terminal or disguise the letter; remove it"
