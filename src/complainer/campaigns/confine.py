@@ -86,8 +86,10 @@ def read_confined_text(folder: Path, path: Path) -> str:
         raise CampaignError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
 
 
+@functools.lru_cache(maxsize=256)
 def is_language_tag(code: str) -> bool:
-    """True for a BCP 47 tag of the shape above whose language Babel (CLDR) knows."""
+    """True for a BCP 47 tag of the shape above whose language Babel (CLDR) knows (asked once per
+    tag and process: a campaign names its languages, and again the languages its readers read)."""
     # A tag found to have the shape and Babel to know it is remembered (keyed by the tag, this
     # code and Babel's release): loading a campaign need not import Babel, nor compile the shape.
     if cache.remembered_true("language-tag", code.encode(), made_by=__file__, library="babel"):
