@@ -74,10 +74,12 @@ class LimitExceeded(Exception):
 
 def tidy(text: str) -> str:
     """Trailing spaces gone, runs of blank lines folded to one, exactly one final newline."""
-    text = text.replace("\r\n", "\n")
-    # The searches first: a letter rendered thousands of times in a batch mostly has neither,
-    # and finding that out costs a tenth of running the patterns over it.
-    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+    # The searches first: a letter rendered thousands of times in a batch mostly has none of
+    # these, and finding that out costs a tenth of running the patterns over it. A search for
+    # one character is the quickest (memchr): a text without one has no pair holding it.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if " \n" in text or ("\t" in text and "\t\n" in text) or text.endswith((" ", "\t")):
         text = _TRAILING_SPACE.sub("", text)
     text = text.strip("\n")
     if "\n\n\n" in text:
@@ -343,6 +345,10 @@ class Renderer:
         self._only_blocks: dict[Any, bool] = {}  # layout -> nothing but blanks outside its blocks
         self._layouts: dict[str, Template] = {}  # name -> the layout last rendered by that name
         self._only_blocks_asked: set[Any] = set()  # layouts `only_blocks` was asked about
+        # layout -> what its root writes, in order: text (the same in every render) or a block's
+        # name (see `_render_in_order`); recorded by its first render, for a layout caught in
+        # one pass whose blocks are not nested.
+        self._skeletons: dict[Any, tuple[tuple[str, bool], ...]] = {}
 
     def _compile_snippet(self, source: str) -> Template:
         """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
@@ -372,15 +378,25 @@ class Renderer:
     def _render_chunks(self, generated: Iterator[str]) -> str:
         """Join the output of a render, within the time and output limits."""
         chunks: list[str] = []
-        total = 0
         with _alarm(self.env):
-            for chunk in generated:
-                total += len(chunk)
-                if total > MAX_OUTPUT:
-                    raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
-                self.env.tick()
-                chunks.append(chunk)
+            self._collect(generated, chunks, 0)
         return "".join(chunks)
+
+    def _collect(self, generated: Iterator[str], chunks: list[str], total: int) -> int:
+        """Append what `generated` writes to `chunks`, checking at every chunk the CPU time
+        (`LimitedSandbox.tick`, inlined: a letter writes about fifty chunks) and that the
+        render's output, `total` characters so far, stays within MAX_OUTPUT; the new total."""
+        clock, deadline = time.process_time, self.env.deadline  # fixed by `_alarm` per render
+        for chunk in generated:
+            total += len(chunk)
+            if total > MAX_OUTPUT:
+                raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
+            if clock() > deadline:
+                raise LimitExceeded(
+                    f"rendering took more than {RENDER_SECONDS:g} seconds of CPU time"
+                )
+            chunks.append(chunk)
+        return total
 
     def snippet(self, source: str, origin: Path, context: Mapping[str, Any]) -> str:
         """Render one phrasing (a small template from a texts file)."""
@@ -496,30 +512,80 @@ class Renderer:
         """The whole layout rendered once, and what each of its blocks wrote on the way.
 
         The layout calls each block through `context.blocks` (Jinja's compiled `yield from
-        context.blocks[name][0](context)`); each is wrapped to keep a copy of its output.
+        context.blocks[name][0](context)`); each is wrapped to keep a copy of its output. The
+        first render also records what the root writes between the blocks, which for a layout
+        caught in one pass is text only (`_plain_outside_blocks`): the renders after it call the
+        blocks in that order themselves (`_render_in_order`), without the wrappers.
         """
         ctx = template.new_context(dict(context))
+        skeleton = self._skeletons.get(template)
+        if skeleton is not None:
+            return self._render_in_order(ctx, skeleton)
         caught: dict[str, list[str]] = {}
+        order: list[tuple[str, bool]] = []  # what the root wrote: (text, False) or (block, True)
+        depth = 0  # blocks being rendered: a chunk written at depth 0 is the root's own text
+        nested = False
 
-        def catching(render: Callable[[Any], Iterator[str]], sink: list[str]) -> Any:
+        def catching(
+            block: str, render: Callable[[Any], Iterator[str]], sink: list[str]
+        ) -> Callable[[Any], Iterator[str]]:
             def caught_render(block_context: Any) -> Iterator[str]:
-                for chunk in render(block_context):
-                    sink.append(chunk)
-                    yield chunk
+                nonlocal depth, nested
+                nested = nested or depth > 0
+                order.append((block, True))
+                depth += 1
+                try:
+                    for chunk in render(block_context):
+                        sink.append(chunk)
+                        yield chunk
+                finally:
+                    depth -= 1
 
             return caught_render
 
         for block, renders in ctx.blocks.items():
-            renders[0] = catching(renders[0], caught.setdefault(block, []))
+            renders[0] = catching(block, renders[0], caught.setdefault(block, []))
 
         def generate() -> Iterator[str]:  # as Template.generate, on this context
             try:
-                yield from template.root_render_func(ctx)
+                for chunk in template.root_render_func(ctx):
+                    if not depth:
+                        order.append((chunk, False))
+                    yield chunk
             except Exception:
                 yield self.env.handle_exception()
 
         text = self._render_chunks(generate())
+        if not nested:
+            self._skeletons[template] = tuple(order)
         return text, {block: "".join(chunks) for block, chunks in caught.items()}
+
+    def _render_in_order(
+        self, ctx: Any, skeleton: tuple[tuple[str, bool], ...]
+    ) -> tuple[str, dict[str, str]]:
+        """What `_render_catching_blocks` gives, from the root's recorded order: its text as
+        recorded, and each block rendered by the function the root calls (`ctx.blocks[name][0]`),
+        in the same order on the same context, within the same limits (`_render_chunks`: the
+        CPU time and output of the whole render, checked at every chunk)."""
+        env = self.env
+        parts: list[str] = []
+        caught: dict[str, str] = {}
+        total = 0
+        with _alarm(env):
+            for piece, is_block in skeleton:
+                chunks: list[str] = []
+                if not is_block:
+                    total = self._collect(iter((piece,)), parts, total)
+                    continue
+                try:
+                    total = self._collect(ctx.blocks[piece][0](ctx), chunks, total)
+                except LimitExceeded:
+                    raise
+                except Exception:
+                    env.handle_exception()  # as Template.generate: re-raises, traceback rewritten
+                caught[piece] = text = "".join(chunks)
+                parts.append(text)
+        return "".join(parts), caught
 
 
 def _blank_outside_blocks(tree: Any) -> bool:

@@ -65,7 +65,7 @@ from complainer.flows.draft import campaign_notes
 from complainer.formats.eml import to_eml
 from complainer.formats.readback import VerifiedFields
 from complainer.i18n import _, ngettext
-from complainer.letter.compose import Letter, compose, phrasing_slots
+from complainer.letter.compose import Composer, Letter, phrasing_slots
 from complainer.letter.request import DraftValues, build_request, normalise
 from complainer.letter.signers import Row, column_field, open_text, read_rows
 from complainer.letter.variety import PhrasingSpreader, SimilarityIndex, letter_overlap
@@ -184,6 +184,7 @@ class Maker:
         self.campaign, self.seed = campaign, seed
         self.spreaders: OrderedDict[tuple[str, ...], PhrasingSpreader] = OrderedDict()
         self.similarity = SimilarityIndex()
+        self.composer = Composer(campaign)  # what the letters share, worked out once
         # What a row asks for (language, target, points, date) -> its kind of letter; rows
         # mostly ask for the same few, and working out the points costs as much as a phrasing.
         self._kinds: dict[tuple[object, ...], tuple[str, ...]] = {}
@@ -209,7 +210,7 @@ class Maker:
         else:
             self.spreaders.move_to_end(key)
         request = request._replace(phrasings=spreader.next())
-        return compose(self.campaign, writer, request)
+        return self.composer.compose(writer, request)
 
 
 def _ids(ids: Sequence[str] | None) -> tuple[str, ...] | None:
