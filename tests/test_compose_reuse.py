@@ -1,0 +1,302 @@
+"""What a batch reuses across letters while composing must never change a letter (issue 14, item 7).
+
+`Composer` keeps what letters of the same kind share (points, recipient, warnings, the context
+but the writer, phrasings that do not read the writer), and `Renderer` renders a plain layout
+from the order its first render recorded. Each letter composed with them must be the letter a
+fresh `compose` makes, whatever the writer typed; and the sandbox's limits must hold on the
+reused path as on the first.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from complainer.campaigns import sandbox
+from complainer.campaigns.model import Campaign
+from complainer.campaigns.registry import open_registry
+from complainer.errors import UsageProblem
+from complainer.letter import compose as composer
+from complainer.letter.request import DraftValues, build_request
+from complainer.paths import content_root
+
+CAMPAIGN = "kz-propaganda-law-2025"
+# Every variable of the context a phrasing can read but the writer: a phrasing that reads them
+# and is reused for a letter where one of them differs would show the stale value.
+SHARED_VARIABLES = (
+    " [{{ recipient.name }}|{{ recipient.person }}|{{ recipient.address|join('/') }}|{{ date }}"
+    "|{{ date_iso }}|{{ deadline }}|{{ campaign.id }}|{{ appeal.complete }}"
+    "|{{ appeal.missing|join(',') }}]"
+)
+
+
+def campaign_reading_everything(folder: Path) -> Campaign:
+    """A copy of CAMPAIGN whose English `arguments_intro` phrasings (no writer in them), of
+    every target, also write SHARED_VARIABLES."""
+    shutil.copytree(content_root() / "campaigns" / CAMPAIGN, folder)
+    for texts in (folder / "en").glob("*.toml"):
+        lines = texts.read_text(encoding="utf-8").split("\n")
+        inside = False
+        for i, line in enumerate(lines):
+            if line.startswith("arguments_intro = ["):
+                inside = True
+            elif inside and line.startswith("]"):
+                inside = False
+            elif inside:
+                end = line.rstrip().rstrip(",")
+                assert end.endswith('"')
+                lines[i] = end[:-1] + SHARED_VARIABLES.replace('"', '\\"') + '",'
+        texts.write_text("\n".join(lines), encoding="utf-8")
+    toml = folder / "campaign.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace(f'id = "{CAMPAIGN}"', f'id = "{folder.name}"', 1), "utf-8")
+    return open_registry([folder.parent]).load(folder.name)
+
+
+@pytest.fixture(scope="module")
+def everything(tmp_path_factory: pytest.TempPathFactory) -> Campaign:
+    return campaign_reading_everything(tmp_path_factory.mktemp("c") / "everything")
+
+
+def fresh(campaign: Campaign, values: DraftValues) -> composer.Letter:
+    """The letter as `draft` composes it: nothing kept from an earlier letter."""
+    composer._RENDERED.clear()
+    composer._SEEN.clear()
+    composer.renderer_for.cache_clear()
+    return composer.compose(campaign, *build_request(values, campaign))
+
+
+# Letters that differ in one shared variable at a time: the recipient (named by the writer, or
+# the campaign's), the date, whether the formal appeal is complete, the writer. One seed: the
+# same phrasings are chosen for all, so a text kept for one letter is looked up for the others.
+KINDS = [
+    DraftValues(seed=7, name="Anna Schmidt", country="DE", lang="en", date="2026-11-29"),
+    DraftValues(seed=7, name="Anna Schmidt", country="DE", lang="en", date="2026-11-30"),
+    DraftValues(
+        seed=7,
+        name="Anna Schmidt",
+        country="DE",
+        lang="en",
+        date="2026-11-30",
+        address=["1 Main St", "10115 Berlin"],
+    ),
+    DraftValues(
+        seed=7,
+        name="Anna Schmidt",
+        country="DE",
+        lang="en",
+        date="2026-11-30",
+        to="jane@example.org",
+        to_name="Jane Doe",
+    ),
+    DraftValues(
+        seed=7,
+        name="Anna Schmidt",
+        country="DE",
+        lang="en",
+        date="2026-11-30",
+        to="office@example.org",
+        to_name="Office of Jane Doe",
+    ),
+    DraftValues(seed=7, name="Ben Okafor", country="FR", city="Lyon", lang="en", date="2026-11-30"),
+    DraftValues(
+        seed=7,
+        name="Ben Okafor",
+        country="FR",
+        city="Lyon",
+        lang="en",
+        date="2026-11-30",
+        target="mp",
+        to="mp@example.org",
+        to_name="Jane Doe",
+    ),
+    DraftValues(
+        seed=7,
+        name="Ben Okafor",
+        country="FR",
+        city="Lyon",
+        lang="en",
+        date="2026-11-30",
+        target="mp",
+        to="mp@example.org",
+        to_name="John Roe",
+    ),
+]
+
+
+def test_a_kept_phrasing_is_never_reused_for_a_letter_where_a_variable_it_reads_differs(
+    everything: Campaign,
+) -> None:
+    """Each kind of letter thrice, in turn, through one Composer (so that every phrasing is
+    kept by its second use): every letter is the one a fresh compose makes. The phrasings that
+    write every shared variable do differ between the kinds, so a phrasing reused across kinds
+    would show."""
+    shared = composer.Composer(everything)
+    expected = [fresh(everything, values) for values in KINDS]
+    intros = {letter.body.split("[", 1)[1].split("]", 1)[0] for letter in expected}
+    assert len(intros) >= 6  # recipient, date, appeal: each change shows in the phrasing
+    for _round in range(3):
+        for values, letter in zip(KINDS, expected, strict=True):
+            writer, request = build_request(values, everything)
+            assert shared.compose(writer, request) == letter
+    assert shared._texts  # the phrasings that do not read the writer were kept and reused
+
+
+def test_the_same_phrasing_choices_in_other_letters_are_the_same_letters(
+    everything: Campaign,
+) -> None:
+    """Phrasing choices given (as a batch spreads them) and taken from the seed, in one run."""
+    shared = composer.Composer(everything)
+    writer, request = build_request(KINDS[0], everything)
+    slots = composer.phrasing_slots(everything, request)
+    for turn in range(4):
+        chosen = {slot: (turn + i) % count for i, (slot, count) in enumerate(slots.items())}
+        for phrasings in (chosen, None):
+            made = shared.compose(writer, request._replace(phrasings=phrasings, seed=turn))
+            composer._RENDERED.clear()
+            alone = composer.compose(everything, writer, request._replace(phrasings=phrasings,
+                                                                           seed=turn))  # fmt: skip
+            assert made == alone
+
+
+NAME_TEXT = st.text(
+    alphabet=st.sampled_from("Anna Ben Дарья Айгүл O'Brien-Li {}%#<>=?\"\\\u00a0\u0301"),
+    min_size=2,
+    max_size=24,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    writers=st.lists(
+        st.tuples(NAME_TEXT, st.sampled_from(["DE", "FR", "KZ", "PL"]), NAME_TEXT,
+                  st.sampled_from(["", "Jane Doe", "{{ writer.name }}", "{% raw %}"])),
+        min_size=2, max_size=4,
+    ),
+    day=st.sampled_from(["2026-11-29", "2026-11-30"]),
+)  # fmt: skip
+def test_letters_of_any_writers_through_one_composer_are_the_letters_draft_makes(
+    everything: Campaign, writers: list[tuple[str, str, str, str]], day: str
+) -> None:
+    """Whatever the writers typed (template syntax included: it is text, never a template),
+    a run of letters through one Composer gives each the letter a fresh compose gives."""
+    shared = composer.Composer(everything)
+    made = []
+    for name, country, city, to_name in writers:
+        values = DraftValues(name=name, country=country, city=city, lang="en", date=day,
+                             target="mp" if to_name else None,
+                             to="mp@example.org" if to_name else None, to_name=to_name or None)  # fmt: skip
+        try:
+            writer, request = build_request(values, everything)
+        except UsageProblem:
+            continue
+        for _twice in range(2):
+            made.append((values, shared.compose(writer, request)))
+    assume(made)
+    for values, letter in made:
+        assert letter == fresh(everything, values)
+
+
+# -- A plain layout rendered from its recorded order -------------------------------------------
+
+
+def test_every_built_in_layout_rendered_again_is_the_layout_rendered_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second and later letters of a layout come from the order its first render recorded
+    (`Renderer._render_in_order`); their text and blocks are those of each block rendered on
+    its own, for every built-in layout, language and target."""
+    registry = open_registry(None)
+    recorded = 0
+    for campaign_id in ("kz-petition-2024", CAMPAIGN):
+        campaign = registry.load(campaign_id)
+        renderer = composer.renderer_for(campaign.folder)
+        for lang in campaign.languages:
+            for target, about in campaign.targets.items():
+                country = "DE" if about.suits("DE") else "KZ"
+                for name in ("Anna Schmidt", "Ben Okafor", "Дарья Иванова"):
+                    values = DraftValues(name=name, country=country, lang=lang, target=target,
+                                         to="office@example.org", date="2026-11-29")  # fmt: skip
+                    writer, request = build_request(values, campaign)
+                    with monkeypatch.context() as patch:
+                        patch.setattr(renderer, "_blocks_in_one_pass", lambda name, t: False)
+                        alone = composer.compose(campaign, writer, request)
+                    again = composer.compose(campaign, writer, request)
+                    assert (again.body, again.blocks) == (alone.body, alone.blocks)
+                layout = renderer.env.get_template(f"{lang}/{again.target}.j2")
+                recorded += layout in renderer._skeletons
+    assert recorded  # the built-in layouts with blocks do take the recorded path
+
+
+def test_a_layout_with_a_block_inside_another_is_not_rendered_from_a_recorded_order(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "l.j2").write_text(
+        "{% block a %}A{% block b %}{{ name }}{% endblock %}{% endblock %}\n\nC", "utf-8"
+    )
+    renderer = sandbox.Renderer(tmp_path)
+    for name in ("N", "M", "N"):
+        assert renderer.layout_blocks("l.j2", {"name": name}) == (
+            f"A{name}\n\nC\n",
+            [("a", f"A{name}"), ("b", name)],
+        )
+    assert not renderer._skeletons
+
+
+BOMB = (
+    "{% block a %}{{ name }}{% endblock %}\n"
+    "{% block b %}{% for i in range(n) %}{{ chunk }}{% endfor %}{% endblock %}\n"
+)
+
+
+def test_the_output_limit_holds_for_a_layout_rendered_again(tmp_path: Path) -> None:
+    (tmp_path / "l.j2").write_text(BOMB, "utf-8")
+    renderer = sandbox.Renderer(tmp_path)
+    small = {"name": "N", "n": 1, "chunk": "x"}
+    assert renderer.layout_blocks("l.j2", small) == ("N\nx\n", [("a", "N"), ("b", "x")])
+    assert renderer._skeletons  # the next render is from the recorded order
+    with pytest.raises(sandbox.TemplateOverLimit, match="output longer than"):
+        renderer.layout_blocks("l.j2", {"name": "N", "n": 30, "chunk": "y" * 10_000})
+
+
+def test_the_time_limit_holds_for_a_layout_rendered_again_off_the_main_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Off the main thread there is no SIGVTALRM, and a loop over a list given calls no hook:
+    the check at every chunk written (empty ones too) stops it, on the recorded path as on the
+    first render."""
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.2)
+    loops = (
+        "{% block a %}{{ name }}{% endblock %}\n{% block b %}{% for i in items %}"
+        "{% for j in items %}{{ chunk }}{% endfor %}{% endfor %}{% endblock %}\n"
+    )
+    (tmp_path / "l.j2").write_text(loops, "utf-8")
+    renderer = sandbox.Renderer(tmp_path)
+    renderer.layout_blocks("l.j2", {"name": "N", "items": [1], "chunk": ""})
+    assert renderer._skeletons
+    failures: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            renderer.layout_blocks("l.j2", {"name": "N", "items": list(range(10_000)), "chunk": ""})
+        except BaseException as exc:  # the failure is what is tested
+            failures.append(exc)
+
+    worker = threading.Thread(target=render)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    assert len(failures) == 1 and isinstance(failures[0], sandbox.TemplateOverLimit)
+    assert "seconds of CPU time" in str(failures[0])
+
+
+def test_only_a_text_that_shows_no_memory_address_is_kept() -> None:
+    assert composer._repeatable("Dear Minister,")
+    assert not composer._repeatable("<jinja2.utils.Cycler object at 0x7f3a2c1d0e50>")
