@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,31 @@ def test_the_time_limit_holds_for_a_layout_rendered_again_off_the_main_thread(
 def test_only_a_text_that_shows_no_memory_address_is_kept() -> None:
     assert composer._repeatable("Dear Minister,")
     assert not composer._repeatable("<jinja2.utils.Cycler object at 0x7f3a2c1d0e50>")
+
+
+def test_the_time_limit_stops_a_loop_of_hooks_off_the_main_thread_within_its_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`tick` reads the CPU time only once the wall clock no longer proves the deadline far
+    (`LimitedSandbox.sure_until`): a loop that calls a hook at every turn, where no SIGVTALRM
+    helps, still stops at RENDER_SECONDS of CPU time, not later."""
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.3)
+    renderer = sandbox.Renderer(Path("/nonexistent"))
+    source = "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
+    failures: list[BaseException] = []
+    used: list[float] = []
+
+    def render() -> None:
+        started = time.thread_time()
+        try:
+            renderer.snippet(source, Path("texts.toml"), {})
+        except BaseException as exc:  # the failure is what is tested
+            failures.append(exc)
+        used.append(time.thread_time() - started)
+
+    worker = threading.Thread(target=render)
+    worker.start()
+    worker.join(timeout=60)
+    assert len(failures) == 1 and isinstance(failures[0], sandbox.TemplateOverLimit)
+    assert "seconds of CPU time" in str(failures[0])
+    assert used[0] < 0.3 + 0.5  # stopped at the limit (a busy machine adds a little)
