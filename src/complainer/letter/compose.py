@@ -21,6 +21,7 @@ from complainer.campaigns.model import (
     PointKind,
     Source,
     Target,
+    TargetText,
     asks_key,
 )
 from complainer.campaigns.sandbox import Renderer
@@ -460,9 +461,12 @@ class Composer:
         self._ui: str | None = None
         self._selections: dict[tuple[Any, ...], _Selection] = {}
         self._recipients: dict[tuple[Any, ...], Recipient] = {}
-        self._shared: dict[_SharedKey, dict[str, Any]] = {}
+        # kind -> a number for it (never given twice) and the context its letters share
+        self._shared: dict[_SharedKey, tuple[int, dict[str, Any]]] = {}
+        self._kinds_made = 0
+        self._slots: dict[tuple[str, str, str], tuple[tuple[str, str], ...]] = {}
         self._warnings: dict[tuple[str, tuple[str, ...]], str] = {}
-        self._texts: dict[tuple[_SharedKey, str], str] = {}
+        self._texts: dict[tuple[int, str], str] = {}  # (kind's number, phrasing) -> text
         self._seen: set[str] = set()  # phrasings rendered once already by this composer
 
     def _ui_language(self) -> str:
@@ -510,26 +514,45 @@ class Composer:
             _kept(self._warnings, (target_id, missing), known)
         return known
 
-    def _shared_context(self, key: _SharedKey, formal: bool) -> dict[str, Any]:
-        """`base_context` but the writer, for letters of kind `key`. Shared by those letters'
-        contexts: neither compose nor a template changes it (the sandbox is immutable)."""
+    def _shared_context(self, key: _SharedKey, formal: bool) -> tuple[int, dict[str, Any]]:
+        """`base_context` but the writer, for letters of kind `key`, and a number that stands
+        for the kind in other keys (cheaper to hash than the kind). The context is shared by
+        those letters' contexts: neither compose nor a template changes it (the sandbox is
+        immutable)."""
         known = self._shared.get(key)
         if known is None:
             lang, day, recipient, missing = key
-            known = _shared_context(self.campaign, recipient, lang, day)
-            known["appeal"] = {"formal": formal, "complete": not missing, "missing": list(missing)}
+            context = _shared_context(self.campaign, recipient, lang, day)
+            context["appeal"] = {
+                "formal": formal,
+                "complete": not missing,
+                "missing": list(missing),
+            }
+            self._kinds_made += 1
+            known = (self._kinds_made, context)
             _kept(self._shared, key, known)
         return known
 
+    def _slots_for(
+        self, lang: str, target_id: str, ttext: TargetText, key: str
+    ) -> tuple[tuple[str, str], ...]:
+        """`ttext.slots_for(key).items()`, for `ttext` the texts of `target_id` in `lang`."""
+        slots_key = (lang, target_id, key)
+        known = self._slots.get(slots_key)
+        if known is None:
+            known = tuple(ttext.slots_for(key).items())
+            _kept(self._slots, slots_key, known)
+        return known
+
     def _phrasing(
-        self, source: str, base: Mapping[str, Any], shared: _SharedKey, texts: LanguageTexts,
+        self, source: str, base: Mapping[str, Any], kind: int, texts: LanguageTexts,
         keys: tuple[str, ...],
     ) -> str:  # fmt: skip
-        """`_snippet` of the phrasing `source`, reused for letters of the same kind `shared`
-        when the phrasing does not read the writer: every other variable it can read is the
-        same for them. Whether it does is known from its source (`_names_used`), found at its
+        """`_snippet` of the phrasing `source`, reused for letters of the same kind (numbered
+        `kind`, see `_shared_context`) when the phrasing does not read the writer: every other
+        variable it can read is the same for them. Whether it does is known from its source (`_names_used`), found at its
         second use: a run that writes one letter does not parse its phrasings for nothing."""
-        key = (shared, source)
+        key = (kind, source)
         text = self._texts.get(key)
         if text is not None:
             return text
@@ -569,11 +592,10 @@ class Composer:
             missing = missing_requirements(
                 target.appeal, writer.name, writer.address, request.signed
             )
-        shared = (lang, request.date, recipient, missing)
-        base = {
-            _WRITER_VARIABLE: writer.context(lang),
-            **self._shared_context(shared, target.appeal is not None),
-        }
+        kind, shared = self._shared_context(
+            (lang, request.date, recipient, missing), target.appeal is not None
+        )
+        base = {_WRITER_VARIABLE: writer.context(lang), **shared}
         if missing:
             warnings.append(self._appeal_warning(target_id, missing))
 
@@ -584,7 +606,7 @@ class Composer:
             index = chosen.get(slot)
             index = pick(seed, slot, len(options)) if index is None else index % len(options)
             used.append((slot, index))
-            return self._phrasing(options[index], base, shared, texts, keys)
+            return self._phrasing(options[index], base, kind, texts, keys)
 
         ttext = texts.target(target_id)
         subject = phrase(f"{target_id}.subject", ttext.subjects, "targets", target_id, "subject")
@@ -599,7 +621,7 @@ class Composer:
         where = ("targets", target_id, "paragraphs")
         paragraphs = {
             name: phrase(f"{target_id}.{slot}", ttext.paragraphs[slot], *where, name)
-            for name, slot in ttext.slots_for(asks_key(asks)).items()
+            for name, slot in self._slots_for(lang, target_id, ttext, asks_key(asks))
         }
 
         def rendered(kind: PointKind) -> list[dict[str, str]]:
