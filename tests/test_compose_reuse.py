@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -329,3 +330,67 @@ def test_the_time_limit_stops_a_loop_of_hooks_off_the_main_thread_within_its_sec
     assert len(failures) == 1 and isinstance(failures[0], sandbox.TemplateOverLimit)
     assert "seconds of CPU time" in str(failures[0])
     assert used[0] < 0.3 + 0.5  # stopped at the limit (a busy machine adds a little)
+
+
+# -- The sandbox's attribute lookup on a plain dict ---------------------------------------------
+
+NAMES = st.one_of(
+    st.sampled_from([*sorted(sandbox._DICT_ATTRIBUTES), "name", "mro", "__name__", "format"]),
+    st.text(alphabet="abcxyz_0", min_size=1, max_size=6),
+)
+
+
+@settings(max_examples=300)
+@given(
+    items=st.dictionaries(NAMES, st.one_of(st.integers(), st.text(max_size=5)), max_size=6),
+    name=NAMES,
+)
+def test_a_dicts_attribute_is_looked_up_as_jinjas_sandbox_looks_it_up(
+    items: dict[str, object], name: str
+) -> None:
+    """LimitedSandbox.getattr takes a shortcut for a plain dict and a name that is none of a
+    dict's attributes; for every dict and name it gives what Jinja's sandbox gives: the item,
+    the dict's own (safe) attribute, or the same Undefined (unsafe names included)."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = sandbox.LimitedSandbox(undefined=jinja2.StrictUndefined)
+    ours = env.getattr(items, name)
+    jinjas = ImmutableSandboxedEnvironment.getattr(env, items, name)
+    if isinstance(jinjas, jinja2.Undefined):
+        assert type(ours) is type(jinjas)
+        assert ours._undefined_name == jinjas._undefined_name  # type: ignore[attr-defined]
+        assert ours._undefined_obj is jinjas._undefined_obj  # type: ignore[attr-defined]
+        assert ours._undefined_hint == jinjas._undefined_hint  # type: ignore[attr-defined]
+    else:
+        assert ours == jinjas
+
+
+def rendered_or_error(env: jinja2.Environment, source: str, context: dict[str, object]) -> str:
+    try:
+        return env.from_string(source).render(context)
+    except jinja2.TemplateError as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ d.name }}",
+        "{{ d.items()|list|length }}",
+        "{{ d.get('name') }}",
+        "{{ d.keys is defined }}",
+        "{{ d.__class__ }}",
+        "{{ d.missing }}",
+        "{{ d.missing is defined }}",
+        "{{ d.mro }}",
+        "{{ d.name.upper() }}",
+        "{{ d.inner.x }}{{ d.inner.y is defined }}",
+    ],
+)
+def test_a_template_sees_a_dict_as_in_jinjas_sandbox(source: str) -> None:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    context: dict[str, object] = {"d": {"name": "N", "items": "I", "inner": {"x": 1}}}
+    ours = sandbox.LimitedSandbox(undefined=jinja2.StrictUndefined)
+    jinjas = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    assert rendered_or_error(ours, source, context) == rendered_or_error(jinjas, source, context)

@@ -62,6 +62,9 @@ MAX_ARGUMENT = 10_000  # a number passed to a filter or method (a width, a count
 MAX_RANGE = 10_000
 MAX_LIPSUM = 20
 
+# Every name `getattr(d, name)` finds on a plain dict `d` (its type's and their bases'); for any
+# other name it raises AttributeError, and Jinja's sandbox then looks the name up as a key.
+_DICT_ATTRIBUTES = frozenset(name for klass in dict.__mro__ for name in vars(klass))
 _CPUS = os.cpu_count()  # None when unknown: then the CPU time is read at every check
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -261,6 +264,15 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self.tick()
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            # What Jinja's SandboxedEnvironment.getattr comes to for a plain dict and a name
+            # that is none of its attributes (`writer.name`, `p.opening`: most of a letter's
+            # lookups), without the AttributeError it raises and catches first to find that
+            # out: the item, or Undefined when there is none.
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
