@@ -9,6 +9,7 @@ reused path as on the first.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import threading
 import time
@@ -394,3 +395,69 @@ def test_a_template_sees_a_dict_as_in_jinjas_sandbox(source: str) -> None:
     ours = sandbox.LimitedSandbox(undefined=jinja2.StrictUndefined)
     jinjas = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
     assert rendered_or_error(ours, source, context) == rendered_or_error(jinjas, source, context)
+
+
+# -- A batch's flags checked once ---------------------------------------------------------------
+
+FLAG_TEXT = st.one_of(
+    st.none(),
+    st.sampled_from(["", " ", "Berlin", "  Lyon ", "Köln", "a\u202eb", "x" * 201, "RFSL", "=?"]),
+)
+
+
+@st.composite
+def flags_and_rows(draw: st.DrawFn) -> tuple[DraftValues, list[dict[str, object]]]:
+    """Flags a batch could be given and rows that keep or replace each of them."""
+    flags = DraftValues(
+        campaign=CAMPAIGN,
+        lang=draw(st.sampled_from([None, "en", "EN", "ru", "Russian", "xx"])),
+        date=draw(st.sampled_from([None, "2026-11-30", " 2026-11-29", "2030-01-01", "soon"])),
+        city=draw(FLAG_TEXT),
+        organisation=draw(FLAG_TEXT),
+        note=draw(st.sampled_from([None, "", "Thank you.", "  Spaced  note  ", "x" * 4001])),
+        to=draw(st.sampled_from([None, "mp@example.org", " <MP@Example.org> ", "not-an-address"])),
+        to_name=draw(FLAG_TEXT),
+        to_kind=draw(st.sampled_from([None, "person", " Institution ", "robot"])),
+        target=draw(st.sampled_from([None, "mp", "ministry"])),
+        address=draw(st.sampled_from([None, ["1 Main St", "Berlin"], [" 2 Side St "]])),
+    )
+    rows = []
+    for _row in range(draw(st.integers(1, 3))):
+        row: dict[str, object] = {
+            "name": draw(st.sampled_from(["Anna Schmidt", " Ben  Okafor ", "q", ""])),
+            "country": draw(st.sampled_from(["DE", "France", "kz", "Atlantis"])),
+        }
+        for field in ("lang", "date", "city", "note", "to", "to_name", "address"):
+            if draw(st.booleans()):
+                row[field] = getattr(flags, field) if draw(st.booleans()) else draw(FLAG_TEXT)
+        rows.append(row)
+    return flags, rows
+
+
+def outcome(values: DraftValues, campaign: Campaign, known: object = None) -> object:
+    try:
+        return build_request(values, campaign, known=known)  # type: ignore[arg-type]
+    except UsageProblem as exc:
+        return f"refused: {exc}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=flags_and_rows())
+def test_a_rows_values_checked_with_the_flags_checked_once_are_the_values_checked_whole(
+    case: tuple[DraftValues, list[dict[str, object]]],
+) -> None:
+    """`CheckedDefaults`: a row's value equal to its flag takes the flag's canonical form
+    instead of being checked again. The writer and request, or the refusal, are the same as
+    when every value of the row is checked."""
+    from complainer.letter.request import CheckedDefaults
+
+    flags, rows = case
+    campaign = open_registry(None).load(CAMPAIGN)
+    try:
+        known = CheckedDefaults.of(flags, campaign)
+    except UsageProblem:
+        return  # a batch refuses bad flags before any row (flows.batch.run)
+    for cells in rows:
+        values = dataclasses.replace(flags, **{k: v for k, v in cells.items() if v is not None})
+        assert outcome(values, campaign, known) == outcome(values, campaign)
+    assert known.given == flags  # the flags themselves are left as given
