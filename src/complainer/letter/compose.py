@@ -468,6 +468,7 @@ class Composer:
         self._warnings: dict[tuple[str, tuple[str, ...]], str] = {}
         self._texts: dict[tuple[int, str], str] = {}  # (kind's number, phrasing) -> text
         self._seen: set[str] = set()  # phrasings rendered once already by this composer
+        self._reads_writer: set[str] = set()  # phrasings that read the writer
 
     def _ui_language(self) -> str:
         if self._ui is None:
@@ -550,8 +551,13 @@ class Composer:
     ) -> str:  # fmt: skip
         """`_snippet` of the phrasing `source`, reused for letters of the same kind (numbered
         `kind`, see `_shared_context`) when the phrasing does not read the writer: every other
-        variable it can read is the same for them. Whether it does is known from its source (`_names_used`), found at its
-        second use: a run that writes one letter does not parse its phrasings for nothing."""
+        variable it can read is the same for them. Whether it does is known from its source
+        (`_names_used`), found at its second use: a run that writes one letter does not parse
+        its phrasings for nothing. A phrasing that reads the writer is rendered for each
+        letter (keeping it by the writer's values would pay for a look-up that a batch of
+        different writers never finds)."""
+        if source in self._reads_writer:
+            return self.renderer.snippet(source, texts.origin(*keys), base)
         key = (kind, source)
         text = self._texts.get(key)
         if text is not None:
@@ -561,10 +567,14 @@ class Composer:
             if len(self._seen) >= _KEPT_MOST:
                 self._seen.clear()
             self._seen.add(source)
-        else:
-            names = _names_used(self.renderer, source)
-            if names is not None and _WRITER_VARIABLE not in names and _repeatable(text):
-                _kept(self._texts, key, text)
+            return text
+        names = _names_used(self.renderer, source)
+        if names is not None and _WRITER_VARIABLE in names:
+            if len(self._reads_writer) >= _KEPT_MOST:
+                self._reads_writer.clear()
+            self._reads_writer.add(source)
+        elif names is not None and _repeatable(text):
+            _kept(self._texts, key, text)
         return text
 
     def compose(self, writer: Writer, request: Request) -> Letter:
