@@ -461,3 +461,23 @@ def test_a_rows_values_checked_with_the_flags_checked_once_are_the_values_checke
         values = dataclasses.replace(flags, **{k: v for k, v in cells.items() if v is not None})
         assert outcome(values, campaign, known) == outcome(values, campaign)
     assert known.given == flags  # the flags themselves are left as given
+
+
+def test_a_templates_globals_are_the_environments_as_jinja_would_chain_them(
+    tmp_path: Path,
+) -> None:
+    """LimitedSandbox.make_globals gives a plain dict (quicker to copy into each render's
+    context) with what Jinja's ChainMap over the environment's globals holds; templates see
+    the sandbox's bounded globals through it."""
+    from collections import ChainMap
+
+    (tmp_path / "l.j2").write_text("{% block a %}{{ range(3)|list }}{% endblock %}", "utf-8")
+    renderer = sandbox.Renderer(tmp_path)
+    chained = dict(ChainMap({}, renderer.env.globals))
+    assert renderer.env.get_template("l.j2").globals == chained
+    assert renderer.env.make_globals({"extra": 1}) == {**chained, "extra": 1}
+    assert renderer.layout_blocks("l.j2", {}) == ("[0, 1, 2]\n", [("a", "[0, 1, 2]")])
+    source = "{{ namespace(a=1).a }} {{ joiner(',')() }}|{{ cycler(1, 2).next() }} {{ dict(b=2) }}"
+    assert renderer.snippet(source, Path("texts.toml"), {}) == "1 |1 {'b': 2}"
+    with pytest.raises(sandbox.TemplateOverLimit, match="range"):
+        renderer.snippet("{{ range(10**6)|list|length }}", Path("texts.toml"), {})
