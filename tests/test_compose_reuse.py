@@ -33,7 +33,7 @@ CAMPAIGN = "kz-propaganda-law-2025"
 # and is reused for a letter where one of them differs would show the stale value.
 SHARED_VARIABLES = (
     " [{{ recipient.name }}|{{ recipient.person }}|{{ recipient.address|join('/') }}|{{ date }}"
-    "|{{ date_iso }}|{{ deadline }}|{{ campaign.id }}|{{ appeal.complete }}"
+    "|{{ date_iso }}|{{ deadline }}|{{ campaign.id }}|{{ appeal.formal }}|{{ appeal.complete }}"
     "|{{ appeal.missing|join(',') }}]"
 )
 
@@ -140,12 +140,27 @@ def test_a_kept_phrasing_is_never_reused_for_a_letter_where_a_variable_it_reads_
     write every shared variable do differ between the kinds, so a phrasing reused across kinds
     would show."""
     shared = composer.Composer(everything)
-    expected = [fresh(everything, values) for values in KINDS]
+    kinds = [(values, False) for values in KINDS]
+    # A formal appeal that lacks nothing and a letter that is none, to the same person: the
+    # same recipient, date and (empty) list of what is missing; only `appeal.formal` differs.
+    to_jane = {"to": "jane@example.org", "to_name": "Jane Doe", "address": ["1 Main St"]}
+    kinds += [
+        (dataclasses.replace(KINDS[1], target="ministry", **to_jane), True),
+        (dataclasses.replace(KINDS[1], target="mp", **to_jane), True),
+    ]
+    expected = []
+    for values, signed in kinds:
+        composer._RENDERED.clear()
+        composer.renderer_for.cache_clear()
+        expected.append(composer.compose(everything, *build_request(values, everything, signed)))
     intros = {letter.body.split("[", 1)[1].split("]", 1)[0] for letter in expected}
-    assert len(intros) >= 6  # recipient, date, appeal: each change shows in the phrasing
+    assert len(intros) >= 7  # recipient, date, appeal: each change shows in the phrasing
+    assert expected[-2].recipient == expected[-1].recipient and not expected[-2].missing
+    formal = [letter.body.split("[", 1)[1].split("|")[7] for letter in expected[-2:]]
+    assert formal == ["True", "False"]
     for _round in range(3):
-        for values, letter in zip(KINDS, expected, strict=True):
-            writer, request = build_request(values, everything)
+        for (values, signed), letter in zip(kinds, expected, strict=True):
+            writer, request = build_request(values, everything, signed)
             assert shared.compose(writer, request) == letter
     assert shared._texts  # the phrasings that do not read the writer were kept and reused
 

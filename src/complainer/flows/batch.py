@@ -185,7 +185,8 @@ class Maker:
         self.spreaders: OrderedDict[tuple[str, ...], PhrasingSpreader] = OrderedDict()
         self.similarity = SimilarityIndex()
         self.composer = Composer(campaign)  # what the letters share, worked out once
-        self._defaults: DraftValues | None = None  # the flags last seen, and them checked:
+        # The flags last given to `letter`, and the same checked once (CheckedDefaults).
+        self._defaults: DraftValues | None = None
         self._checked: CheckedDefaults | None = None
         # What a row asks for (language, target, points, date) -> its kind of letter; rows
         # mostly ask for the same few, and working out the points costs as much as a phrasing.

@@ -430,8 +430,8 @@ _KEPT_MOST = 512
 _WRITER_VARIABLE = "writer"
 
 # A letter's kind as far as the context its phrasings see is concerned: (language, date,
-# recipient, what the formal appeal lacks).
-_SharedKey = tuple[str, dt.date, Recipient, tuple[str, ...]]
+# recipient, whether it is a formal appeal, what the formal appeal lacks).
+_SharedKey = tuple[str, dt.date, Recipient, bool, tuple[str, ...]]
 
 
 def _kept(store: dict[Any, Any], key: Any, value: Any) -> None:
@@ -515,14 +515,14 @@ class Composer:
             _kept(self._warnings, (target_id, missing), known)
         return known
 
-    def _shared_context(self, key: _SharedKey, formal: bool) -> tuple[int, dict[str, Any]]:
+    def _shared_context(self, key: _SharedKey) -> tuple[int, dict[str, Any]]:
         """`base_context` but the writer, for letters of kind `key`, and a number that stands
         for the kind in other keys (cheaper to hash than the kind). The context is shared by
         those letters' contexts: neither compose nor a template changes it (the sandbox is
         immutable)."""
         known = self._shared.get(key)
         if known is None:
-            lang, day, recipient, missing = key
+            lang, day, recipient, formal, missing = key
             context = _shared_context(self.campaign, recipient, lang, day)
             context["appeal"] = {
                 "formal": formal,
@@ -603,7 +603,7 @@ class Composer:
                 target.appeal, writer.name, writer.address, request.signed
             )
         kind, shared = self._shared_context(
-            (lang, request.date, recipient, missing), target.appeal is not None
+            (lang, request.date, recipient, target.appeal is not None, missing)
         )
         base = {_WRITER_VARIABLE: writer.context(lang), **shared}
         if missing:
