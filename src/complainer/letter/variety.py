@@ -510,17 +510,18 @@ class SimilarityIndex:
         together = np.concatenate(others)
         table = self._table
         at = ordered & _TABLE_MASK
-        table[at] = ordered
+        # `put` and `take` rather than indexing: half the time with these uint32 slots.
+        table.put(at, ordered)
         # One spare False at the end: `reduceat` needs every start inside the array.
         found = np.zeros(len(together) + 1, dtype=bool)
-        np.equal(table[together & _TABLE_MASK], together, out=found[:-1])
-        for value in ordered[table[at] != ordered].tolist():
+        np.equal(table.take(together & _TABLE_MASK), together, out=found[:-1])
+        for value in ordered[table.take(at) != ordered].tolist():
             found[:-1] |= together == value
-        table[at] = ~at  # empty again
+        table.put(at, ~at)  # empty again
         common = np.add.reduceat(found, np.cumsum(sizes) - sizes, dtype=np.int64)
         common[sizes == 0] = 0  # `reduceat` gives an empty stretch its next element
-        union = len(ordered) + sizes - common
-        sims = np.where(union > 0, common / np.maximum(union, 1), 0.0)
+        # |A ∪ B| is 0 only for two empty sets, whose `common` is 0: their figure is 0.0.
+        sims = common / np.maximum(len(ordered) + sizes - common, 1)
         for other, sim in zip(slots, sims.tolist(), strict=True):
             if sim > self._nearest[other]:
                 self._nearest[other] = sim
