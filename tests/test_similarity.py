@@ -148,15 +148,18 @@ gram_sets = st.lists(
 @given(gram_sets)
 def test_the_exact_counts_are_those_of_python_sets(sets: list[set[int]]) -> None:
     """`_measure`: each candidate's figure is |A ∩ B| / |A ∪ B| from Python's sets (0.0 for two
-    empty sets), whatever slots of its lookup table the 5-grams share, and the table is left
-    empty for the next letter."""
+    empty sets), whatever slots of the lookup table the 5-grams share, and `_unload` leaves the
+    table empty for the next letter."""
     index = SimilarityIndex(window=len(sets))
     empty = index._table.copy()
     for slot, values in enumerate(sets[1:]):
         index._shingles[slot] = np.array(sorted(values), dtype=np.uint32)
     mine = sets[0]
+    ordered = np.array(sorted(mine), dtype=np.uint32)
     slots = list(range(len(sets) - 1))
-    best, best_slot = index._measure(np.array(sorted(mine), dtype=np.uint32), slots)
+    crowded = index._load(ordered)
+    best, best_slot = index._measure(ordered, crowded, slots)
+    index._unload(ordered)
     figures = [jaccard(mine, theirs) for theirs in sets[1:]]
     assert best == max(figures)
     assert figures[best_slot] == best

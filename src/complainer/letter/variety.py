@@ -361,8 +361,9 @@ class SimilarityIndex:
     """Each letter's nearest neighbour among the `window` letters around it, found with MinHash.
 
     Memory: `window` letters' shingles (about 2.5 KB each as 32-bit hashes), MinHash signatures
-    (256 bytes each) and LSH entries, plus a 1,001-bin histogram for the median, whatever the
-    batch's length.
+    (256 bytes each) and LSH entries, plus a 1,001-bin histogram for the median and a 256 KB
+    lookup table for exact counts (`_measure`), whatever the batch's length; the caches of
+    paragraphs' 5-grams (`_stretch`, `_across`) are bounded too.
     Candidates come from rensa's LSH (`RMinHashLSH`: LSH_BANDS bands of NUM_PERM / LSH_BANDS
     rows, tuned for LSH_THRESHOLD); a letter for which LSH finds none at COPY_THRESHOLD or more
     (its nearest neighbour is less similar, or LSH missed it) is compared by MinHash estimate
@@ -471,15 +472,19 @@ class SimilarityIndex:
         # so a run must give the same one in every process.
         found = sorted(self._lsh.query(minhash))
         slots = self._likeliest([number % self.window for number in found], digest)
-        best, best_slot = self._measure(ordered, slots)
-        if filled and best < self.floor:
-            # LSH found nothing at its threshold: rank the whole window by MinHash estimate.
-            agree = self._agreement(self._digests[:filled], digest)
-            top = np.argpartition(-agree, min(self.scanned, filled) - 1)[: self.scanned]
-            others = [int(s) for s in top if int(s) not in slots]
-            more, more_slot = self._measure(ordered, others)
-            if more_slot >= 0 and (best_slot < 0 or more > best):
-                best, best_slot = more, more_slot
+        crowded = self._load(ordered)
+        try:
+            best, best_slot = self._measure(ordered, crowded, slots)
+            if filled and best < self.floor:
+                # LSH found nothing at its threshold: rank the whole window by MinHash estimate.
+                agree = self._agreement(self._digests[:filled], digest)
+                top = np.argpartition(-agree, min(self.scanned, filled) - 1)[: self.scanned]
+                others = [int(s) for s in top if int(s) not in slots]
+                more, more_slot = self._measure(ordered, crowded, others)
+                if more_slot >= 0 and (best_slot < 0 or more > best):
+                    best, best_slot = more, more_slot
+        finally:
+            self._unload(ordered)
         here = self.count % self.window
         settled = [self._retire(here)] if self.count >= self.window else []
         if best_slot >= 0 and (best > self.maximum or self.closest is None):
@@ -492,14 +497,30 @@ class SimilarityIndex:
         self.count += 1
         return settled
 
-    def _measure(self, ordered: np.ndarray, slots: Sequence[int]) -> tuple[float, int]:
-        """Exact Jaccard of the sorted distinct 5-grams `ordered` with each of `slots` (raising
-        their own figures where it is larger); the largest and its slot (-1 for none).
+    def _load(self, ordered: np.ndarray) -> list[int]:
+        """Puts the sorted distinct 5-grams `ordered` into `_measure`'s lookup table, each in
+        the slot of its low bits; returns those that share a slot with another and did not
+        stay (a few: 65,536 slots for a letter's ~500 5-grams). `_unload` empties it again."""
+        at = ordered & _TABLE_MASK
+        # `put` and `take` rather than indexing: half the time with these uint32 slots.
+        self._table.put(at, ordered)
+        crowded: list[int] = ordered[self._table.take(at) != ordered].tolist()
+        return crowded
 
-        Vectorised: `ordered` goes into a table by the low bits of each 5-gram (its slot), and
-        every candidate's 5-grams are looked up there at once. The few 5-grams of `ordered` that
-        share a slot with another are compared directly, so the counts are exact. A lookup is a
-        third of the time of a sorted search in `ordered`, and the same candidates are measured.
+    def _unload(self, ordered: np.ndarray) -> None:
+        at = ordered & _TABLE_MASK
+        self._table.put(at, ~at)
+
+    def _measure(
+        self, ordered: np.ndarray, crowded: Sequence[int], slots: Sequence[int]
+    ) -> tuple[float, int]:
+        """Exact Jaccard of the sorted distinct 5-grams `ordered` (in the lookup table, with the
+        `crowded` ones beside it: `_load`) with each of `slots` (raising their own figures where
+        it is larger); the largest and its slot (-1 for none).
+
+        Vectorised: every candidate's 5-grams are looked up in the table at once, and compared
+        directly with the few crowded out of it, so the counts are exact. A lookup is a third of
+        the time of a sorted search in `ordered`, and the same candidates are measured.
         """
         import numpy as np
 
@@ -508,23 +529,19 @@ class SimilarityIndex:
         others = [self._shingles[s] for s in slots]
         sizes = np.array([len(o) for o in others])
         together = np.concatenate(others)
-        table = self._table
-        at = ordered & _TABLE_MASK
-        # `put` and `take` rather than indexing: half the time with these uint32 slots.
-        table.put(at, ordered)
         # One spare False at the end: `reduceat` needs every start inside the array.
         found = np.zeros(len(together) + 1, dtype=bool)
-        np.equal(table.take(together & _TABLE_MASK), together, out=found[:-1])
-        for value in ordered[table.take(at) != ordered].tolist():
+        np.equal(self._table.take(together & _TABLE_MASK), together, out=found[:-1])
+        for value in crowded:
             found[:-1] |= together == value
-        table.put(at, ~at)  # empty again
         common = np.add.reduceat(found, np.cumsum(sizes) - sizes, dtype=np.int64)
         common[sizes == 0] = 0  # `reduceat` gives an empty stretch its next element
         # |A ∪ B| is 0 only for two empty sets, whose `common` is 0: their figure is 0.0.
         sims = common / np.maximum(len(ordered) + sizes - common, 1)
+        nearest = self._nearest
         for other, sim in zip(slots, sims.tolist(), strict=True):
-            if sim > self._nearest[other]:
-                self._nearest[other] = sim
+            if sim > nearest[other]:
+                nearest[other] = sim
         pick = int(np.argmax(sims))
         return float(sims[pick]), slots[pick]
 
