@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -359,10 +359,19 @@ def build_request(
     return writer, request
 
 
-def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) -> Letter:
+def build_letter(
+    values: DraftValues,
+    campaign: Campaign,
+    signed: bool = False,
+    *,
+    translation_hint: Callable[[str], str] | None = None,
+) -> Letter:
     """Validate every value (see `normalise`) and compose; raises UsageProblem naming a bad one.
 
-    `signed`: see `build_request`. `values` itself is left as given.
+    `signed`: see `build_request`. `values` itself is left as given. `translation_hint` says, in
+    the interface language, how to add a translation into a language code (or "LANG" when the
+    note's language is not one of the campaign's) in the interface that asked for the letter;
+    by default the command line's `--with-translation CODE`.
     """
     writer, request = build_request(values, campaign, signed)
     letter = compose(campaign, writer, request)
@@ -381,7 +390,9 @@ def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) 
             if note_mismatch(request.note, added) is None:
                 mismatch = None
     if mismatch is not None:
-        warning = note_language_warning(mismatch, letter.language, campaign.languages)
+        warning = note_language_warning(
+            mismatch, letter.language, campaign.languages, translation_hint
+        )
         letter = letter._replace(warnings=(*letter.warnings, warning))
     return letter
 
@@ -391,23 +402,31 @@ _SCRIPT_NAMES = {"LATIN": N_("Latin script"), "CYRILLIC": N_("Cyrillic script")}
 _OTHER_SCRIPT = N_("another script")
 
 
-def note_language_warning(mismatch: Mismatch, letter_lang: str, available: Sequence[str]) -> str:
+def note_language_warning(
+    mismatch: Mismatch,
+    letter_lang: str,
+    available: Sequence[str],
+    translation_hint: Callable[[str], str] | None = None,
+) -> str:
     """The warning for a personal note written in another language or script than the letter,
-    in the interface language; it suggests --with-translation with the note's language when that
-    is known and the campaign has it."""
+    in the interface language; it suggests adding a translation (`translation_hint` of the
+    note's language code when that is known and the campaign has it, else of "LANG"; by default
+    `--with-translation CODE`)."""
     ui = ui_language()
     if mismatch.language is not None:
         note = language_name(mismatch.language, ui)
     else:
         note = _(_SCRIPT_NAMES.get(mismatch.script, _OTHER_SCRIPT))
-    code = mismatch.language if mismatch.language in available else "LANG"
+    code = mismatch.language if mismatch.language and mismatch.language in available else "LANG"
     return _(
         "your personal note seems to be in another language than the letter (note: {note}; "
         "letter: {language}), so its reader may not understand it; rewrite the note in the "
         "letter's language, or add a translation of the letter into the note's language "
         "({option})"
     ).format(
-        note=note, language=language_name(letter_lang, ui), option=f"--with-translation {code}"
+        note=note,
+        language=language_name(letter_lang, ui),
+        option=translation_hint(code) if translation_hint else f"--with-translation {code}",
     )
 
 
