@@ -11,6 +11,12 @@ Run (from the repository, with complainer installed in .venv):
 --compare adds the complainer commands of another install (say, of the main branch) to the same
 alternated rounds, so a before and an after are measured side by side under the same load.
 
+--instructions counts, instead, the instructions each command executes (valgrind's cachegrind,
+one run each after the warm-up, with a fixed hash seed): a figure that does not move with the load
+of a shared machine, so a change of a fraction of a millisecond shows. It is not CPU time (it
+leaves out the kernel, the caches and the clock), so the goals are judged on the timed rounds;
+it needs valgrind (apt-get install valgrind) and takes about ten seconds a command.
+
 Goals (issue 15): `draft` within 1.15x of the floor's CPU time and 8 MB of its peak memory;
 `--version` and `campaigns` within 1.1x of the floor's CPU time.
 """
@@ -85,11 +91,33 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float,
     return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, proc.returncode
 
 
+def instructions(argv: list[str], env: dict[str, str]) -> float:
+    """Millions of instructions `argv` executes, counted by valgrind (cachegrind)."""
+    if Path(argv[0]).name == "complainer":  # a script: valgrind runs its interpreter
+        argv = [str(Path(argv[0]).parent / "python"), *argv]
+    with tempfile.NamedTemporaryFile("r", suffix=".log") as log:
+        subprocess.run(
+            ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+             f"--log-file={log.name}", *argv],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**env, "PYTHONHASHSEED": "0"}, check=True,
+        )  # fmt: skip
+        for line in log:
+            if "I refs:" in line or "I   refs:" in line:
+                return int(line.rsplit(":", 1)[1].replace(",", "")) / 1e6
+    raise RuntimeError(f"valgrind reported no instruction count for {' '.join(argv)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9, help="runs of each command (default 9)")
     parser.add_argument(
         "--compare", metavar="EXE", help="another install's complainer, measured alongside"
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions with valgrind instead of timing rounds (see above)",
     )
     args = parser.parse_args()
     if args.compare:
@@ -113,6 +141,13 @@ def main() -> int:
         *_, code = run_once(argv, env)
         if code != 0:
             sys.exit(f"{name}: exit {code}: {' '.join(argv)}")
+    if args.instructions:
+        counts = {name: instructions(argv, env) for name, argv in CASES}
+        print("millions of instructions executed (valgrind); ratios are to the floor app")
+        print(f"{'command':{width}} {'M instr':>8} {'x floor':>7}")
+        for name, _ in CASES:
+            print(f"{name:{width}} {counts[name]:8.1f} {counts[name] / counts[FLOOR]:7.3f}")
+        return 0
     for _ in range(args.rounds):
         for name, argv in CASES:
             cpu, wall, rss, _ = run_once(argv, env)

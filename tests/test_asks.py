@@ -19,7 +19,9 @@ import pytest
 from conftest import Runner, stdout_of
 from test_check_rules import edit, make_campaign, problems
 
+from complainer import cache
 from complainer.campaigns.model import asks_key, load_campaign
+from complainer.errors import CampaignError
 from complainer.letter.compose import EmptyLetter, Request, compose
 from complainer.letter.writer import Writer
 from complainer.paths import content_root
@@ -255,6 +257,21 @@ def test_an_asked_recommendation_without_a_marker_fails(asking: Path) -> None:
     edit(asking / "ru" / "texts.toml", "marker = 'отмен'\n", "")
     found = problems(asking)
     assert any("'recommendations.repeal.marker' is missing" in p for p in found), found
+
+
+def test_an_edited_marker_is_compiled_again(
+    asking: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Markers found to compile are remembered in the cache by their text (campaigns.model
+    `_check_markers`): one edited since is compiled, and refused, as if none had been."""
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    for _ in range(2):  # the second run finds them remembered
+        assert load_campaign(asking, all_languages=False).texts["ru"].code == "ru"
+    assert list((tmp_path / "cache" / "markers").glob("*.pickle"))
+    edit(asking / "ru" / "texts.toml", "marker = 'отмен'\n", "marker = 'отмен('\n")
+    with pytest.raises(CampaignError, match=r"'recommendations\.repeal\.marker' is not a regular"):
+        load_campaign(asking, all_languages=False).texts["ru"]
 
 
 def test_asks_must_name_a_recommendation(asking: Path) -> None:

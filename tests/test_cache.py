@@ -13,6 +13,8 @@ import pytest
 from conftest import LETTER_DATE, Runner, stderr_of, stdout_of
 
 from complainer import cache
+from complainer.campaigns.model import load_campaign
+from complainer.errors import CampaignError
 
 BUILTIN = Path(__file__).resolve().parent.parent / "templates" / "campaigns"
 WRITER = ["--name", "Zebulon Quixote", "--country", "DE", "--no-input", "--date", LETTER_DATE]
@@ -131,3 +133,41 @@ def test_an_entry_is_data_never_code(tmp_path: Path, monkeypatch: pytest.MonkeyP
     # Nor one made for another version.
     monkeypatch.setattr(cache, "__version__", "0.0.0-other")
     assert cache.load("toml", b"source", made_by=maker) is None
+
+
+def test_interface_words_from_the_cache_are_those_the_texts_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The formal-appeal warning is worded in the interface language: a letter in another
+    language takes two phrases from that language's texts. They come from the cache (keyed by
+    the language's code and its files' names and bytes) without parsing those texts, are the
+    words a full read gives, and follow every edit of the language's files."""
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    folder = user_campaign(tmp_path)
+
+    def words(code: str) -> tuple[dict[str, tuple[str, str] | None], bool]:
+        """Each target's words in `code`, and whether getting them parsed the texts."""
+        campaign = load_campaign(folder, all_languages=False)
+        found = {tid: campaign.appeal_words(code, tid) for tid in campaign.targets}
+        return found, code in campaign.texts._read
+
+    for code in ("en", "ru", "kk"):
+        full = load_campaign(folder, all_languages=False).texts.read(code)
+        expected = {tid: full.appeal_words(tid) for tid in full.target_ids()}
+        assert words(code) == (expected, True)  # the first time: parsed, and stored
+        assert words(code) == (expected, False)  # then from the cache
+    assert words("ru")[0]["ministry"] is not None  # the built-in campaign words its warning
+    formal = folder / "ru" / "formal.toml"
+    formal.write_text(
+        formal.read_text(encoding="utf-8").replace("оставить его без рассмотрения", "ИЗМЕНЕНО"),
+        encoding="utf-8",
+    )
+    edited, parsed = words("ru")
+    assert parsed and edited["ministry"] is not None and "ИЗМЕНЕНО" in edited["ministry"][1]
+    # A new file is part of what they are derived from: what a full read finds in it is found.
+    (folder / "ru" / "zz-extra.toml").write_text(
+        '[targets.ministry.formal_appeal]\nrule = "r"\nconsequence = "c"\n', encoding="utf-8"
+    )
+    with pytest.raises(CampaignError, match="is also defined in"):
+        words("ru")

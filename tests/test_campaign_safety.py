@@ -308,3 +308,15 @@ def test_a_hostile_campaign_leaves_the_others_listed(run: Runner, tmp_path: Path
     assert "more than 32 dotted parts" in stderr_of(result)
     checked = run("check", str(folder))
     assert checked.returncode == 1 and "more than 32 dotted parts" in stdout_of(checked)
+
+
+def test_a_control_character_in_a_layout_is_named_at_its_line(tmp_path: Path) -> None:
+    """The layout check finds the character in one pass (characters.is_plain) and still names the
+    line it is on: the first refused character, line breaks and tabs allowed."""
+    folder = user_copy(tmp_path)
+    layout = folder / "en" / "ministry.j2"
+    lines = layout.read_text(encoding="utf-8").split("\n")
+    lines[3:3] = ["\tTabbed\r", "Dear \x1b[31m sir \u202e"]
+    layout.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(CampaignError, match=r"ministry\.j2: line 5 contains U\+001B"):
+        compose_en(folder)

@@ -5,6 +5,7 @@ Without a close match the message says the value is not known and where every co
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import pytest
 from conftest import Runner, assert_clean_error
@@ -68,3 +69,30 @@ def test_unknown_choice_suggests_only_close_ones() -> None:
 def test_ui_lang_de_lists_the_interface_languages(run: Runner) -> None:
     line = assert_clean_error(run("--ui-lang", "de", "draft"), 2, '"de"', "en, ru, kk")
     assert "Did you mean" not in line
+
+
+@given(st.text(st.characters(codec="ascii", categories=["Lu", "Ll"]), min_size=1, max_size=12))
+def test_a_code_or_one_word_folds_as_any_name_does(word: str) -> None:
+    """`fold` takes a short cut for ASCII letters only: the result is what the general rules
+    give the same word with spacing around it (which takes the general way)."""
+    assert fold(word) == fold(f" {word} ") == fold(f"({word}).")
+
+
+def test_codes_are_looked_up_in_the_short_index_as_in_the_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A code is looked up in the index's short keys (its own cache entry): they are exactly the
+    whole index's keys of that length, whether both come from the cache or are built anew."""
+    from complainer import cache
+
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    for _ in range(2):  # built and stored, then read back from the cache
+        countries._index.cache_clear()
+        countries._short_index.cache_clear()
+        short = countries._short_index()
+        whole = countries._index()
+        assert short == {k: v for k, v in whole.items() if len(k) <= countries.SHORT_KEY}
+    assert len(short) > 400 and short["de"] == "DE" and short["deu"] == "DE"
+    for code in countries.country_codes():
+        assert countries.lookup(code) == code and countries.lookup(code.lower()) == code

@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 
 from complainer.campaigns.model import Campaign
 from complainer.campaigns.registry import open_registry
-from complainer.characters import BIDI_CONTROLS, dangerous_char, is_dangerous
 from complainer.errors import ComplainerError, UsageProblem
 from complainer.formats import headers
 from complainer.formats.eml import DOCUMENTED_FIELDS, to_eml
@@ -315,29 +314,6 @@ def test_dangerous_characters_are_named_with_their_position(value: str, named: s
     if "\n" not in value:  # a note may have line breaks; nothing else of these
         with pytest.raises(UsageProblem):
             clean_note(value)
-
-
-@given(
-    st.text(
-        st.one_of(
-            st.characters(),
-            st.sampled_from(
-                [*sorted(BIDI_CONTROLS), "\n", "\t", "\x7f", "\x85", "\u2028", "\ud800", "\u00ad"]
-            ),
-        ),
-        max_size=12,
-    ),
-    st.sampled_from(["", "\n\t"]),
-)
-def test_the_dangerous_character_is_the_one_a_character_by_character_check_finds(
-    value: str, allowed: str
-) -> None:
-    """dangerous_char takes printable text (str.isprintable) as it is, without looking at each
-    character: the same answer as asking is_dangerous of every character."""
-    expected = next(
-        ((i, ch) for i, ch in enumerate(value, 1) if ch not in allowed and is_dangerous(ch)), None
-    )
-    assert dangerous_char(value, allowed) == expected
 
 
 def test_note_with_bom_and_crlf_is_accepted() -> None:

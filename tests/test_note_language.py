@@ -127,3 +127,15 @@ def test_draft_warns_in_the_interface_language(run: Runner) -> None:
     err = stderr_of(result)
     assert "личная приписка написана не на языке письма" in err and "латиница" in err
     assert "--with-translation" in err
+
+
+@pytest.mark.parametrize(("lang", "note", "code"), [("kk", RUSSIAN, "ru"), ("en", RUSSIAN, "LANG")])
+def test_the_warning_names_the_callers_way_to_add_a_translation(
+    campaign, lang: str, note: str, code: str
+) -> None:  # type: ignore[no-untyped-def]
+    values = request.DraftValues(
+        name="Anna Schmidt", country="DE", lang=lang, date=LETTER_DATE, note=note
+    )
+    letter = request.build_letter(values, campaign, translation_hint=lambda c: f"<menu {c}>")
+    [warning] = note_warnings(letter)
+    assert f"(<menu {code}>)" in warning and "--with-translation" not in warning

@@ -10,9 +10,15 @@ import statistics
 import subprocess
 from pathlib import Path
 
+import numpy as np
 from conftest import LETTER_DATE, complainer_exe
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from complainer.letter.variety import SimilarityIndex, jaccard, shingles
+from complainer.campaigns.registry import open_registry
+from complainer.flows.batch import Maker
+from complainer.letter.request import DraftValues
+from complainer.letter.variety import COPY_THRESHOLD, SimilarityIndex, jaccard, shingles
 
 SUMMARY = re.compile(r"median (\d\.\d\d), max (\d\.\d\d)(?: \(rows (\d+) and (\d+)\))?")
 
@@ -96,3 +102,67 @@ def test_every_letter_gets_its_final_figure_once_in_order_whatever_the_window() 
     alone = SimilarityIndex()
     assert alone.add("only", "a letter with nobody to compare it with") == []
     assert alone.finish() == [("only", None)]
+
+
+def test_a_small_batchs_figures_are_exactly_the_all_pairs_nearest_neighbours() -> None:
+    """In-process, unrounded: on a batch small enough that every letter is compared with every
+    other (below the copy threshold each is ranked against the whole window, and the window
+    holds them all), each figure, the median and the maximum are those of exact Jaccard over
+    all pairs, computed from the whole letters' 5-gram sets with Python's sets."""
+    registry = open_registry(None)
+    campaign = registry.load(registry.default_id())
+    maker = Maker(campaign, seed=5)
+    places = [("DE", "Berlin"), ("FR", "Lyon"), ("PL", "Kraków"), ("KZ", "Almaty")]
+    bodies = []
+    for i in range(SimilarityIndex().scanned + 1):
+        country, city = places[i % len(places)]
+        values = DraftValues(name=f"Signer Number {i}", country=country, city=city,
+                             lang=("en", "ru")[i % 2], date=LETTER_DATE)  # fmt: skip
+        bodies.append(maker.letter(values).body)
+    sets = [shingles(body) for body in bodies]
+    exact = [max(jaccard(a, b) for j, b in enumerate(sets) if j != i) for i, a in enumerate(sets)]
+    assert max(exact) < COPY_THRESHOLD  # so every pair is measured, not only LSH's candidates
+    index = SimilarityIndex()
+    settled = [pair for i, body in enumerate(bodies) for pair in index.add(i, body)]
+    settled += index.finish()
+    assert settled == list(enumerate(exact))
+    summary = index.summary()
+    assert summary.maximum == max(exact)
+    # The median comes from a histogram of thousandths (constant memory): the middle figure's.
+    assert summary.median == statistics.median(round(x * 1000) for x in exact) / 1000
+
+
+# 5-grams as `_measure` sees them: sorted distinct uint32. Values that differ only above the low
+# 16 bits share a slot of its lookup table, the case it must settle by comparing directly.
+gram_sets = st.lists(
+    st.sets(
+        st.one_of(st.integers(0, 40), st.integers(0, 40).map(lambda v: (v << 16) | 7)),
+        max_size=60,
+    ),
+    min_size=2,
+    max_size=18,
+)
+
+
+# Sets of integers, not untrusted text: CI's 10,000 examples would add nothing but time.
+@settings(max_examples=300)
+@given(gram_sets)
+def test_the_exact_counts_are_those_of_python_sets(sets: list[set[int]]) -> None:
+    """`_measure`: each candidate's figure is |A ∩ B| / |A ∪ B| from Python's sets (0.0 for two
+    empty sets), whatever slots of the lookup table the 5-grams share, and `_unload` leaves the
+    table empty for the next letter."""
+    index = SimilarityIndex(window=len(sets))
+    empty = index._table.copy()
+    for slot, values in enumerate(sets[1:]):
+        index._shingles[slot] = np.array(sorted(values), dtype=np.uint32)
+    mine = sets[0]
+    ordered = np.array(sorted(mine), dtype=np.uint32)
+    slots = list(range(len(sets) - 1))
+    crowded = index._load(ordered)
+    best, best_slot = index._measure(ordered, crowded, slots)
+    index._unload(ordered)
+    figures = [jaccard(mine, theirs) for theirs in sets[1:]]
+    assert best == max(figures)
+    assert figures[best_slot] == best
+    assert index._nearest[: len(slots)] == figures  # each raised to its figure
+    assert np.array_equal(index._table, empty)

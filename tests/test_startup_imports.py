@@ -203,3 +203,24 @@ def test_a_printed_letter_defines_no_dataclass(clean_env: dict[str, str], tmp_pa
         if isinstance(value, type) and value.__module__ == name and dataclasses.is_dataclass(value)
     ]
     assert found == ["complainer.letter.request.DraftValues"]
+
+
+def test_campaign_records_compile_no_annotations() -> None:
+    """typing.NamedTuple compiles every string annotation into a ForwardRef when it makes the
+    class (about 40 us a field): campaigns.model, whose records every letter loads, does without
+    `from __future__ import annotations`, so its records' annotations are plain objects."""
+    from complainer.campaigns import model
+
+    records = [
+        value
+        for value in vars(model).values()
+        if isinstance(value, type) and issubclass(value, tuple) and hasattr(value, "_fields")
+    ]
+    assert len(records) >= 13
+    strings = [
+        f"{record.__name__}.{name}"
+        for record in records
+        for name, annotation in record.__annotations__.items()
+        if isinstance(annotation, str)
+    ]
+    assert strings == []

@@ -809,11 +809,53 @@ def test_a_note_in_another_script_is_warned_about_in_the_preview(
     answer(child, TOGGLE, "")
     answer(child, "Note: ", "I teach history in Berlin and I care about my friends in Almaty.")
     answer(child, "…: ", "")
-    preview = answer(child, CHOICE, "q")
+    preview = answer(child, CHOICE, "t")
     assert "your personal note seems to be in another language than the letter" in preview
     assert "note: Latin script; letter: Russian" in preview
-    code, _ = finish(child)
-    assert code == 0
+    # The wizard's own way to add a translation, not a command-line option the person lacks.
+    assert '"t" in the menu below' in preview and "--with-translation" not in preview
+    assert "t append a translation of the letter (or remove it)" in preview
+    asked = answer(child, "Translation (number, code or name) (Enter: 0; b: back; q: quit): ", "en")
+    assert "2. en English" in asked and "0. no translation (Enter)" in asked
+    assert "ru Russian" not in asked  # the letter's own language is no translation
+    preview = answer(child, CHOICE, "s")
+    assert "Translation into English, for reference only" in preview
+    assert "personal note seems" not in preview  # a translation the note's reader can read
+    answer(child, SAVE, "letter.eml")
+    code, rest = finish(child)
+    assert code == 0, rest
+    msg = email.message_from_bytes((tmp_path / "letter.eml").read_bytes(), policy=policy.default)
+    body = msg.get_body().get_content()
+    assert "Перевод (английский) — только для справки" in body
+    assert body.index("Уважаем") < body.index("Translation into English") < body.rindex("Dear")
+
+
+def test_a_translation_is_proposed_in_the_notes_language_and_can_be_removed(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    child = spawn(tmp_path, env, "--country", "DE", "--target", "ministry", "--lang", "kk",
+                  "--email", "", "--organisation", "", "--address", "")  # fmt: skip
+    answer(child, "Name: ", "Anna Schmidt")
+    answer(child, "City (optional, Enter skips): ", "")
+    answer(child, TOGGLE, "")
+    answer(child, TOGGLE, "")
+    answer(child, "Note: ", "Я пишу как учительница из Берлина, и мне важны друзья в Алматы.")
+    answer(child, "…: ", "")
+    preview = answer(child, CHOICE, "t")
+    assert "note: Russian; letter: Kazakh" in preview
+    # The note's language is proposed; Enter takes it.
+    asked = answer(child, "(Enter: ru; b: back; q: quit): ", "")
+    assert "ru Russian (Enter)" in asked
+    preview = answer(child, CHOICE, "t")
+    assert "Перевод (русский)" in preview and "personal note seems" not in preview
+    # Asked again, the current translation is proposed; 0 removes it, b goes back unchanged.
+    answer(child, "(Enter: ru; b: back; q: quit): ", "b")
+    answer(child, CHOICE, "t")
+    answer(child, "(Enter: ru; b: back; q: quit): ", "0")
+    preview = answer(child, CHOICE, "q")
+    assert "Перевод (русский)" not in preview and "note: Russian; letter: Kazakh" in preview
+    code, rest = finish(child)
+    assert code == 0 and "Nothing was saved." in rest
 
 
 def test_the_header_of_a_closed_campaign_shows_no_deadline(

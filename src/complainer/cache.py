@@ -37,22 +37,31 @@ MAX_ENTRIES = 4000
 
 def cache_dir() -> Path | None:
     """The cache folder, or None when the cache is turned off."""
-    settings = (NO_CACHE_ENV, CACHE_DIR_ENV, "XDG_CACHE_HOME", "HOME", "LOCALAPPDATA")
-    return _cache_dir(tuple(os.environ.get(name, "") for name in settings))
+    folder = _folder()
+    return None if folder is None else Path(folder)
+
+
+_SETTINGS = (NO_CACHE_ENV, CACHE_DIR_ENV, "XDG_CACHE_HOME", "HOME", "LOCALAPPDATA")
+
+
+def _folder() -> str | None:
+    """`cache_dir()` as a string: a letter reads some thirty entries, each asking."""
+    get = os.environ.get
+    return _cache_dir(tuple([get(name, "") for name in _SETTINGS]))
 
 
 @functools.cache
-def _cache_dir(environment: tuple[str, ...]) -> Path | None:
+def _cache_dir(environment: tuple[str, ...]) -> str | None:
     # Keyed by the variables that decide it, as a run asks about a dozen times.
     no_cache, override = environment[0].strip(), environment[1].strip()
     if no_cache not in ("", "0"):
         return None
     if override:
-        return Path(override)
+        return os.fspath(Path(override))
     # Imported here: only runs that read or write the cache pay for platformdirs.
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("complainer", appauthor=False))
+    return os.fspath(Path(platformdirs.user_cache_dir("complainer", appauthor=False)))
 
 
 @functools.cache
@@ -64,16 +73,34 @@ def _code_of(module_file: str) -> bytes | None:
         return None
 
 
-def _key(kind: str, source: bytes, made_by: str) -> bytes | None:
-    """The entry's key, or None when the deriving module's code cannot be read (no caching)."""
-    code = _code_of(made_by)
-    if code is None:
+def _key(kind: str, source: bytes, made_by: str | tuple[str, ...]) -> bytes | None:
+    """The entry's key, or None when a deriving module's code cannot be read (no caching)."""
+    digest = _key_start(kind, made_by, __version__, sys.version)
+    if digest is None:
         return None
+    digest = digest.copy()
+    digest.update(len(source).to_bytes(8, "big"))
+    digest.update(source)
+    return digest.digest()
+
+
+@functools.cache
+def _key_start(
+    kind: str, made_by: str | tuple[str, ...], version: str, python: str
+) -> hashlib._Hash | None:
+    """The SHA-256 of what comes before the source in a key (each part after its length): made
+    once per kind and deriving code, and copied for each entry."""
+    codes: list[bytes] = []
+    for module in (made_by,) if isinstance(made_by, str) else made_by:
+        code = _code_of(module)
+        if code is None:
+            return None
+        codes.append(code)
     digest = hashlib.sha256()
-    for part in (kind.encode(), __version__.encode(), sys.version.encode(), code, source):
+    for part in (kind.encode(), version.encode(), python.encode(), *codes):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
-    return digest.digest()
+    return digest
 
 
 @functools.cache
@@ -107,9 +134,9 @@ def remember_true(kind: str, facts: bytes, *, made_by: str, library: str) -> Non
         store(kind, release + b"\0" + facts, True, made_by=made_by)
 
 
-def _entry(kind: str, key: bytes) -> Path | None:
-    folder = cache_dir()
-    return None if folder is None else folder / kind / f"{key.hex()}.pickle"
+def _entry(kind: str, key: bytes) -> str | None:
+    folder = _folder()
+    return None if folder is None else os.path.join(folder, kind, key.hex() + ".pickle")
 
 
 # The only classes an entry may hold besides builtins: what TOML's dates and times are made of.
@@ -132,15 +159,16 @@ class _DataOnly(pickle.Unpickler):
         return found
 
 
-def load(kind: str, source: bytes, *, made_by: str) -> Any | None:
-    """The value stored for `source` under `kind` by the module at `made_by` (its __file__),
-    or None if there is none that matches."""
+def load(kind: str, source: bytes, *, made_by: str | tuple[str, ...]) -> Any | None:
+    """The value stored for `source` under `kind` by the module at `made_by` (its __file__; or
+    the modules, when several derive it), or None if there is none that matches."""
     key = _key(kind, source, made_by)
     path = _entry(kind, key) if key is not None else None
     if key is None or path is None:
         return None
     try:
-        blob = path.read_bytes()
+        with open(path, "rb") as fh:
+            blob = fh.read()
     except OSError:
         return None
     header = _FORMAT + key
@@ -152,13 +180,14 @@ def load(kind: str, source: bytes, *, made_by: str) -> Any | None:
         return None
 
 
-def store(kind: str, source: bytes, value: Any, *, made_by: str) -> None:
+def store(kind: str, source: bytes, value: Any, *, made_by: str | tuple[str, ...]) -> None:
     """Keep `value` (plain data: dicts, lists, str, bytes, numbers, dates) as derived from
-    `source` by the module at `made_by` (its __file__)."""
+    `source` by the module at `made_by` (its __file__; or the modules, when several derive it)."""
     key = _key(kind, source, made_by)
-    path = _entry(kind, key) if key is not None else None
-    if key is None or path is None:
+    entry = _entry(kind, key) if key is not None else None
+    if key is None or entry is None:
         return
+    path = Path(entry)
     try:
         blob = _FORMAT + key + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -47,10 +47,7 @@ def dangerous_char(text: str, allowed: str = "") -> tuple[int, str] | None:
     ordinary writing uses (ZWJ, ZWNJ, soft hyphen, LRM, RLM, emoji tags), is text. `allowed` lists
     characters to let through (line breaks and tabs in a note).
     """
-    if text.isprintable():
-        # Every refused character is unprintable for str.isprintable (categories Cc, Cs, Zl, Zp,
-        # and Cf for the bidi controls), from the same Unicode database as unicodedata: a name,
-        # an address or a line of text is checked in C, not a character at a time.
+    if is_plain(text, allowed):
         return None
     for i, ch in enumerate(text, 1):
         if ch in allowed:
@@ -58,6 +55,19 @@ def dangerous_char(text: str, allowed: str = "") -> tuple[int, str] | None:
         if is_dangerous(ch):
             return i, ch
     return None
+
+
+def is_plain(text: str, allowed: str = "") -> bool:
+    """True when `text` has no character `is_dangerous` refuses outside `allowed`, found by
+    `str.isprintable` in one pass over the text (not a call per character): every refused
+    character is one it calls unprintable (Unicode categories Cc, Zl, Zp and Cs; the bidi
+    controls are Cf). False may still be a text with no refused character (a no-break space, a
+    soft hyphen and other separators and format characters are unprintable too): `dangerous_char`
+    then looks character by character."""
+    for ch in allowed:
+        if ch in text:
+            text = text.replace(ch, "")
+    return text.isprintable()
 
 
 def refuse_dangerous(text: str, what: str, allowed: str = "") -> None:

@@ -26,7 +26,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -51,7 +51,7 @@ from jinja2.utils import Namespace, generate_lorem_ipsum
 
 from complainer import cache
 from complainer.campaigns.confine import confined, read_confined_text
-from complainer.characters import describe_char, is_dangerous
+from complainer.characters import dangerous_char, describe_char
 from complainer.errors import CampaignError
 
 RENDER_SECONDS = 3.0
@@ -62,6 +62,10 @@ MAX_ARGUMENT = 10_000  # a number passed to a filter or method (a width, a count
 MAX_RANGE = 10_000
 MAX_LIPSUM = 20
 
+# Every name `getattr(d, name)` finds on a plain dict `d` (its type's and their bases'); for any
+# other name it raises AttributeError, and Jinja's sandbox then looks the name up as a key.
+_DICT_ATTRIBUTES = frozenset(name for klass in dict.__mro__ for name in vars(klass))
+_CPUS = os.cpu_count()  # None when unknown: then the CPU time is read at every check
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # A width or precision in a printf-style or str.format specification, such as %999999d or {:>99999}.
@@ -74,10 +78,12 @@ class LimitExceeded(Exception):
 
 def tidy(text: str) -> str:
     """Trailing spaces gone, runs of blank lines folded to one, exactly one final newline."""
-    text = text.replace("\r\n", "\n")
-    # The searches first: a letter rendered thousands of times in a batch mostly has neither,
-    # and finding that out costs a tenth of running the patterns over it.
-    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+    # The searches first: a letter rendered thousands of times in a batch mostly has none of
+    # these, and finding that out costs a tenth of running the patterns over it. A search for
+    # one character is the quickest (memchr): a text without one has no pair holding it.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if " \n" in text or ("\t" in text and "\t\n" in text) or text.endswith((" ", "\t")):
         text = _TRAILING_SPACE.sub("", text)
     text = text.strip("\n")
     if "\n\n\n" in text:
@@ -154,9 +160,10 @@ class ConfinedLoader(BaseLoader):
             raise CampaignError(f"{path}: cannot be read ({exc.strerror})") from None
         # The same rule as campaign data (campaigns.tomlfile): an ESC or a bidi override in a
         # layout would reach the terminal and the letter.
-        bad = next((ch for ch in source if ch not in "\n\r\t" and is_dangerous(ch)), None)
-        if bad is not None:
-            line = source.count("\n", 0, source.index(bad)) + 1
+        found = dangerous_char(source, allowed="\n\r\t")
+        if found is not None:
+            position, bad = found
+            line = source.count("\n", 0, position - 1) + 1
             raise CampaignError(
                 f"{path}: line {line} contains {describe_char(bad)}, which could drive a"
                 " terminal or disguise the letter; remove it"
@@ -179,14 +186,26 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.deadline = math.inf
+        self.deadline = math.inf  # process_time() past which a render stops (set by _alarm)
+        self.sure_until = -math.inf  # perf_counter() before which it cannot have come (_alarm)
         self.globals["range"] = self._range
         self.globals["lipsum"] = self._lipsum
         self.globals["namespace"] = _LimitedNamespace
         self.filters = {name: self._limited(f) for name, f in self.filters.items()}
 
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as a plain dict rather than Jinja's ChainMap over the
+        environment's: every render copies them into its context twice (`new_context`, then
+        `Context`), which for a ChainMap runs in Python. The same names and values: this
+        environment's globals are all set in __init__, before any template is loaded, and
+        never changed after (as Jinja asks), and a template cannot change them (immutable)."""
+        return {**self.globals, **(d or {})}
+
     def tick(self) -> None:
-        if time.process_time() > self.deadline:
+        # The process's CPU time is a system call to read (about 0.7 us, fifty to a hundred
+        # times a letter); the wall clock is not, and until `sure_until` it proves the CPU
+        # time short of the deadline (see _alarm).
+        if time.perf_counter() >= self.sure_until and time.process_time() > self.deadline:
             raise LimitExceeded(f"rendering took more than {RENDER_SECONDS:g} seconds of CPU time")
 
     def _limited(self, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -254,6 +273,15 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self.tick()
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            # What Jinja's SandboxedEnvironment.getattr comes to for a plain dict and a name
+            # that is none of its attributes (`writer.name`, `p.opening`: most of a letter's
+            # lookups), without the AttributeError it raises and catches first to find that
+            # out: the item, or Undefined when there is none.
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -271,7 +299,12 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 def _alarm(env: LimitedSandbox) -> Iterator[None]:
     """RENDER_SECONDS of CPU time from now: `env` refuses to go on, and SIGVTALRM interrupts loops
     that never ask. CPU time, not wall-clock time, so that a busy machine does not fail a letter."""
+    # The process cannot use more CPU time than its CPUs run in the wall time passed: until
+    # `sure_until` (RENDER_SECONDS over twice the CPUs, the twice for a CPU added meanwhile)
+    # the deadline cannot have come, and `tick` need not read the CPU time to know it.
+    wall = time.perf_counter()
     env.deadline = time.process_time() + RENDER_SECONDS
+    env.sure_until = wall + RENDER_SECONDS / (2 * _CPUS) if _CPUS else -math.inf
     use_signal = (
         hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     )
@@ -286,7 +319,7 @@ def _alarm(env: LimitedSandbox) -> Iterator[None]:
     try:
         yield
     finally:
-        env.deadline = math.inf
+        env.deadline, env.sure_until = math.inf, -math.inf
         if use_signal:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
             signal.signal(signal.SIGVTALRM, previous if previous is not None else signal.SIG_DFL)
@@ -343,6 +376,10 @@ class Renderer:
         self._only_blocks: dict[Any, bool] = {}  # layout -> nothing but blanks outside its blocks
         self._layouts: dict[str, Template] = {}  # name -> the layout last rendered by that name
         self._only_blocks_asked: set[Any] = set()  # layouts `only_blocks` was asked about
+        # layout -> what its root writes, in order: text (the same in every render) or a block's
+        # name (see `_render_in_order`); recorded by its first render, for a layout caught in
+        # one pass whose blocks are not nested.
+        self._skeletons: dict[Any, tuple[tuple[str, bool], ...]] = {}
 
     def _compile_snippet(self, source: str) -> Template:
         """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
@@ -372,15 +409,27 @@ class Renderer:
     def _render_chunks(self, generated: Iterator[str]) -> str:
         """Join the output of a render, within the time and output limits."""
         chunks: list[str] = []
-        total = 0
         with _alarm(self.env):
-            for chunk in generated:
-                total += len(chunk)
-                if total > MAX_OUTPUT:
-                    raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
-                self.env.tick()
-                chunks.append(chunk)
+            self._collect(generated, chunks, 0)
         return "".join(chunks)
+
+    def _collect(self, generated: Iterator[str], chunks: list[str], total: int) -> int:
+        """Append what `generated` writes to `chunks`, checking at every chunk the CPU time
+        (`LimitedSandbox.tick`, inlined: a letter writes about fifty chunks) and that the
+        render's output, `total` characters so far, stays within MAX_OUTPUT; the new total."""
+        # As LimitedSandbox.tick does, with what `_alarm` fixed for this render.
+        wall, sure_until = time.perf_counter, self.env.sure_until
+        clock, deadline = time.process_time, self.env.deadline
+        for chunk in generated:
+            total += len(chunk)
+            if total > MAX_OUTPUT:
+                raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
+            if wall() >= sure_until and clock() > deadline:
+                raise LimitExceeded(
+                    f"rendering took more than {RENDER_SECONDS:g} seconds of CPU time"
+                )
+            chunks.append(chunk)
+        return total
 
     def snippet(self, source: str, origin: Path, context: Mapping[str, Any]) -> str:
         """Render one phrasing (a small template from a texts file)."""
@@ -496,30 +545,83 @@ class Renderer:
         """The whole layout rendered once, and what each of its blocks wrote on the way.
 
         The layout calls each block through `context.blocks` (Jinja's compiled `yield from
-        context.blocks[name][0](context)`); each is wrapped to keep a copy of its output.
+        context.blocks[name][0](context)`); each is wrapped to keep a copy of its output. The
+        first render also records what the root writes between the blocks, which for a layout
+        caught in one pass is text only (`_plain_outside_blocks`): the renders after it call the
+        blocks in that order themselves (`_render_in_order`), without the wrappers.
         """
         ctx = template.new_context(dict(context))
+        skeleton = self._skeletons.get(template)
+        if skeleton is not None:
+            return self._render_in_order(ctx, skeleton)
         caught: dict[str, list[str]] = {}
+        order: list[tuple[str, bool]] = []  # what the root wrote: (text, False) or (block, True)
+        depth = 0  # blocks being rendered: a chunk written at depth 0 is the root's own text
+        nested = False
 
-        def catching(render: Callable[[Any], Iterator[str]], sink: list[str]) -> Any:
+        def catching(
+            block: str, render: Callable[[Any], Iterator[str]], sink: list[str]
+        ) -> Callable[[Any], Iterator[str]]:
             def caught_render(block_context: Any) -> Iterator[str]:
-                for chunk in render(block_context):
-                    sink.append(chunk)
-                    yield chunk
+                nonlocal depth, nested
+                nested = nested or depth > 0
+                order.append((block, True))
+                depth += 1
+                try:
+                    for chunk in render(block_context):
+                        sink.append(chunk)
+                        yield chunk
+                finally:
+                    depth -= 1
 
             return caught_render
 
         for block, renders in ctx.blocks.items():
-            renders[0] = catching(renders[0], caught.setdefault(block, []))
+            renders[0] = catching(block, renders[0], caught.setdefault(block, []))
 
         def generate() -> Iterator[str]:  # as Template.generate, on this context
             try:
-                yield from template.root_render_func(ctx)
+                for chunk in template.root_render_func(ctx):
+                    if not depth:
+                        order.append((chunk, False))
+                    yield chunk
             except Exception:
                 yield self.env.handle_exception()
 
         text = self._render_chunks(generate())
+        if not nested:
+            self._skeletons[template] = tuple(order)
         return text, {block: "".join(chunks) for block, chunks in caught.items()}
+
+    def _render_in_order(
+        self, ctx: Any, skeleton: tuple[tuple[str, bool], ...]
+    ) -> tuple[str, dict[str, str]]:
+        """What `_render_catching_blocks` gives, from the root's recorded order: its text as
+        recorded, and each block rendered by the function the root calls (`ctx.blocks[name][0]`),
+        in the same order on the same context, within the same limits (`_render_chunks`: the
+        CPU time and output of the whole render, checked at every chunk)."""
+        env = self.env
+        parts: list[str] = []
+        caught: dict[str, str] = {}
+        total = 0
+        with _alarm(env):
+            for piece, is_block in skeleton:
+                if not is_block:  # the same text in every render: only its length counts
+                    total += len(piece)
+                    if total > MAX_OUTPUT:
+                        raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
+                    parts.append(piece)
+                    continue
+                chunks: list[str] = []
+                try:
+                    total = self._collect(ctx.blocks[piece][0](ctx), chunks, total)
+                except LimitExceeded:
+                    raise
+                except Exception:
+                    env.handle_exception()  # as Template.generate: re-raises, traceback rewritten
+                caught[piece] = text = "".join(chunks)
+                parts.append(text)
+        return "".join(parts), caught
 
 
 def _blank_outside_blocks(tree: Any) -> bool:

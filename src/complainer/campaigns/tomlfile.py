@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from complainer import cache
-from complainer.characters import describe_char, is_dangerous
+from complainer.characters import dangerous_char, describe_char
 from complainer.errors import CampaignError
 
 MAX_TOML_BYTES = 1_000_000
@@ -28,6 +28,12 @@ def load_toml(path: Path) -> dict[str, Any]:
     Python and the slowest step of loading a campaign, so the result is kept in the cache
     (complainer.cache), keyed by the file's bytes.
     """
+    return parse_toml(path, read_toml_bytes(path))
+
+
+def read_toml_bytes(path: Path) -> bytes:
+    """The bytes of the TOML file `path`; CampaignError naming it if it cannot be read or is
+    larger than MAX_TOML_BYTES (no more than that is read)."""
     try:
         with path.open("rb") as fh:
             raw = fh.read(MAX_TOML_BYTES + 1)
@@ -35,6 +41,12 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise CampaignError(f"{path}: cannot be read ({exc.strerror})") from exc
     if len(raw) > MAX_TOML_BYTES:
         raise CampaignError(f"{path}: is larger than {MAX_TOML_BYTES:,} bytes")
+    return raw
+
+
+def parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
+    """The table in `raw`, the bytes read from `path` (`read_toml_bytes`), checked as
+    `load_toml` says; CampaignError naming `path`."""
     cached = cache.load("toml", raw, made_by=__file__)
     if isinstance(cached, dict):
         return cached
@@ -92,8 +104,9 @@ def _check_values(path: Path, data: dict[str, Any]) -> None:
         if seen > MAX_VALUES:
             raise CampaignError(f"{path}: holds more than {MAX_VALUES:,} values")
         if isinstance(value, str):
-            bad = next((ch for ch in value if ch not in "\n\t" and is_dangerous(ch)), None)
-            if bad is not None:
+            found = dangerous_char(value, allowed="\n\t")
+            if found is not None:
+                bad = found[1]
                 raise CampaignError(
                     f"{path}: field '{field}' contains {describe_char(bad)}, which could drive"
                     " a terminal or disguise the letter; remove it"

@@ -67,8 +67,8 @@ from complainer.flows.draft import campaign_notes
 from complainer.formats.eml import to_eml
 from complainer.formats.readback import VerifiedFields
 from complainer.i18n import _, ngettext
-from complainer.letter.compose import Letter, compose, phrasing_slots
-from complainer.letter.request import DraftValues, build_request, normalise
+from complainer.letter.compose import Composer, Letter, phrasing_slots
+from complainer.letter.request import CheckedDefaults, DraftValues, build_request, normalise
 from complainer.letter.signers import Row, column_field, open_text, read_rows
 from complainer.letter.variety import PhrasingSpreader, SimilarityIndex, letter_overlap
 from complainer.terminal import console
@@ -190,12 +190,18 @@ class Maker:
         self.campaign, self.seed = campaign, seed
         self.spreaders: OrderedDict[tuple[str, ...], PhrasingSpreader] = OrderedDict()
         self.similarity = SimilarityIndex()
+        self.composer = Composer(campaign)  # what the letters share, worked out once
+        # The flags last given to `letter`, and the same checked once (CheckedDefaults).
+        self._defaults: DraftValues | None = None
+        self._checked: CheckedDefaults | None = None
         # What a row asks for (language, target, points, date) -> its kind of letter; rows
         # mostly ask for the same few, and working out the points costs as much as a phrasing.
         self._kinds: dict[tuple[object, ...], tuple[str, ...]] = {}
 
-    def letter(self, values: DraftValues) -> Letter:
-        writer, request = build_request(values, self.campaign)
+    def letter(self, values: DraftValues, defaults: DraftValues | None = None) -> Letter:
+        """The letter of a row's `values`; `defaults`: the flags they started from
+        (`Row.values`), whose values are checked once for the batch rather than in every row."""
+        writer, request = build_request(values, self.campaign, known=self._known(defaults))
         asked = (request.language, request.target, _ids(request.arguments),
                  _ids(request.recommendations), request.date)  # fmt: skip
         key = self._kinds.get(asked)
@@ -215,7 +221,16 @@ class Maker:
         else:
             self.spreaders.move_to_end(key)
         request = request._replace(phrasings=spreader.next())
-        return compose(self.campaign, writer, request)
+        return self.composer.compose(writer, request)
+
+    def _known(self, defaults: DraftValues | None) -> CheckedDefaults | None:
+        if defaults is not None and defaults is not self._defaults:
+            self._defaults = defaults
+            try:
+                self._checked = CheckedDefaults.of(defaults, self.campaign)
+            except ComplainerError:
+                self._checked = None  # then each row is checked whole, and says what is wrong
+        return self._checked if defaults is not None else None
 
 
 def _ids(ids: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -569,7 +584,7 @@ def _validated(
         return Outcome(row.number, name, "failed", row.problem[0], row.problem[1])
     values = row.values(flags)
     try:
-        letter = maker.letter(values)
+        letter = maker.letter(values, flags)
     except UsageProblem as exc:
         column = blame(row, flags, campaign, exc)
         reason = str(exc)

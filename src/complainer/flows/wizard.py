@@ -99,11 +99,7 @@ def _save(session: Session) -> Next:
         try:
             fmt = _save_format(path, values.fmt)
             # A PDF is printed and signed by hand: composed as signed, as "save it as a PDF" does.
-            source = (
-                request.build_letter(values, session.campaign, signed=True)
-                if fmt == "pdf"
-                else letter
-            )
+            source = _build(values, session.campaign, signed=True) if fmt == "pdf" else letter
             write_private(path, formats.render(source, fmt), force=force)
         except ComplainerError as exc:
             say(sentence(exc))
@@ -174,7 +170,7 @@ def _save_pdf(session: Session, attach: bool) -> Next:
     # A PDF to print and sign is signed as delivered; a PDF straight into an e-mail is not,
     # unless it carries a signature image.
     signed = values.signature_image is not None or not attach
-    letter = request.build_letter(values, session.campaign, signed=signed)
+    letter = _build(values, session.campaign, signed=signed)
     for warning in letter.warnings:
         console.warn_wrapped(warning)
     pdf = formats.render(letter, "pdf")
@@ -247,6 +243,40 @@ def _change_language(session: Session) -> Next:
     return "preview"
 
 
+def _translation_hint(code: str) -> str:
+    return _('"t" in the menu below')
+
+
+def _build(values: request.DraftValues, campaign: Campaign, signed: bool = False) -> Letter:
+    """`request.build_letter`, its warnings pointing to this menu's actions, not to options."""
+    return request.build_letter(values, campaign, signed, translation_hint=_translation_hint)
+
+
+def _change_translation(session: Session) -> Next:
+    """Add, change or remove a translation of the letter below it (--with-translation); the
+    preview is shown again. Proposed: the current translation, else the note's language when
+    the campaign has it."""
+    campaign, values, letter = session.campaign, session.values, session.letter
+    if len(campaign.languages) < 2:
+        say(_("This campaign's letter exists in one language only."))
+        return "menu"
+    default = values.with_translation
+    if default is None and values.note:
+        from complainer.letter.scripts import note_mismatch
+
+        found = note_mismatch(values.note, letter.body.replace(values.note, ""))
+        if found is not None and found.language in campaign.languages:
+            default = found.language
+    target = campaign.targets[values.target or campaign.default_target]
+    try:
+        values.with_translation = questions.translation(
+            campaign, campaign.reads(target.id), letter.language, default
+        )
+    except BackRequested:
+        return "menu"
+    return "preview"
+
+
 def _webmail(session: Session) -> Next:
     webmail.copy_into_webmail(session.letter)
     return "done"
@@ -260,6 +290,7 @@ ACTIONS: list[Action] = [
     Action("p", N_("print the letter to standard output"), _print),
     Action("s", N_("save it as an .eml draft for your mail client"), _save),
     Action("l", N_("change the letter's language"), _change_language),
+    Action("t", N_("append a translation of the letter (or remove it)"), _change_translation),
     Action("d", N_("add or change your postal address"), _change_address),
     Action("e", N_("edit the choices again (arguments, recommendations, note)"), _edit),
     Action("q", N_("quit without saving"), _quit),
@@ -442,7 +473,7 @@ def reading_copy(values: request.DraftValues, campaign: Campaign, letter: Letter
     ui = ui_language()
     if letter.language == ui or ui not in campaign.languages:
         return None
-    return request.build_letter(
+    return _build(
         dataclasses.replace(values, lang=ui, seed=letter.seed, with_translation=None), campaign
     )
 
@@ -499,7 +530,7 @@ def _preview(campaign: Campaign, letter: Letter, copy: Letter | None) -> None:
 def _compose(values: request.DraftValues, campaign: Campaign) -> Letter | None:
     """The letter, or None (having said why) when the choices cannot make one, such as none."""
     try:
-        return request.build_letter(values, campaign)
+        return _build(values, campaign)
     except UsageProblem as exc:
         say()
         say(sentence(exc), style="bold")
@@ -540,4 +571,4 @@ def _run(
                 return values
             if result != "preview":
                 break
-            letter = request.build_letter(values, campaign)
+            letter = _build(values, campaign)

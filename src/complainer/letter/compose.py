@@ -21,6 +21,7 @@ from complainer.campaigns.model import (
     PointKind,
     Source,
     Target,
+    TargetText,
     asks_key,
 )
 from complainer.campaigns.sandbox import Renderer
@@ -318,8 +319,14 @@ def base_context(
     campaign: Campaign, writer: Writer, recipient: Recipient, lang: str, day: dt.date
 ) -> dict[str, Any]:
     """The variables every phrasing and layout sees (docs/campaign-format.md lists them)."""
+    return {"writer": writer.context(lang), **_shared_context(campaign, recipient, lang, day)}
+
+
+def _shared_context(
+    campaign: Campaign, recipient: Recipient, lang: str, day: dt.date
+) -> dict[str, Any]:
+    """`base_context` but the writer: the same for every letter to `recipient` on `day`."""
     return {
-        "writer": writer.context(lang),
         "recipient": {
             "name": recipient.name,
             "email": recipient.email,
@@ -410,134 +417,315 @@ def phrasing_slots(campaign: Campaign, request: Request) -> dict[str, int]:
 
 
 def compose(campaign: Campaign, writer: Writer, request: Request) -> Letter:
-    lang = request.language
-    target_id, selected, warnings = _selection(campaign, request)
-    target = campaign.targets[target_id]
-    texts = campaign.texts[lang]
+    """The letter `writer` asks for with `request`; raises UsageProblem (a bad choice, an empty
+    letter) or CampaignError (the campaign's files at fault). `Composer.compose` for many."""
+    return Composer(campaign).compose(writer, request)
 
-    if (target.arguments or target.recommendations) and not any(selected.values()):
-        raise EmptyLetter(
-            _(
-                "the letter would make no point: choose at least one argument or recommendation "
-                "(see: complainer arguments)"
+
+# What a Composer keeps: at most this many entries of each kind, then it starts again (a batch
+# of many dates, languages or choices of points stays within a fixed memory).
+_KEPT_MOST = 512
+# The one variable of the context every phrasing sees that belongs to the writer; the others
+# (`shared` in Composer.compose) are the same for letters of the same kind (_SharedKey).
+_WRITER_VARIABLE = "writer"
+
+# A letter's kind as far as the context its phrasings see is concerned: (language, date,
+# recipient, whether it is a formal appeal, what the formal appeal lacks).
+_SharedKey = tuple[str, dt.date, Recipient, bool, tuple[str, ...]]
+
+
+def _kept(store: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(store) >= _KEPT_MOST:
+        store.clear()
+    store[key] = value
+
+
+class Composer:
+    """Composes letters of one campaign, working out once what letters of the same kind share.
+
+    A batch composes thousands of letters that differ in the writer and the phrasings chosen,
+    and mostly not in what the rest depends on: the points (by language, target, points asked
+    for and date), the recipient, the warnings, the context every phrasing sees but the writer,
+    and the phrasings that do not read the writer (by that context and their source: Jinja's
+    sandbox gives the same text for the same values, see `_names_used`). Each is kept here,
+    keyed by everything it is computed from, and reused; a refusal is never kept, so a letter
+    that fails fails as `compose` would. Everything else is done per letter, as `compose` does
+    (which is `Composer(campaign).compose`): the letters are the same, byte for byte
+    (tests/test_batch_equivalence.py). The interface language (of the warnings) is read at the
+    first warning, once: it does not change within a run.
+    """
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+        self.renderer = renderer_for(campaign.folder)
+        self._ui: str | None = None
+        self._selections: dict[tuple[Any, ...], _Selection] = {}
+        self._recipients: dict[tuple[Any, ...], Recipient] = {}
+        # kind -> a number for it (never given twice) and the context its letters share
+        self._shared: dict[_SharedKey, tuple[int, dict[str, Any]]] = {}
+        self._kinds_made = 0
+        self._slots: dict[tuple[str, str, str], tuple[tuple[str, str], ...]] = {}
+        self._warnings: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._texts: dict[tuple[int, str], str] = {}  # (kind's number, phrasing) -> text
+        self._seen: set[str] = set()  # phrasings rendered once already by this composer
+        self._reads_writer: set[str] = set()  # phrasings that read the writer
+
+    def _ui_language(self) -> str:
+        if self._ui is None:
+            self._ui = ui_language()
+        return self._ui
+
+    def _selection(self, request: Request) -> _Selection:
+        key = (request.language, request.target, _ids(request.arguments),
+               _ids(request.recommendations), request.date)  # fmt: skip
+        known = self._selections.get(key)
+        if known is None:
+            target_id, selected, warnings = _selection(self.campaign, request)
+            target = self.campaign.targets[target_id]
+            known = _Selection(
+                target_id,
+                {kind: tuple(points) for kind, points in selected.items()},
+                tuple(warnings),
+                tuple(asked(target, selected["recommendation"])),
+                tuple(
+                    CitedSource(p.id, c, self.campaign.sources[c.source])
+                    for kind in POINT_KINDS
+                    for p in selected[kind]
+                    for c in p.citations
+                ),
             )
+            _kept(self._selections, key, known)
+        return known
+
+    def _recipient(self, target_id: str, request: Request) -> Recipient:
+        key = (target_id, request.language, request.to_email, request.to_name, request.to_kind)
+        known = self._recipients.get(key)
+        if known is None:
+            known = _recipient(self.campaign, target_id, request)
+            _kept(self._recipients, key, known)
+        return known
+
+    def _appeal_warning(self, target_id: str, missing: tuple[str, ...]) -> str:
+        known = self._warnings.get((target_id, missing))
+        if known is None:
+            appeal = self.campaign.targets[target_id].appeal
+            assert appeal is not None
+            words = self.campaign.appeal_words(self._ui_language(), target_id)
+            known = appeal_warning(appeal, missing, words)
+            _kept(self._warnings, (target_id, missing), known)
+        return known
+
+    def _shared_context(self, key: _SharedKey) -> tuple[int, dict[str, Any]]:
+        """`base_context` but the writer, for letters of kind `key`, and a number that stands
+        for the kind in other keys (cheaper to hash than the kind). The context is shared by
+        those letters' contexts: neither compose nor a template changes it (the sandbox is
+        immutable)."""
+        known = self._shared.get(key)
+        if known is None:
+            lang, day, recipient, formal, missing = key
+            context = _shared_context(self.campaign, recipient, lang, day)
+            context["appeal"] = {
+                "formal": formal,
+                "complete": not missing,
+                "missing": list(missing),
+            }
+            self._kinds_made += 1
+            known = (self._kinds_made, context)
+            _kept(self._shared, key, known)
+        return known
+
+    def _slots_for(
+        self, lang: str, target_id: str, ttext: TargetText, key: str
+    ) -> tuple[tuple[str, str], ...]:
+        """`ttext.slots_for(key).items()`, for `ttext` the texts of `target_id` in `lang`."""
+        slots_key = (lang, target_id, key)
+        known = self._slots.get(slots_key)
+        if known is None:
+            known = tuple(ttext.slots_for(key).items())
+            _kept(self._slots, slots_key, known)
+        return known
+
+    def _phrasing(
+        self, source: str, base: Mapping[str, Any], kind: int, texts: LanguageTexts,
+        keys: tuple[str, ...],
+    ) -> str:  # fmt: skip
+        """`_snippet` of the phrasing `source`, reused for letters of the same kind (numbered
+        `kind`, see `_shared_context`) when the phrasing does not read the writer: every other
+        variable it can read is the same for them. Whether it does is known from its source
+        (`_names_used`), found at its second use: a run that writes one letter does not parse
+        its phrasings for nothing. A phrasing that reads the writer is rendered for each
+        letter (keeping it by the writer's values would pay for a look-up that a batch of
+        different writers never finds)."""
+        if source in self._reads_writer:
+            return self.renderer.snippet(source, texts.origin(*keys), base)
+        key = (kind, source)
+        text = self._texts.get(key)
+        if text is not None:
+            return text
+        text = _snippet(self.renderer, source, base, texts, keys)
+        if source not in self._seen:
+            if len(self._seen) >= _KEPT_MOST:
+                self._seen.clear()
+            self._seen.add(source)
+            return text
+        names = _names_used(self.renderer, source)
+        if names is not None and _WRITER_VARIABLE in names:
+            if len(self._reads_writer) >= _KEPT_MOST:
+                self._reads_writer.clear()
+            self._reads_writer.add(source)
+        elif names is not None and _repeatable(text):
+            _kept(self._texts, key, text)
+        return text
+
+    def compose(self, writer: Writer, request: Request) -> Letter:
+        """The letter `writer` asks for with `request` (see `compose`)."""
+        campaign = self.campaign
+        lang = request.language
+        selection = self._selection(request)
+        target_id, selected = selection.target_id, selection.points
+        warnings = list(selection.warnings)
+        target = campaign.targets[target_id]
+        texts = campaign.texts[lang]
+
+        if (target.arguments or target.recommendations) and not any(selected.values()):
+            raise EmptyLetter(
+                _(
+                    "the letter would make no point: choose at least one argument or "
+                    "recommendation (see: complainer arguments)"
+                )
+            )
+        recipient = self._recipient(target_id, request)
+        seed = request.seed if request.seed is not None else default_seed(writer, request.date)
+        renderer = self.renderer
+        missing: tuple[str, ...] = ()
+        if target.appeal is not None:
+            missing = missing_requirements(
+                target.appeal, writer.name, writer.address, request.signed
+            )
+        kind, shared = self._shared_context(
+            (lang, request.date, recipient, target.appeal is not None, missing)
         )
-    recipient = _recipient(campaign, target_id, request)
-    seed = request.seed if request.seed is not None else default_seed(writer, request.date)
-    renderer = renderer_for(campaign.folder)
-    base = base_context(campaign, writer, recipient, lang, request.date)
-    missing: tuple[str, ...] = ()
-    if target.appeal is not None:
-        missing = missing_requirements(target.appeal, writer.name, writer.address, request.signed)
+        base = {_WRITER_VARIABLE: writer.context(lang), **shared}
         if missing:
-            words = campaign.appeal_words(ui_language(), target_id)
-            warnings.append(appeal_warning(target.appeal, missing, words))
-    base["appeal"] = {
-        "formal": target.appeal is not None,
-        "complete": not missing,
-        "missing": list(missing),
-    }
+            warnings.append(self._appeal_warning(target_id, missing))
 
-    chosen = request.phrasings or {}
-    used: list[tuple[str, int]] = []
+        chosen = request.phrasings or {}
+        used: list[tuple[str, int]] = []
 
-    def phrase(slot: str, options: Sequence[str], *keys: str) -> str:
-        index = chosen.get(slot)
-        index = pick(seed, slot, len(options)) if index is None else index % len(options)
-        used.append((slot, index))
-        return _snippet(renderer, options[index], base, texts, keys)
+        def phrase(slot: str, options: Sequence[str], *keys: str) -> str:
+            index = chosen.get(slot)
+            index = pick(seed, slot, len(options)) if index is None else index % len(options)
+            used.append((slot, index))
+            return self._phrasing(options[index], base, kind, texts, keys)
 
-    ttext = texts.target(target_id)
-    subject = phrase(f"{target_id}.subject", ttext.subjects, "targets", target_id, "subject")
-    try:
-        subject = _header_safe(subject, "subject")
-    except UsageProblem as exc:
-        raise CampaignError(f"{texts.origin('targets', target_id, 'subject')}: {exc}") from exc
-    # The request paragraphs say the chosen recommendations of the target's `asks` themselves:
-    # their variants keyed by that choice are used, and the list below leaves those out.
-    asks = asked(target, selected["recommendation"])
-    paragraphs = {
-        name: phrase(
-            f"{target_id}.{slot}", ttext.paragraphs[slot], "targets", target_id, "paragraphs", name
+        ttext = texts.target(target_id)
+        subject = phrase(f"{target_id}.subject", ttext.subjects, "targets", target_id, "subject")
+        try:
+            subject = _header_safe(subject, "subject")
+        except UsageProblem as exc:
+            raise CampaignError(f"{texts.origin('targets', target_id, 'subject')}: {exc}") from exc
+        # The request paragraphs say the chosen recommendations of the target's `asks`
+        # themselves: their variants keyed by that choice are used, and the list below leaves
+        # those out.
+        asks = list(selection.asks)
+        where = ("targets", target_id, "paragraphs")
+        paragraphs = {
+            name: phrase(f"{target_id}.{slot}", ttext.paragraphs[slot], *where, name)
+            for name, slot in self._slots_for(lang, target_id, ttext, asks_key(asks))
+        }
+
+        def rendered(kind: PointKind) -> list[dict[str, str]]:
+            plural = "arguments" if kind == "argument" else "recommendations"
+            result = []
+            for point in selected[kind]:
+                if point.id in asks:
+                    continue
+                pt = texts.point(kind, point.id)
+                text = phrase(f"{kind}.{point.id}", pt.phrasings, plural, point.id, "text")
+                result.append({"id": point.id, "title": pt.title, "text": text})
+            return result
+
+        context = {
+            **base,
+            "subject": subject,
+            "p": paragraphs,
+            "arguments": rendered("argument"),
+            "recommendations": rendered("recommendation"),
+            "asks": asks,
+            "note": request.note,
+        }
+        layout = f"{lang}/{target_id}.j2"
+        body, blocks = renderer.layout_blocks(layout, context)
+        if (
+            blocks
+            and not renderer.only_blocks(layout)
+            and "".join("".join(b for _, b in blocks).split()) != "".join(body.split())
+        ):
+            raise CampaignError(
+                f"{campaign.folder / layout}: text outside {{% block %}} tags, which the PDF"
+                " would leave out; put every line of the letter inside a block"
+            )
+        if _unfinished(subject) or _unfinished(body):
+            # A campaign scaffold's placeholders; `complainer check` lists them.
+            raise CampaignError(
+                _(
+                    "campaign {campaign} is not finished: its {language} texts for the {target} "
+                    "letter still hold TODO; run: complainer check {folder}"
+                ).format(
+                    campaign=campaign.id, language=lang, target=target_id, folder=campaign.folder
+                )
+            )
+        if len(body) > one_page(campaign, target_id):
+            # Officials read short letters; a writer who picked every argument should know.
+            warnings.append(
+                ngettext(
+                    "the letter runs to {length} character, more than one printed page (about "
+                    "{page}); fewer arguments or a shorter note keep it to one",
+                    "the letter runs to {length} characters, more than one printed page (about "
+                    "{page}); fewer arguments or a shorter note keep it to one",
+                    len(body),
+                ).format(length=len(body), page=one_page(campaign, target_id))
+            )
+        return Letter(
+            campaign=campaign.id,
+            target=target_id,
+            language=lang,
+            date=request.date,
+            seed=seed,
+            writer=writer,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            arguments=tuple(p.id for p in selected["argument"]),
+            recommendations=tuple(p.id for p in selected["recommendation"]),
+            citations=selection.citations,
+            warnings=tuple(warnings),
+            phrasings=tuple(used),
+            spread=bool(request.phrasings),
+            blocks=split_blocks(body, blocks, writer.name),
+            page=texts.page(),
+            signature_image=request.signature_image,
+            formal_appeal=target.appeal is not None,
+            missing=missing,
         )
-        for name, slot in ttext.slots_for(asks_key(asks)).items()
-    }
 
-    def rendered(kind: PointKind) -> list[dict[str, str]]:
-        plural = "arguments" if kind == "argument" else "recommendations"
-        result = []
-        for point in selected[kind]:
-            if point.id in asks:
-                continue
-            pt = texts.point(kind, point.id)
-            text = phrase(f"{kind}.{point.id}", pt.phrasings, plural, point.id, "text")
-            result.append({"id": point.id, "title": pt.title, "text": text})
-        return result
 
-    context = {
-        **base,
-        "subject": subject,
-        "p": paragraphs,
-        "arguments": rendered("argument"),
-        "recommendations": rendered("recommendation"),
-        "asks": asks,
-        "note": request.note,
-    }
-    layout = f"{lang}/{target_id}.j2"
-    body, blocks = renderer.layout_blocks(layout, context)
-    if (
-        blocks
-        and not renderer.only_blocks(layout)
-        and "".join("".join(b for _, b in blocks).split()) != "".join(body.split())
-    ):
-        raise CampaignError(
-            f"{campaign.folder / layout}: text outside {{% block %}} tags, which the PDF would"
-            " leave out; put every line of the letter inside a block"
-        )
-    if _unfinished(subject) or _unfinished(body):
-        # A campaign scaffold's placeholders; `complainer check` lists them.
-        raise CampaignError(
-            _(
-                "campaign {campaign} is not finished: its {language} texts for the {target} letter "
-                "still hold TODO; run: complainer check {folder}"
-            ).format(campaign=campaign.id, language=lang, target=target_id, folder=campaign.folder)
-        )
-    if len(body) > one_page(campaign, target_id):
-        # Officials read short letters; a writer who picked every argument should know.
-        warnings.append(
-            ngettext(
-                "the letter runs to {length} character, more than one printed page (about "
-                "{page}); fewer arguments or a shorter note keep it to one",
-                "the letter runs to {length} characters, more than one printed page (about "
-                "{page}); fewer arguments or a shorter note keep it to one",
-                len(body),
-            ).format(length=len(body), page=one_page(campaign, target_id))
-        )
-    cited = tuple(
-        CitedSource(p.id, c, campaign.sources[c.source])
-        for kind in POINT_KINDS
-        for p in selected[kind]
-        for c in p.citations
-    )
-    return Letter(
-        campaign=campaign.id,
-        target=target_id,
-        language=lang,
-        date=request.date,
-        seed=seed,
-        writer=writer,
-        recipient=recipient,
-        subject=subject,
-        body=body,
-        arguments=tuple(p.id for p in selected["argument"]),
-        recommendations=tuple(p.id for p in selected["recommendation"]),
-        citations=cited,
-        warnings=tuple(warnings),
-        phrasings=tuple(used),
-        spread=bool(request.phrasings),
-        blocks=split_blocks(body, blocks, writer.name),
-        page=texts.page(),
-        signature_image=request.signature_image,
-        formal_appeal=target.appeal is not None,
-        missing=missing,
-    )
+class _Selection(NamedTuple):
+    """What `_selection` gives, and what follows from it alone (see Composer)."""
+
+    target_id: str
+    points: dict[PointKind, tuple[Point, ...]]
+    warnings: tuple[str, ...]
+    asks: tuple[str, ...]
+    citations: tuple[CitedSource, ...]
+
+
+def _ids(ids: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if ids is None else tuple(ids)
+
+
+def _repeatable(text: str) -> bool:
+    """Whether a rendered text can stand for every render of its template with the same values:
+    not when it shows where an object is in memory (`{{ cycler(1) }}` or a method shown as
+    `<built-in method upper of str object at 0x7f...>`), which differs from render to render."""
+    return " at 0x" not in text

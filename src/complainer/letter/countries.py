@@ -13,6 +13,7 @@ import difflib
 import re
 import unicodedata
 from functools import cache
+from typing import TypeGuard
 
 from complainer import cache as disk_cache
 from complainer.campaigns.tomlfile import load_toml
@@ -37,6 +38,10 @@ CODES_URL = "https://www.iso.org/obp/ui/#search/code/"
 
 def fold(text: str) -> str:
     """The form names are compared in: case, spacing, dots, hyphens and a leading "the" ignored."""
+    if text.isascii() and text.isalpha():
+        # A code ("DE", "deu") or a one-word name: nothing below but casefold changes it, and
+        # a letter from flags then compiles no pattern here.
+        return text.casefold()
     text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
     text = re.sub(r"[\s.\-_'’()]+", " ", text).strip()
     return text[4:] if text.startswith("the ") else text
@@ -48,6 +53,11 @@ def _aliases() -> dict[str, tuple[str, ...]]:
     return {code: tuple(names) for code, names in data.items() if isinstance(names, list)}
 
 
+# The keys of the index as short as a code (alpha-2, alpha-3) or shorter: what `lookup` needs
+# for a code, kept in the cache apart from the whole index (a tenth of it).
+SHORT_KEY = 3
+
+
 @cache
 def _index() -> dict[str, str]:
     """Folded name, code or alias -> ISO alpha-2 code.
@@ -56,21 +66,45 @@ def _index() -> dict[str, str]:
     release and the two settings files it reads: a letter then loads no locale data (the six
     input locales' names cost about 70 ms).
     """
-    root = content_root()
-    release = disk_cache.release_of("babel")
-    settings = [root / "complainer.toml", root / "countries.toml"]
-    try:
-        source = release and release + b"\0".join(p.read_bytes() for p in settings if p.is_file())
-    except OSError:
-        source = None
+    source = _index_source()
     if source:
         cached = disk_cache.load("country-index", source, made_by=__file__)
-        if isinstance(cached, dict) and all(isinstance(v, str) for v in cached.values()):
+        if _is_index(cached):
             return cached
     index = _build_index()
     if source:
         disk_cache.store("country-index", source, index, made_by=__file__)
     return index
+
+
+@cache
+def _short_index() -> dict[str, str]:
+    """The entries of `_index()` whose key is at most SHORT_KEY characters long: from the cache
+    (an entry of their own, keyed as the whole index is), else taken from `_index()` and stored."""
+    source = _index_source()
+    if source:
+        cached = disk_cache.load("country-index-short", source, made_by=__file__)
+        if _is_index(cached):
+            return cached
+    short = {key: code for key, code in _index().items() if len(key) <= SHORT_KEY}
+    if source:
+        disk_cache.store("country-index-short", source, short, made_by=__file__)
+    return short
+
+
+def _index_source() -> bytes | None:
+    """What the index is derived from: Babel's release and the two settings files."""
+    root = content_root()
+    release = disk_cache.release_of("babel")
+    settings = [root / "complainer.toml", root / "countries.toml"]
+    try:
+        return release and release + b"\0".join(p.read_bytes() for p in settings if p.is_file())
+    except OSError:
+        return None
+
+
+def _is_index(value: object) -> TypeGuard[dict[str, str]]:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
 
 
 def _build_index() -> dict[str, str]:
@@ -103,7 +137,8 @@ def country_codes() -> list[str]:
 
 def lookup(value: str) -> str | None:
     """The code `value` names exactly (a code, a name or an alias), else None."""
-    return _index().get(fold(value))
+    key = fold(value)
+    return (_short_index() if len(key) <= SHORT_KEY else _index()).get(key)
 
 
 def candidates(value: str, limit: int = MAX_CANDIDATES) -> list[str]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.campaigns.tomlfile import load_toml
@@ -195,43 +195,86 @@ def default_language(campaign: Campaign, target: str | None, reader: str | None 
     return "en" if "en" in campaign.languages else campaign.languages[0]
 
 
-def normalise(values: DraftValues, campaign: Campaign) -> None:
+class CheckedDefaults(NamedTuple):
+    """The values every row of a batch starts from (its flags), as given and as `normalise` puts
+    them (`CheckedDefaults.of`). A row's value equal to the given one is, after `normalise`, the
+    canonical one: each value's check is a function of that value alone (and of the campaign
+    and the day), so it is taken from here rather than checked again for every row."""
+
+    given: DraftValues
+    canonical: DraftValues
+
+    @classmethod
+    def of(cls, given: DraftValues, campaign: Campaign) -> CheckedDefaults:
+        """Raises UsageProblem as `normalise` does."""
+        canonical = copy.copy(given)
+        normalise(canonical, campaign)
+        return cls(given, canonical)
+
+
+# The values `normalise` checks one by one (note and note_file go together: see _known_taken).
+_CHECKED = ("name", "country", "email", "city", "organisation", "to", "to_name", "to_kind",
+            "address", "iin", "signature_image", "lang", "with_translation", "date")  # fmt: skip
+
+
+def _known_taken(values: DraftValues, known: CheckedDefaults) -> frozenset[str]:
+    """Put in `values` the canonical form of each value that is the given default's; the names
+    of those values (and "note" for the note, from --note or --note-file)."""
+    taken = []
+    for name in _CHECKED:
+        value = getattr(values, name)
+        if value == getattr(known.given, name):
+            canonical = getattr(known.canonical, name)
+            setattr(values, name, list(canonical) if isinstance(canonical, list) else canonical)
+            taken.append(name)
+    if values.note == known.given.note and values.note_file == known.given.note_file:
+        values.note, values.note_file = known.canonical.note, known.canonical.note_file
+        taken.append("note")
+    return frozenset(taken)
+
+
+def normalise(
+    values: DraftValues, campaign: Campaign, known: CheckedDefaults | None = None
+) -> None:
     """Check every value given and put it in canonical form, in place.
 
     Raises UsageProblem naming the first bad value. A blank name or country counts as missing
     (asked for by the wizard, refused by `require_complete`), not as bad. A note file is read here,
     except `--note-file -`, which `build_letter` reads: the wizard's questions need stdin first.
+    `known`: defaults checked once already (a batch's flags); a value that is theirs is not
+    checked again. The checks that involve several values (target and country, points) are made.
     """
-    if (values.name or "").strip():
+    taken = _known_taken(values, known) if known is not None else frozenset()
+    if (values.name or "").strip() and "name" not in taken:
         values.name = clean_name(values.name or "")
-    if (values.country or "").strip():
+    if (values.country or "").strip() and "country" not in taken:
         values.country = resolve_country(values.country or "")
-    if values.email:
+    if values.email and "email" not in taken:
         values.email = clean_email(values.email)
-    if values.city:
+    if values.city and "city" not in taken:
         values.city = header_safe(values.city, _("city"))
-    if values.organisation:
+    if values.organisation and "organisation" not in taken:
         values.organisation = header_safe(values.organisation, _("organisation"))
-    if values.to:
+    if values.to and "to" not in taken:
         values.to = clean_email(values.to, _("--to address"))
-    if values.to_name:
+    if values.to_name and "to_name" not in taken:
         values.to_name = header_safe(values.to_name, "--to-name")
-    if values.to_kind is not None:
+    if values.to_kind is not None and "to_kind" not in taken:
         kind = values.to_kind.strip().casefold()
         if kind not in RECIPIENT_KINDS:
             raise UsageProblem(unknown_choice("--to-kind", values.to_kind, list(RECIPIENT_KINDS)))
         values.to_kind = kind
-    if values.address is not None:
+    if values.address is not None and "address" not in taken:
         values.address = list(clean_address(values.address))
-    if values.iin:
+    if values.iin and "iin" not in taken:
         values.iin = clean_iin(values.iin)
-    if values.signature_image is not None:
+    if values.signature_image is not None and "signature_image" not in taken:
         read_signature_image(values.signature_image)
-    if values.lang:
+    if values.lang and "lang" not in taken:
         values.lang = resolve_language(values.lang, campaign.languages)
-    if values.with_translation:
+    if values.with_translation and "with_translation" not in taken:
         values.with_translation = resolve_language(values.with_translation, campaign.languages)
-    if values.date is not None:
+    if values.date is not None and "date" not in taken:
         values.date = letter_date(values.date, campaign).isoformat()
     target = values.target or campaign.default_target
     if target not in campaign.targets:
@@ -259,7 +302,9 @@ def normalise(values: DraftValues, campaign: Campaign) -> None:
         for pid in wanted_ids or []:
             if pid not in ids:
                 raise UsageProblem(unknown_choice(_(KIND_NAMES[kind]), pid, ids))
-    if values.note is not None or (values.note_file and str(values.note_file) != "-"):
+    if "note" in taken:
+        pass
+    elif values.note is not None or (values.note_file and str(values.note_file) != "-"):
         values.note, values.note_file = read_note(values), None
 
 
@@ -269,17 +314,21 @@ def instead_hint(campaign_id: str, target_id: str) -> str:
 
 
 def build_request(
-    values: DraftValues, campaign: Campaign, signed: bool = False
+    values: DraftValues,
+    campaign: Campaign,
+    signed: bool = False,
+    known: CheckedDefaults | None = None,
 ) -> tuple[Writer, Request]:
-    """Validate every value (see `normalise`): the writer and the request to compose.
+    """Validate every value (see `normalise`, and its `known`): the writer and the request to
+    compose.
 
     `signed`: the letter goes out signed (a signature image, a certificate, or a PDF to sign by
     hand); a formal appeal without it is warned about. Raises UsageProblem naming a bad value;
     `values` itself is left as given.
     """
     require_complete(values)
-    values = dataclasses.replace(values)
-    normalise(values, campaign)
+    values = copy.copy(values)  # a shallow copy, as dataclasses.replace makes, at half its cost
+    normalise(values, campaign, known)
     # `normalise` has put each of the writer's values in canonical form, which its clean_*
     # function gives back unchanged, so the writer is made of them as they are: `Writer.build`
     # would check each a second time (an address costs a whole email-validator run).
@@ -310,10 +359,19 @@ def build_request(
     return writer, request
 
 
-def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) -> Letter:
+def build_letter(
+    values: DraftValues,
+    campaign: Campaign,
+    signed: bool = False,
+    *,
+    translation_hint: Callable[[str], str] | None = None,
+) -> Letter:
     """Validate every value (see `normalise`) and compose; raises UsageProblem naming a bad one.
 
-    `signed`: see `build_request`. `values` itself is left as given.
+    `signed`: see `build_request`. `values` itself is left as given. `translation_hint` says, in
+    the interface language, how to add a translation into a language code (or "LANG" when the
+    note's language is not one of the campaign's) in the interface that asked for the letter;
+    by default the command line's `--with-translation CODE`.
     """
     writer, request = build_request(values, campaign, signed)
     letter = compose(campaign, writer, request)
@@ -332,7 +390,9 @@ def build_letter(values: DraftValues, campaign: Campaign, signed: bool = False) 
             if note_mismatch(request.note, added) is None:
                 mismatch = None
     if mismatch is not None:
-        warning = note_language_warning(mismatch, letter.language, campaign.languages)
+        warning = note_language_warning(
+            mismatch, letter.language, campaign.languages, translation_hint
+        )
         letter = letter._replace(warnings=(*letter.warnings, warning))
     return letter
 
@@ -342,23 +402,31 @@ _SCRIPT_NAMES = {"LATIN": N_("Latin script"), "CYRILLIC": N_("Cyrillic script")}
 _OTHER_SCRIPT = N_("another script")
 
 
-def note_language_warning(mismatch: Mismatch, letter_lang: str, available: Sequence[str]) -> str:
+def note_language_warning(
+    mismatch: Mismatch,
+    letter_lang: str,
+    available: Sequence[str],
+    translation_hint: Callable[[str], str] | None = None,
+) -> str:
     """The warning for a personal note written in another language or script than the letter,
-    in the interface language; it suggests --with-translation with the note's language when that
-    is known and the campaign has it."""
+    in the interface language; it suggests adding a translation (`translation_hint` of the
+    note's language code when that is known and the campaign has it, else of "LANG"; by default
+    `--with-translation CODE`)."""
     ui = ui_language()
     if mismatch.language is not None:
         note = language_name(mismatch.language, ui)
     else:
         note = _(_SCRIPT_NAMES.get(mismatch.script, _OTHER_SCRIPT))
-    code = mismatch.language if mismatch.language in available else "LANG"
+    code = mismatch.language if mismatch.language and mismatch.language in available else "LANG"
     return _(
         "your personal note seems to be in another language than the letter (note: {note}; "
         "letter: {language}), so its reader may not understand it; rewrite the note in the "
         "letter's language, or add a translation of the letter into the note's language "
         "({option})"
     ).format(
-        note=note, language=language_name(letter_lang, ui), option=f"--with-translation {code}"
+        note=note,
+        language=language_name(letter_lang, ui),
+        option=translation_hint(code) if translation_hint else f"--with-translation {code}",
     )
 
 

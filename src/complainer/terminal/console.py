@@ -9,7 +9,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from complainer.characters import is_dangerous
+from complainer.characters import is_dangerous, is_plain
 from complainer.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -65,6 +65,8 @@ def printable(message: str) -> str:
     Python-style escapes (\\n, \\x1b, \\u2028, \\udcff), so an error that echoes input is still one
     line that says exactly what was given.
     """
+    if is_plain(message):
+        return message
     out = []
     for ch in message:
         if is_dangerous(ch):

@@ -283,6 +283,38 @@ def language(campaign: Campaign, reads: tuple[str, ...], default: str, back: boo
             say(sentence(exc, _("Enter: {default}; q: quit.").format(default=default)))
 
 
+def translation(
+    campaign: Campaign, reads: tuple[str, ...], letter_lang: str, default: str | None
+) -> str | None:
+    """The language of a translation added below the letter, or None for none; `default` on
+    Enter (None: none). b raises BackRequested."""
+    codes = [c for c in ordered_languages(campaign, reads) if c != letter_lang]
+    say()
+    say(_("A translation of the whole letter, added below it."), style="bold")
+    say(
+        _(
+            "The letter stays in {language}; the translation helps a reader who reads another "
+            "language better, such as the language of your note."
+        ).format(language=language_label(letter_lang))
+    )
+    for n, code in enumerate(codes, 1):
+        enter = "  " + _("(Enter)") if code == default else ""
+        say(f"  {n}. {code}  {language_label(code)}{enter}")
+    none = _("no translation")
+    say(f"  0. {none}" + ("  " + _("(Enter)") if default is None else ""))
+    question = _("Translation (number, code or name)") + " " + menu_hint(default or "0", back=True)
+    while True:
+        answer = ask(question, back=True) or (default or "0")
+        if answer == "0":
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(codes):
+            return codes[int(answer) - 1]
+        try:
+            return resolve_language(answer, codes)
+        except UsageProblem as exc:
+            say(sentence(exc, _("Enter: {default}; q: quit.").format(default=default or "0")))
+
+
 def email() -> str:
     """The writer's address, or "" to leave it out."""
     say()
