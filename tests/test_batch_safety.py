@@ -254,3 +254,48 @@ def test_a_letter_cut_off_while_being_sent_is_reported_uncertain(
             entry = json.loads(line)
             last[entry["key"]] = entry["state"]
     assert sorted(last.values()) == sorted([SENT, SENDING])
+
+
+WRITER_FLAGS = ["--name", "Anna Schmidt", "--country", "DE", "--lang", "en", "--no-input"]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["draft", *WRITER_FLAGS, "--out", "letters/"], "--out letters/ ends with a slash"),
+        (["draft", *WRITER_FLAGS, "--out", "new/"], "--out new/ ends with a slash"),
+        (["draft", *WRITER_FLAGS, "--out", "old.eml/"], "--out old.eml/ ends with a slash"),
+        (["draft", *WRITER_FLAGS, "--out", ""], "--out is empty"),
+        (["batch", "signers.csv", "--lang", "en", "--mbox", "letters/"], "--mbox letters/ ends"),
+        (["batch", "signers.csv", "--lang", "en", "--mbox", ""], "--mbox is empty"),
+        (
+            ["batch", "signers.csv", "--lang", "en", "--out-dir", "o", "--report", "r/"],
+            "--report r/",
+        ),
+        (
+            ["batch", "signers.csv", "--lang", "en", "--mbox", "m.mbox", "--report", ""],
+            "--report is",
+        ),
+        (
+            ["batch", "signers.csv", "--lang", "en", "--send", "--journal", "j/"],
+            "--journal j/ ends",
+        ),
+    ],
+)
+def test_an_output_file_named_like_a_folder_or_empty_is_refused(
+    tmp_path: Path, cli: Runner, args: list[str], needle: str
+) -> None:
+    # A trailing slash names a folder; Path() would drop it and write a file of that name.
+    signers_csv(tmp_path / "signers.csv", 2)
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "old.eml").write_bytes(b"kept")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert_clean_error(cli(*args), 2, needle)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert (tmp_path / "old.eml").read_bytes() == b"kept"
+    assert not any((tmp_path / "letters").iterdir())
+
+
+def test_a_slash_ended_out_is_refused_by_the_installed_command(tmp_path: Path, run: Runner) -> None:
+    assert_clean_error(run("draft", *WRITER_FLAGS, "--out", "new/"), 2, "names a folder")
+    assert not (tmp_path / "new").exists()

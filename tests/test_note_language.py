@@ -139,3 +139,13 @@ def test_the_warning_names_the_callers_way_to_add_a_translation(
     letter = request.build_letter(values, campaign, translation_hint=lambda c: f"<menu {c}>")
     [warning] = note_warnings(letter)
     assert f"(<menu {code}>)" in warning and "--with-translation" not in warning
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [("English", "LATIN"), ("русский", "CYRILLIC"), ("қазақ тілі", "CYRILLIC"), ("12 ...", None)],
+)
+def test_a_short_names_script_is_its_first_letters(text: str, script: str | None) -> None:
+    from complainer.letter.scripts import first_script
+
+    assert first_script(text) == script

@@ -815,8 +815,9 @@ def test_a_note_in_another_script_is_warned_about_in_the_preview(
     # The wizard's own way to add a translation, not a command-line option the person lacks.
     assert '"t" in the menu below' in preview and "--with-translation" not in preview
     assert "t append a translation of the letter (or remove it)" in preview
-    asked = answer(child, "Translation (number, code or name) (Enter: 0; b: back; q: quit): ", "en")
-    assert "2. en English" in asked and "0. no translation (Enter)" in asked
+    # A Latin note in a Russian letter: English is the campaign's only other Latin language.
+    asked = answer(child, "Translation (number, code or name) (Enter: en; b: back; q: quit): ", "")
+    assert "2. en English (Enter)" in asked and "0. no translation" in asked
     assert "ru Russian" not in asked  # the letter's own language is no translation
     preview = answer(child, CHOICE, "s")
     assert "Translation into English, for reference only" in preview

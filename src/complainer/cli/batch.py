@@ -74,15 +74,18 @@ def batch(
         ),
     ] = "eml",
     mbox: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            "--mbox", help=N_("Write every letter into one mailbox file (import as drafts).")
+            "--mbox",
+            metavar=N_("FILE"),
+            help=N_("Write every letter into one mailbox file (import as drafts)."),
         ),
     ] = None,
     report: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--report",
+            metavar=N_("FILE"),
             help=N_(
                 "The CSV report of every row (default: report.csv in --out-dir, even with"
                 " --mbox; else NAME.report.csv beside the mailbox NAME.mbox or the journal)."
@@ -157,7 +160,7 @@ def batch(
         ),
     ] = DEFAULT_RATE,
     journal: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--journal",
             metavar=N_("FILE"),
@@ -198,6 +201,7 @@ def batch(
 ) -> None:
     """`complainer batch` (its help is the command's `help`, translated where it is shown)."""
     # Imported here, not at the top: `--help` imports every command's module and needs none of it.
+    from complainer.delivery.files import file_option
     from complainer.delivery.sending import SendOptions
     from complainer.flows.batch import BatchOptions, run
     from complainer.letter.request import DraftValues
@@ -212,8 +216,11 @@ def batch(
     )  # fmt: skip
     code = run(
         BatchOptions(
-            signers=signers, defaults=defaults, out_dir=out_dir, fmt=fmt, mbox=mbox,
-            send=send if send_now else None, rate=rate, report=report, journal=journal,
+            signers=signers, defaults=defaults, out_dir=out_dir, fmt=fmt,
+            mbox=None if mbox is None else file_option(mbox, "--mbox"),
+            send=send if send_now else None, rate=rate,
+            report=None if report is None else file_option(report, "--report"),
+            journal=None if journal is None else file_option(journal, "--journal"),
             resend_uncertain=resend_uncertain, force=force, seed=seed, no_input=no_input,
             quiet=quiet,
         ),

@@ -41,6 +41,23 @@ def is_stream(path: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
+def file_option(given: str, option: str) -> Path:
+    """The file an output option (`--out`, `--mbox`, `--report`, `--journal`) names, as given.
+
+    Raises UsageProblem (exit 2) for an empty value, or one that ends with a path separator:
+    it names a folder, and Path() would drop the separator and write a file of that name.
+    """
+    if not given:
+        raise UsageProblem(_("{option} is empty; give a file name").format(option=option))
+    if given.endswith((os.sep, os.altsep or os.sep)):
+        raise UsageProblem(
+            _("{option} {path} ends with a slash, so it names a folder; give a file name").format(
+                option=option, path=given
+            )
+        )
+    return Path(given)
+
+
 def check_writable(path: Path, force: bool) -> None:
     """Fail before any work is done if `path` cannot be written as asked (UsageProblem, exit 2)."""
     try:

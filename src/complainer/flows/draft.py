@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from complainer import formats
 from complainer.campaigns.registry import open_registry
-from complainer.delivery.files import check_writable, write_private
+from complainer.delivery.files import check_writable, file_option, write_private
 from complainer.errors import DeliveryError, StdoutFailed, UsageProblem
 from complainer.formats.mailto import DEFAULT_LIMIT
 from complainer.i18n import _
@@ -145,8 +145,8 @@ def run(values: DraftValues, delivery: Delivery, campaigns_dirs: Sequence[Path] 
     """
     if delivery.open and delivery.send is not None:
         raise UsageProblem(_("give either --open or --send, not both"))
+    out_path = file_option(values.out, "--out") if values.out not in (None, "-") else None
     fmt_name = formats.format_for(values.fmt, values.out)
-    out_path = Path(values.out) if values.out and values.out != "-" else None
     if out_path is not None:
         check_writable(out_path, values.force)
     check_pdf_options(fmt_name, values, delivery)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -252,6 +252,26 @@ def _build(values: request.DraftValues, campaign: Campaign, signed: bool = False
     return request.build_letter(values, campaign, signed, translation_hint=_translation_hint)
 
 
+def _notes_language(note: str, letter: Letter, languages: Sequence[str]) -> str | None:
+    """The campaign's language the note is written in, when the letter is not: the one told
+    (Russian or Kazakh), else the only other language in the note's script (English for a Latin
+    note in a Russian letter, whatever language the note is really in); None when unsure."""
+    from complainer.letter.locales import language_name
+    from complainer.letter.scripts import first_script, note_mismatch
+
+    found = note_mismatch(note, letter.body.replace(note, ""))
+    if found is None:
+        return None
+    if found.language is not None:
+        return found.language if found.language in languages else None
+    same_script = [
+        code
+        for code in languages
+        if code != letter.language and first_script(language_name(code, code)) == found.script
+    ]
+    return same_script[0] if len(same_script) == 1 else None
+
+
 def _change_translation(session: Session) -> Next:
     """Add, change or remove a translation of the letter below it (--with-translation); the
     preview is shown again. Proposed: the current translation, else the note's language when
@@ -262,11 +282,7 @@ def _change_translation(session: Session) -> Next:
         return "menu"
     default = values.with_translation
     if default is None and values.note:
-        from complainer.letter.scripts import note_mismatch
-
-        found = note_mismatch(values.note, letter.body.replace(values.note, ""))
-        if found is not None and found.language in campaign.languages:
-            default = found.language
+        default = _notes_language(values.note, letter, campaign.languages)
     target = campaign.targets[values.target or campaign.default_target]
     try:
         values.with_translation = questions.translation(

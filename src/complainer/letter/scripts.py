@@ -60,6 +60,12 @@ def _script(ch: str) -> str | None:
     return name.split(" ", 1)[0] if name else None
 
 
+def first_script(text: str) -> str | None:
+    """The script of the first letter of `text` ("LATIN", "CYRILLIC", ...), or None without
+    one: for a word too short for `writing`, such as a language's own name."""
+    return next((script for ch in text if (script := _script(ch)) is not None), None)
+
+
 def writing(text: str) -> Writing | None:
     """The writing of `text`, or None when it has fewer than MIN_LETTERS letters or no script
     holds more than half of them (a mixed text is not judged)."""
