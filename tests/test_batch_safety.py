@@ -262,11 +262,16 @@ WRITER_FLAGS = ["--name", "Anna Schmidt", "--country", "DE", "--lang", "en", "--
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["draft", *WRITER_FLAGS, "--out", "letters/"], "--out letters/ ends with a slash"),
-        (["draft", *WRITER_FLAGS, "--out", "new/"], "--out new/ ends with a slash"),
-        (["draft", *WRITER_FLAGS, "--out", "old.eml/"], "--out old.eml/ ends with a slash"),
+        (["draft", *WRITER_FLAGS, "--out", "letters/"], "--out letters/ names a folder"),
+        (["draft", *WRITER_FLAGS, "--out", "new/"], "--out new/ names a folder"),
+        (["draft", *WRITER_FLAGS, "--out", "old.eml/"], "--out old.eml/ names a folder"),
+        (["draft", *WRITER_FLAGS, "--out", "new/."], "--out new/. names a folder"),
+        (["draft", *WRITER_FLAGS, "--out", "letters/.."], "--out letters/.. names a folder"),
         (["draft", *WRITER_FLAGS, "--out", ""], "--out is empty"),
-        (["batch", "signers.csv", "--lang", "en", "--mbox", "letters/"], "--mbox letters/ ends"),
+        (["draft", *WRITER_FLAGS, "--out", " "], "--out is empty"),
+        (["batch", "signers.csv", "--lang", "en", "--mbox", "letters/"], "--mbox letters/ names"),
+        (["batch", "signers.csv", "--lang", "en", "--mbox", "m/."], "--mbox m/. names a folder"),
+        (["batch", "signers.csv", "--lang", "en", "--mbox", "-"], "cannot be standard output"),
         (["batch", "signers.csv", "--lang", "en", "--mbox", ""], "--mbox is empty"),
         (
             ["batch", "signers.csv", "--lang", "en", "--out-dir", "o", "--report", "r/"],
@@ -278,7 +283,7 @@ WRITER_FLAGS = ["--name", "Anna Schmidt", "--country", "DE", "--lang", "en", "--
         ),
         (
             ["batch", "signers.csv", "--lang", "en", "--send", "--journal", "j/"],
-            "--journal j/ ends",
+            "--journal j/ names a folder",
         ),
     ],
 )

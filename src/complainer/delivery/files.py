@@ -44,16 +44,21 @@ def is_stream(path: Path) -> bool:
 def file_option(given: str, option: str) -> Path:
     """The file an output option (`--out`, `--mbox`, `--report`, `--journal`) names, as given.
 
-    Raises UsageProblem (exit 2) for an empty value, or one that ends with a path separator:
-    it names a folder, and Path() would drop the separator and write a file of that name.
+    Raises UsageProblem (exit 2) for an empty or blank value, for `-` (standard output is the
+    caller's to allow, as `draft --out -` does), and for one whose last part is not a name: a
+    trailing separator, `.` or `..` names a folder, and Path() would drop the separator or the
+    dot and write a file in the folder's place.
     """
-    if not given:
+    if not given.strip():
         raise UsageProblem(_("{option} is empty; give a file name").format(option=option))
-    if given.endswith((os.sep, os.altsep or os.sep)):
+    if given == "-":
         raise UsageProblem(
-            _("{option} {path} ends with a slash, so it names a folder; give a file name").format(
-                option=option, path=given
-            )
+            _("{option} cannot be standard output (-); give a file name").format(option=option)
+        )
+    last = given.replace(os.altsep or os.sep, os.sep).rsplit(os.sep, 1)[-1]
+    if last in ("", ".", ".."):
+        raise UsageProblem(
+            _("{option} {path} names a folder; give a file name").format(option=option, path=given)
         )
     return Path(given)
 
