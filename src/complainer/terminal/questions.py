@@ -273,8 +273,19 @@ def language(campaign: Campaign, reads: tuple[str, ...], default: str, back: boo
         enter = "  " + _("(Enter)") if code == default else ""
         say(f"  {n}. {code}  {language_label(code)}{mark}{enter}")
     question = _("Language (number, code or name)") + " " + menu_hint(default, back=back)
+    return _numbered_language(codes, question, default, back)
+
+
+def _numbered_language(
+    codes: list[str], question: str, default: str, back: bool, also: tuple[str, ...] = ()
+) -> str:
+    """The answer to a numbered list of `codes`: a number, code or name; `default` on Enter, and
+    each of `also` (such as "0" for none) as typed. Asked again, with the reason, until it names
+    one of them."""
     while True:
         answer = ask(question, back=back) or default
+        if answer == default or answer in also:
+            return answer
         if answer.isdigit() and 1 <= int(answer) <= len(codes):
             return codes[int(answer) - 1]
         try:
@@ -303,16 +314,8 @@ def translation(
     none = _("no translation")
     say(f"  0. {none}" + ("  " + _("(Enter)") if default is None else ""))
     question = _("Translation (number, code or name)") + " " + menu_hint(default or "0", back=True)
-    while True:
-        answer = ask(question, back=True) or (default or "0")
-        if answer == "0":
-            return None
-        if answer.isdigit() and 1 <= int(answer) <= len(codes):
-            return codes[int(answer) - 1]
-        try:
-            return resolve_language(answer, codes)
-        except UsageProblem as exc:
-            say(sentence(exc, _("Enter: {default}; q: quit.").format(default=default or "0")))
+    answer = _numbered_language(codes, question, default or "0", back=True, also=("0",))
+    return None if answer == "0" else answer
 
 
 def email() -> str:
