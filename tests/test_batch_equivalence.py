@@ -473,7 +473,8 @@ def test_a_body_encoded_a_paragraph_at_a_time_is_the_body_encoded_whole(
     for data in texts:
         whole = quopri.encodestring(data).replace(b"\n", b"\r\n")
         assert eml.quoted_printable(data) == whole
-        assert eml.quoted_printable(data) == whole  # with its paragraphs kept
+        assert eml.quoted_printable(data) == whole  # its paragraphs seen once (eml._QP_NEW)
+        assert eml.quoted_printable(data) == whole  # seen twice and kept (eml._QP_KEPT)
 
 
 @given(

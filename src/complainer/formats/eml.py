@@ -127,9 +127,14 @@ def _date_field(now: dt.datetime | None) -> HeaderField:
 
 
 # Quoted-printable text of the paragraphs letters share (the campaign's phrasings), by their
-# UTF-8 text. Bounded: cleared when it holds _QP_MOST, none longer than _QP_LONGEST (a few MB at
-# most; a campaign's paragraphs are well under 1 KB, and a batch's letters share most of them).
-_QP_PARAGRAPHS: dict[bytes, bytes] = {}
+# UTF-8 text: (paragraph, whether the data ends with it) -> its encoding, the paragraph's "\n\n"
+# included unless it ends the data. Two generations, so that the paragraphs every letter names
+# its writer in (seen once) do not push out the shared ones: a paragraph is first kept in
+# _QP_NEW, and moves to _QP_KEPT when seen again. Bounded: each is cleared when it holds
+# _QP_MOST, and no paragraph longer than _QP_LONGEST is kept (a few MB at most; a campaign's
+# paragraphs are well under 1 KB, and a batch's letters share most of them).
+_QP_KEPT: dict[tuple[bytes, bool], bytes] = {}
+_QP_NEW: dict[tuple[bytes, bool], bytes] = {}
 _QP_MOST = 512
 _QP_LONGEST = 4096  # bytes
 
@@ -150,15 +155,21 @@ def quoted_printable(data: bytes) -> bytes:
     last = len(pieces) - 1
     out = []
     for i, piece in enumerate(pieces):
-        if i != last:
-            piece += b"\n\n"
-        encoded = _QP_PARAGRAPHS.get(piece)
+        key = (piece, i == last)
+        encoded = _QP_KEPT.get(key)
         if encoded is None:
-            encoded = quopri.encodestring(piece).replace(b"\n", b"\r\n")
-            if len(piece) <= _QP_LONGEST:
-                if len(_QP_PARAGRAPHS) >= _QP_MOST:
-                    _QP_PARAGRAPHS.clear()
-                _QP_PARAGRAPHS[piece] = encoded
+            encoded = _QP_NEW.pop(key, None)
+            if encoded is not None:
+                if len(_QP_KEPT) >= _QP_MOST:
+                    _QP_KEPT.clear()
+                _QP_KEPT[key] = encoded
+            else:
+                text = piece if i == last else piece + b"\n\n"
+                encoded = quopri.encodestring(text).replace(b"\n", b"\r\n")
+                if len(text) <= _QP_LONGEST:
+                    if len(_QP_NEW) >= _QP_MOST:
+                        _QP_NEW.clear()
+                    _QP_NEW[key] = encoded
         out.append(encoded)
     return b"".join(out)
 
@@ -173,7 +184,9 @@ def text_body(text: str) -> tuple[str, bytes]:
     # Counted by the codec, in C: a per-character loop cost as much as composing the letter.
     latin = len(text.encode("ascii", "ignore")) > 0.8 * len(text) if text else True
     if latin:
-        return "quoted-printable", quoted_printable(data.replace(b"\r\n", b"\n"))
+        if b"\r" in data:  # the search for CRLF costs ten times the search for CR
+            data = data.replace(b"\r\n", b"\n")
+        return "quoted-printable", quoted_printable(data)
     return "base64", base64.encodebytes(data).replace(b"\n", b"\r\n")
 
 
