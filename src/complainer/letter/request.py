@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from complainer.campaigns.model import Campaign, PointKind
 from complainer.campaigns.tomlfile import load_toml
@@ -199,17 +199,31 @@ class CheckedDefaults(NamedTuple):
     """The values every row of a batch starts from (its flags), as given and as `normalise` puts
     them (`CheckedDefaults.of`). A row's value equal to the given one is, after `normalise`, the
     canonical one: each value's check is a function of that value alone (and of the campaign
-    and the day), so it is taken from here rather than checked again for every row."""
+    and the day), so it is taken from here rather than checked again for every row.
+
+    `seen` holds, for the batch, the canonical form of each value that rows repeat and that
+    passed its check (`_MEMOISED`): a country, a city, an organisation, a language, the
+    recipient's address and name. A value that fails is checked again in every row that has it,
+    so its refusal is said the same way each time (in the interface language of the moment)."""
 
     given: DraftValues
     canonical: DraftValues
+    # (field, value as given) -> its canonical form; bounded (_SEEN_MOST), one batch's
+    seen: dict[tuple[str, str], Any]
+    # (name, given, canonical, is a list) for each value `normalise` checks one by one
+    pairs: tuple[tuple[str, Any, Any, bool], ...]
 
     @classmethod
     def of(cls, given: DraftValues, campaign: Campaign) -> CheckedDefaults:
         """Raises UsageProblem as `normalise` does."""
         canonical = copy.copy(given)
         normalise(canonical, campaign)
-        return cls(given, canonical)
+        pairs = tuple(
+            (name, getattr(given, name), value, isinstance(value, list))
+            for name in _CHECKED
+            for value in [getattr(canonical, name)]
+        )
+        return cls(given, canonical, {}, pairs)
 
 
 # The values `normalise` checks one by one (note and note_file go together: see _known_taken).
@@ -221,16 +235,40 @@ def _known_taken(values: DraftValues, known: CheckedDefaults) -> frozenset[str]:
     """Put in `values` the canonical form of each value that is the given default's; the names
     of those values (and "note" for the note, from --note or --note-file)."""
     taken = []
-    for name in _CHECKED:
-        value = getattr(values, name)
-        if value == getattr(known.given, name):
-            canonical = getattr(known.canonical, name)
-            setattr(values, name, list(canonical) if isinstance(canonical, list) else canonical)
+    for name, given, canonical, is_list in known.pairs:
+        if getattr(values, name) == given:
+            setattr(values, name, list(canonical) if is_list else canonical)
             taken.append(name)
     if values.note == known.given.note and values.note_file == known.given.note_file:
         values.note, values.note_file = known.canonical.note, known.canonical.note_file
         taken.append("note")
     return frozenset(taken)
+
+
+# The values whose check is a pure function of their text (given the batch's campaign) and that
+# rows of a batch repeat: kept in `CheckedDefaults.seen` once they pass. Not the name or the
+# signer's address (one per row), the date (it depends on the day), nor the note, the address
+# lines, the IIN or the signature image (rarely repeated, or read from a file).
+_MEMOISED = ("country", "city", "organisation", "to", "to_name", "lang", "with_translation")
+_SEEN_MOST = 4096  # values kept for a batch before starting again (memory stays bounded)
+_UNSEEN = object()
+
+
+def _checked(
+    seen: dict[tuple[str, str], Any] | None, field: str, value: str, check: Callable[[str], Any]
+) -> Any:
+    """`check(value)`, or what it gave for `value` before in this batch (`seen`); raises as
+    `check` does, and keeps nothing then."""
+    if seen is None:
+        return check(value)
+    key = (field, value)
+    found = seen.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        found = check(value)
+        if len(seen) >= _SEEN_MOST:
+            seen.clear()
+        seen[key] = found
+    return found
 
 
 def normalise(
@@ -245,20 +283,26 @@ def normalise(
     checked again. The checks that involve several values (target and country, points) are made.
     """
     taken = _known_taken(values, known) if known is not None else frozenset()
+    seen = known.seen if known is not None else None
     if (values.name or "").strip() and "name" not in taken:
         values.name = clean_name(values.name or "")
     if (values.country or "").strip() and "country" not in taken:
-        values.country = resolve_country(values.country or "")
+        values.country = _checked(seen, "country", values.country or "", resolve_country)
     if values.email and "email" not in taken:
         values.email = clean_email(values.email)
     if values.city and "city" not in taken:
-        values.city = header_safe(values.city, _("city"))
+        values.city = _checked(seen, "city", values.city, lambda v: header_safe(v, _("city")))
     if values.organisation and "organisation" not in taken:
-        values.organisation = header_safe(values.organisation, _("organisation"))
+        values.organisation = _checked(
+            seen, "organisation", values.organisation,
+            lambda v: header_safe(v, _("organisation")),
+        )  # fmt: skip
     if values.to and "to" not in taken:
-        values.to = clean_email(values.to, _("--to address"))
+        values.to = _checked(seen, "to", values.to, lambda v: clean_email(v, _("--to address")))
     if values.to_name and "to_name" not in taken:
-        values.to_name = header_safe(values.to_name, "--to-name")
+        values.to_name = _checked(
+            seen, "to_name", values.to_name, lambda v: header_safe(v, "--to-name")
+        )
     if values.to_kind is not None and "to_kind" not in taken:
         kind = values.to_kind.strip().casefold()
         if kind not in RECIPIENT_KINDS:
@@ -271,9 +315,14 @@ def normalise(
     if values.signature_image is not None and "signature_image" not in taken:
         read_signature_image(values.signature_image)
     if values.lang and "lang" not in taken:
-        values.lang = resolve_language(values.lang, campaign.languages)
+        values.lang = _checked(
+            seen, "lang", values.lang, lambda v: resolve_language(v, campaign.languages)
+        )
     if values.with_translation and "with_translation" not in taken:
-        values.with_translation = resolve_language(values.with_translation, campaign.languages)
+        values.with_translation = _checked(
+            seen, "with_translation", values.with_translation,
+            lambda v: resolve_language(v, campaign.languages),
+        )  # fmt: skip
     if values.date is not None and "date" not in taken:
         values.date = letter_date(values.date, campaign).isoformat()
     target = values.target or campaign.default_target
@@ -298,8 +347,10 @@ def normalise(
         ("recommendation", values.recommendations),
     )
     for kind, wanted_ids in given:
+        if not wanted_ids:
+            continue  # nothing to look up (the usual row)
         ids = [p.id for p in campaign.points(kind)]
-        for pid in wanted_ids or []:
+        for pid in wanted_ids:
             if pid not in ids:
                 raise UsageProblem(unknown_choice(_(KIND_NAMES[kind]), pid, ids))
     if "note" in taken:
