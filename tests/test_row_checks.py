@@ -2,14 +2,16 @@
 
 `CheckedDefaults.seen` keeps, for a batch, the canonical form of each repeated value that passed
 its check (country, city, organisation, language, the recipient's address and name); `Row.values`
-copies the flags instead of `dataclasses.replace`. Each is compared here with the plain path over
-hostile text: the same writer and request, or the same refusal, however often a value comes back.
+copies the flags instead of `dataclasses.replace`; a letter's path is joined as text. Each is
+compared here with the plain path over hostile text: the same writer and request, or the same
+refusal, however often a value comes back.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from hypothesis import strategies as st
 from complainer.campaigns.model import Campaign
 from complainer.campaigns.registry import open_registry
 from complainer.errors import UsageProblem
+from complainer.flows import batch
 from complainer.i18n import set_language
 from complainer.letter import request as requests
 from complainer.letter.countries import resolve_country
@@ -170,3 +173,18 @@ def test_draft_values_can_be_copied_as_replace_makes_them() -> None:
     """`Row.values` relies on DraftValues having nothing `__init__` does beyond setting fields."""
     assert not hasattr(DraftValues, "__post_init__")
     assert all(f.init for f in dataclasses.fields(DraftValues))
+
+
+@given(
+    folder=st.text(alphabet="ab./ ~\\-", max_size=12),
+    name=st.text(max_size=20),
+    extension=st.sampled_from(["", ".eml", ".txt", ".json"]),
+)
+def test_a_letters_path_is_the_folders_path_joined_as_text(
+    folder: str, name: str, extension: str
+) -> None:
+    """flows.batch.file_prefix: the report's path of each letter, joined as text, is the Path's."""
+    stem = batch.safe_stem(name, "0123456789abcdef") + extension
+    for given_folder in (folder, f"/{folder}", f"./{folder}", "."):
+        path = Path(given_folder)
+        assert batch.file_prefix(path) + stem == str(path / stem)

@@ -671,6 +671,7 @@ def _make(
     made: set[str] = set()  # the file names this run made or kept
     extension = formats.extension_for(opts.fmt) if opts.out_dir is not None else ""
     files = NewFiles(opts.out_dir) if opts.out_dir is not None else None
+    in_folder = file_prefix(opts.out_dir) if opts.out_dir is not None else ""
     verified = VerifiedFields()  # each distinct header field read back once for the batch
     try:
         with RowProgress(_("letters"), rows_total, opts.quiet) as progress:
@@ -682,7 +683,7 @@ def _make(
                 key = row_key(values, campaign)
                 if files is not None:
                     name = safe_stem(letter.writer.name, key) + extension
-                    target = files.folder / name
+                    target = in_folder + name  # str(files.folder / name)
                     # A name neither there at the start nor made since is free: the write
                     # (NewFiles, linkat) still refuses it if it was taken meanwhile.
                     maybe = present is None or name in present or name in made
@@ -711,10 +712,10 @@ def _make(
                                     outcome.outcome = "kept"
                                     eml = None
                                 else:
-                                    write_private(target, data, force=True, sync=False)
+                                    write_private(Path(target), data, force=True, sync=False)
                         else:  # there, but empty: no letter made before; made again
-                            write_private(target, data, force=True, sync=False)
-                    outputs.append(str(target))
+                            write_private(Path(target), data, force=True, sync=False)
+                    outputs.append(target)
                 if mbox is not None:
                     used.add(key)
                     if key in in_mbox:
@@ -800,7 +801,14 @@ def _note_stale(folder: Path, made: set[str]) -> None:
         )
 
 
-def _size(path: Path) -> int | None:
+def file_prefix(folder: Path) -> str:
+    """What `str(folder / name)` puts before `name`, for any one file name (no separator, not
+    `.` or `..`: what `safe_stem` makes, with an extension): "out/", "" for the folder `.`, "/"
+    for the root. Joined as text for every row, instead of a Path made and printed per file."""
+    return str(folder / "x")[:-1]
+
+
+def _size(path: str | Path) -> int | None:
     """The size of the file at `path` (following links); None where `Path.exists` says there is
     none (no such file, a dangling or looping link)."""
     try:
