@@ -166,3 +166,38 @@ def test_the_exact_counts_are_those_of_python_sets(sets: list[set[int]]) -> None
     assert figures[best_slot] == best
     assert index._nearest[: len(slots)] == figures  # each raised to its figure
     assert np.array_equal(index._table, empty)
+
+
+# Letters as a batch makes them: paragraphs of a few repeated words, joined by the punctuation
+# `_stretch` cuts at (and its near misses: ",\n", ")," "(("), so that the same words run across
+# every kind of cut, piece and paragraph break, and a paragraph comes back with one piece changed.
+_words = st.sampled_from(["I", "Signer", "7", "am", "writing", "the", "the", "Law", "Қазақстан"])
+_joins = st.sampled_from([" ", ", ", " (", ") ", "), ", ". ", "\n", ",\n", "((", "-", ""])
+_paragraph = st.lists(st.tuples(_words, _joins), max_size=14).map(
+    lambda pairs: "".join(word + join for word, join in pairs)
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(_paragraph, min_size=1, max_size=6), min_size=1, max_size=5), _words)
+def test_a_letters_sketch_from_cached_pieces_is_the_whole_letters(
+    letters: list[list[str]], writer: str
+) -> None:
+    """`SimilarityIndex.sketch`: the 5-grams put together from paragraphs and their pieces
+    (each cached) are exactly `shingles` of the whole text, and the MinHash is rensa's of that
+    set, when the same paragraphs come again with a writer's word changed or added."""
+    import rensa
+
+    from complainer.letter.variety import MINHASH_SEED, NUM_PERM
+
+    index = SimilarityIndex(window=4)
+    texts = ["\n\n".join(paragraphs) for paragraphs in letters]
+    texts += [text.replace("Signer", writer) for text in texts]
+    texts += [f"{writer}, {text}" for text in texts]
+    for text in texts:
+        grams, minhash = index.sketch(text)
+        whole = sorted(shingles(text))
+        assert grams.tolist() == whole
+        reference = rensa.RMinHash(NUM_PERM, MINHASH_SEED)
+        reference.update([value.to_bytes(4, "little") for value in whole])
+        assert minhash.digest() == reference.digest()

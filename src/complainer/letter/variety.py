@@ -90,10 +90,10 @@ class _Part(NamedTuple):
     tail: tuple[int, ...]  # the last SHINGLE - 1 words
 
 
-def _part(text: str) -> _Part:
+def _part(words: Sequence[int]) -> _Part:
+    """The `_Part` of the words `words` (`_word_ids`)."""
     import numpy as np
 
-    words = _word_ids(text)
     grams = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
     edge = SHINGLE - 1
     return _Part(np.array([h & _MASK for h in map(hash, grams)], dtype=np.uint32), len(words),
@@ -104,17 +104,34 @@ def _part(text: str) -> _Part:
 # ways they meet are too. The caches are bounded and drop what was used least recently: the
 # paragraphs naming a writer come once each, and must not push out the phrasings.
 _STRETCHES = 4096
+# A paragraph's words are found piece by piece, cut at line breaks and at the punctuation that
+# sets the writer's details apart from the phrasing around them ("I, {name} ({city},
+# {country}), am writing ..."), so that in a paragraph naming the writer only the pieces with
+# the writer's details are new. None of these characters is part of a word (`_WORD`), so the
+# pieces' words, one after another, are the paragraph's.
+_CUTS = (". ", ", ", " (", ") ")
 
 
 @functools.lru_cache(maxsize=_STRETCHES)
 def _stretch(text: str) -> _Part:
-    """A paragraph's or a sentence's `_Part`. A paragraph is put together from its sentences
-    (cut at line breaks and at ". ", neither part of a word, so the words are the same): the one
-    that names the writer is new in every letter, but only its sentence naming the writer is."""
-    pieces = text.replace(". ", "\n").split("\n")
+    """A paragraph's `_Part`: its words are its pieces' (`_piece_words`), and its 5-grams are
+    hashed whole (joining pieces' 5-grams costs more, piece by piece, than hashing a
+    paragraph's few dozen)."""
+    for cut in _CUTS:
+        text = text.replace(cut, "\n")
+    pieces = text.split("\n")
     if len(pieces) == 1:
-        return _part(text)
-    return _joined([_stretch(piece) for piece in pieces])
+        return _part(_word_ids(text))
+    words: list[int] = []
+    for piece in pieces:
+        words += _piece_words(piece)
+    return _part(words)
+
+
+@functools.lru_cache(maxsize=_STRETCHES)
+def _piece_words(text: str) -> tuple[int, ...]:
+    """`_word_ids(text)`, cached: the words of a piece of a paragraph (`_stretch`)."""
+    return tuple(_word_ids(text))
 
 
 @functools.lru_cache(maxsize=_STRETCHES)
