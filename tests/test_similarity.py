@@ -201,3 +201,27 @@ def test_a_letters_sketch_from_cached_pieces_is_the_whole_letters(
         reference = rensa.RMinHash(NUM_PERM, MINHASH_SEED)
         reference.update([value.to_bytes(4, "little") for value in whole])
         assert minhash.digest() == reference.digest()
+
+
+# Signatures over a few values, so that many permutations agree; NUM_PERM wide, as rensa's are.
+_signature = st.lists(st.integers(0, 3), min_size=64, max_size=64)
+
+
+@settings(max_examples=200)
+@given(st.lists(_signature, min_size=1, max_size=40), _signature)
+def test_the_agreement_counts_are_those_of_comparing_each_permutation(
+    window: list[list[int]], digest: list[int]
+) -> None:
+    """`_agreement`: for each letter in the window (a column of the signature matrix), the
+    number of permutations on which its signature equals the letter's, as counted one by one
+    in Python, for the whole window and for a chosen few (as `_likeliest` asks)."""
+    index = SimilarityIndex(window=len(window))
+    for slot, signature in enumerate(window):
+        index._digests[:, slot] = signature
+    probe = np.array(digest, dtype=np.uint32)
+    counts = [sum(a == b for a, b in zip(s, digest, strict=True)) for s in window]
+    assert index._agreement(index._digests[:, : len(window)], probe).tolist() == counts
+    chosen = list(range(len(window)))[::-2]
+    assert index._agreement(index._digests[:, chosen], probe).tolist() == [
+        counts[i] for i in chosen
+    ]
