@@ -149,8 +149,9 @@ gram_sets = st.lists(
 @given(gram_sets)
 def test_the_exact_counts_are_those_of_python_sets(sets: list[set[int]]) -> None:
     """`_measure`: each candidate's figure is |A ∩ B| / |A ∪ B| from Python's sets (0.0 for two
-    empty sets), whatever slots of the lookup table the 5-grams share, and `_unload` leaves the
-    table empty for the next letter."""
+    empty sets), whatever slots of the lookup table the 5-grams share and whichever others are
+    measured with it (`add` measures two groups in one pass), and `_unload` leaves the table
+    empty for the next letter; `_raise` gives the largest and raises each one's own figure."""
     index = SimilarityIndex(window=len(sets))
     empty = index._table.copy()
     for slot, values in enumerate(sets[1:]):
@@ -159,9 +160,16 @@ def test_the_exact_counts_are_those_of_python_sets(sets: list[set[int]]) -> None
     ordered = np.array(sorted(mine), dtype=np.uint32)
     slots = list(range(len(sets) - 1))
     crowded = index._load(ordered)
-    best, best_slot = index._measure(ordered, crowded, slots)
-    index._unload(ordered)
+    sims = index._measure(ordered, crowded, slots)
     figures = [jaccard(mine, theirs) for theirs in sets[1:]]
+    assert sims == figures
+    assert index._measure(ordered, crowded, slots[::-1]) == figures[::-1]
+    apart = index._measure(ordered, crowded, slots[::2]) + index._measure(
+        ordered, crowded, slots[1::2]
+    )
+    assert apart == figures[::2] + figures[1::2]
+    index._unload(ordered)
+    best, best_slot = index._raise(sims, slots)
     assert best == max(figures)
     assert figures[best_slot] == best
     assert index._nearest[: len(slots)] == figures  # each raised to its figure

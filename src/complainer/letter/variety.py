@@ -380,7 +380,8 @@ class SimilarityIndex:
     Memory: `window` letters' shingles (about 2.5 KB each as 32-bit hashes), MinHash signatures
     (256 bytes each) and LSH entries, plus a 1,001-bin histogram for the median and a 256 KB
     lookup table for exact counts (`_measure`), whatever the batch's length; the caches of
-    paragraphs' 5-grams (`_stretch`, `_across`) are bounded too.
+    paragraphs' 5-grams and pieces' words (`_stretch`, `_piece_words`, `_across`) are
+    bounded too.
     Candidates come from rensa's LSH (`RMinHashLSH`: LSH_BANDS bands of NUM_PERM / LSH_BANDS
     rows, tuned for LSH_THRESHOLD); a letter for which LSH finds none at COPY_THRESHOLD or more
     (its nearest neighbour is less similar, or LSH missed it) is compared by MinHash estimate
@@ -469,20 +470,27 @@ class SimilarityIndex:
         agree: np.ndarray = same.sum(axis=0, dtype=self._count_type).astype(np.int64)
         return agree
 
-    def _likeliest(self, slots: Sequence[int], digest: np.ndarray) -> list[int]:
-        """The `exact` slots among `slots` whose signatures agree most with `digest`."""
+    def _likeliest(self, slots: Sequence[int], agree: np.ndarray) -> list[int]:
+        """The `exact` slots among `slots` whose signatures agree most with the letter's digest
+        (`agree`: the agreement of every letter in the window, by slot)."""
         import numpy as np
 
         if len(slots) <= self.exact:
             return list(slots)
-        agree = self._agreement(self._digests[:, slots], digest)
-        top = np.argpartition(-agree, self.exact - 1)[: self.exact]
+        top = np.argpartition(-agree[slots], self.exact - 1)[: self.exact]
         return [slots[int(i)] for i in top]
 
     def add(self, key: Hashable, text: str) -> list[tuple[Hashable, float | None]]:
         """Index the letter `key` (distinct per letter); returns the letters whose figure is now
         final (the one leaving the window, if any) as (key, similarity to its nearest
-        neighbour, None for a letter with no other)."""
+        neighbour, None for a letter with no other).
+
+        The letters measured: the `exact` likeliest of LSH's candidates (by MinHash agreement);
+        if none of them is at the copy threshold, also the `scanned` likeliest of the window.
+        Both are picked from one agreement count over the window, and measured in one pass
+        (`_measure`); the second group's figures are used only when the first falls short, so
+        the figures are those of measuring the groups one after the other.
+        """
         import numpy as np
 
         ordered, minhash = self.sketch(text)
@@ -491,20 +499,26 @@ class SimilarityIndex:
         # Sorted: rensa does not promise an order, and the order breaks ties in `_likeliest`,
         # so a run must give the same one in every process.
         found = sorted(self._lsh.query(minhash))
-        slots = self._likeliest([number % self.window for number in found], digest)
+        slots: list[int] = []
+        others: list[int] = []
+        if filled:
+            # LSH's candidates are letters in the window (a letter leaving it leaves the LSH).
+            agree = self._agreement(self._digests[:, :filled], digest)
+            slots = self._likeliest([number % self.window for number in found], agree)
+            top = np.argpartition(-agree, min(self.scanned, filled) - 1)[: self.scanned]
+            chosen = set(slots)
+            others = [s for s in top.tolist() if s not in chosen]
         crowded = self._load(ordered)
         try:
-            best, best_slot = self._measure(ordered, crowded, slots)
-            if filled and best < self.floor:
-                # LSH found nothing at its threshold: rank the whole window by MinHash estimate.
-                agree = self._agreement(self._digests[:, :filled], digest)
-                top = np.argpartition(-agree, min(self.scanned, filled) - 1)[: self.scanned]
-                others = [int(s) for s in top if int(s) not in slots]
-                more, more_slot = self._measure(ordered, crowded, others)
-                if more_slot >= 0 and (best_slot < 0 or more > best):
-                    best, best_slot = more, more_slot
+            sims = self._measure(ordered, crowded, slots + others)
         finally:
             self._unload(ordered)
+        best, best_slot = self._raise(sims[: len(slots)], slots)
+        if filled and best < self.floor:
+            # LSH found nothing at its threshold: the window's likeliest by MinHash estimate.
+            more, more_slot = self._raise(sims[len(slots) :], others)
+            if more_slot >= 0 and (best_slot < 0 or more > best):
+                best, best_slot = more, more_slot
         here = self.count % self.window
         settled = [self._retire(here)] if self.count >= self.window else []
         if best_slot >= 0 and (best > self.maximum or self.closest is None):
@@ -533,19 +547,19 @@ class SimilarityIndex:
 
     def _measure(
         self, ordered: np.ndarray, crowded: Sequence[int], slots: Sequence[int]
-    ) -> tuple[float, int]:
+    ) -> list[float]:
         """Exact Jaccard of the sorted distinct 5-grams `ordered` (in the lookup table, with the
-        `crowded` ones beside it: `_load`) with each of `slots` (raising their own figures where
-        it is larger); the largest and its slot (-1 for none).
+        `crowded` ones beside it: `_load`) with each of `slots`, in their order.
 
         Vectorised: every candidate's 5-grams are looked up in the table at once, and compared
         directly with the few crowded out of it, so the counts are exact. A lookup is a third of
-        the time of a sorted search in `ordered`, and the same candidates are measured.
+        the time of a sorted search in `ordered`. A candidate's figure depends on it alone, not
+        on the others measured with it.
         """
         import numpy as np
 
         if not slots:
-            return -1.0, -1
+            return []
         others = [self._shingles[s] for s in slots]
         sizes = np.array([len(o) for o in others])
         together = np.concatenate(others)
@@ -557,13 +571,20 @@ class SimilarityIndex:
         common = np.add.reduceat(found, np.cumsum(sizes) - sizes, dtype=np.int64)
         common[sizes == 0] = 0  # `reduceat` gives an empty stretch its next element
         # |A ∪ B| is 0 only for two empty sets, whose `common` is 0: their figure is 0.0.
-        sims = common / np.maximum(len(ordered) + sizes - common, 1)
+        sims: list[float] = (common / np.maximum(len(ordered) + sizes - common, 1)).tolist()
+        return sims
+
+    def _raise(self, sims: Sequence[float], slots: Sequence[int]) -> tuple[float, int]:
+        """Raises each of `slots`' own figure to its `sims` figure where that is larger; the
+        largest of `sims` (the first, on a tie) and its slot, or (-1.0, -1) for none."""
+        if not slots:
+            return -1.0, -1
         nearest = self._nearest
-        for other, sim in zip(slots, sims.tolist(), strict=True):
+        for other, sim in zip(slots, sims, strict=True):
             if sim > nearest[other]:
                 nearest[other] = sim
-        pick = int(np.argmax(sims))
-        return float(sims[pick]), slots[pick]
+        best = max(sims)
+        return best, slots[sims.index(best)]
 
     def _retire(self, slot: int) -> tuple[Hashable, float | None]:
         key = self._keys[slot]
