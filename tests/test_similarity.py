@@ -149,8 +149,9 @@ gram_sets = st.lists(
 @given(gram_sets)
 def test_the_exact_counts_are_those_of_python_sets(sets: list[set[int]]) -> None:
     """`_measure`: each candidate's figure is |A ∩ B| / |A ∪ B| from Python's sets (0.0 for two
-    empty sets), whatever slots of the lookup table the 5-grams share, and `_unload` leaves the
-    table empty for the next letter."""
+    empty sets), whatever slots of the lookup table the 5-grams share and whichever others are
+    measured with it (`add` measures two groups in one pass), and `_unload` leaves the table
+    empty for the next letter; `_raise` gives the largest and raises each one's own figure."""
     index = SimilarityIndex(window=len(sets))
     empty = index._table.copy()
     for slot, values in enumerate(sets[1:]):
@@ -159,10 +160,76 @@ def test_the_exact_counts_are_those_of_python_sets(sets: list[set[int]]) -> None
     ordered = np.array(sorted(mine), dtype=np.uint32)
     slots = list(range(len(sets) - 1))
     crowded = index._load(ordered)
-    best, best_slot = index._measure(ordered, crowded, slots)
-    index._unload(ordered)
+    sims = index._measure(ordered, crowded, slots)
     figures = [jaccard(mine, theirs) for theirs in sets[1:]]
+    assert sims == figures
+    assert index._measure(ordered, crowded, slots[::-1]) == figures[::-1]
+    apart = index._measure(ordered, crowded, slots[::2]) + index._measure(
+        ordered, crowded, slots[1::2]
+    )
+    assert apart == figures[::2] + figures[1::2]
+    index._unload(ordered)
+    best, best_slot = index._raise(sims, slots)
     assert best == max(figures)
     assert figures[best_slot] == best
     assert index._nearest[: len(slots)] == figures  # each raised to its figure
     assert np.array_equal(index._table, empty)
+
+
+# Letters as a batch makes them: paragraphs of a few repeated words, joined by the punctuation
+# `_stretch` cuts at (and its near misses: ",\n", ")," "(("), so that the same words run across
+# every kind of cut, piece and paragraph break, and a paragraph comes back with one piece changed.
+_words = st.sampled_from(["I", "Signer", "7", "am", "writing", "the", "the", "Law", "Қазақстан"])
+_joins = st.sampled_from([" ", ", ", " (", ") ", "), ", ". ", "\n", ",\n", "((", "-", ""])
+_paragraph = st.lists(st.tuples(_words, _joins), max_size=14).map(
+    lambda pairs: "".join(word + join for word, join in pairs)
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(_paragraph, min_size=1, max_size=6), min_size=1, max_size=5), _words)
+def test_a_letters_sketch_from_cached_pieces_is_the_whole_letters(
+    letters: list[list[str]], writer: str
+) -> None:
+    """`SimilarityIndex.sketch`: the 5-grams put together from paragraphs and their pieces
+    (each cached) are exactly `shingles` of the whole text, and the MinHash is rensa's of that
+    set, when the same paragraphs come again with a writer's word changed or added."""
+    import rensa
+
+    from complainer.letter.variety import MINHASH_SEED, NUM_PERM
+
+    index = SimilarityIndex(window=4)
+    texts = ["\n\n".join(paragraphs) for paragraphs in letters]
+    texts += [text.replace("Signer", writer) for text in texts]
+    texts += [f"{writer}, {text}" for text in texts]
+    for text in texts:
+        grams, minhash = index.sketch(text)
+        whole = sorted(shingles(text))
+        assert grams.tolist() == whole
+        reference = rensa.RMinHash(NUM_PERM, MINHASH_SEED)
+        reference.update([value.to_bytes(4, "little") for value in whole])
+        assert minhash.digest() == reference.digest()
+
+
+# Signatures over a few values, so that many permutations agree; NUM_PERM wide, as rensa's are.
+_signature = st.lists(st.integers(0, 3), min_size=64, max_size=64)
+
+
+@settings(max_examples=200)
+@given(st.lists(_signature, min_size=1, max_size=40), _signature)
+def test_the_agreement_counts_are_those_of_comparing_each_permutation(
+    window: list[list[int]], digest: list[int]
+) -> None:
+    """`_agreement`: for each letter in the window (a column of the signature matrix), the
+    number of permutations on which its signature equals the letter's, as counted one by one
+    in Python, for the whole window and for a chosen few (as `_likeliest` asks)."""
+    index = SimilarityIndex(window=len(window))
+    for slot, signature in enumerate(window):
+        index._digests[:, slot] = signature
+    probe = np.array(digest, dtype=np.uint32)
+    counts = [sum(a == b for a, b in zip(s, digest, strict=True)) for s in window]
+    assert index._agreement(index._digests[:, : len(window)], probe).tolist() == counts
+    chosen = list(range(len(window)))[::-2]
+    assert index._agreement(index._digests[:, chosen], probe).tolist() == [
+        counts[i] for i in chosen
+    ]

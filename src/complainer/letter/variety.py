@@ -90,10 +90,10 @@ class _Part(NamedTuple):
     tail: tuple[int, ...]  # the last SHINGLE - 1 words
 
 
-def _part(text: str) -> _Part:
+def _part(words: Sequence[int]) -> _Part:
+    """The `_Part` of the words `words` (`_word_ids`)."""
     import numpy as np
 
-    words = _word_ids(text)
     grams = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
     edge = SHINGLE - 1
     return _Part(np.array([h & _MASK for h in map(hash, grams)], dtype=np.uint32), len(words),
@@ -104,17 +104,34 @@ def _part(text: str) -> _Part:
 # ways they meet are too. The caches are bounded and drop what was used least recently: the
 # paragraphs naming a writer come once each, and must not push out the phrasings.
 _STRETCHES = 4096
+# A paragraph's words are found piece by piece, cut at line breaks and at the punctuation that
+# sets the writer's details apart from the phrasing around them ("I, {name} ({city},
+# {country}), am writing ..."), so that in a paragraph naming the writer only the pieces with
+# the writer's details are new. None of these characters is part of a word (`_WORD`), so the
+# pieces' words, one after another, are the paragraph's.
+_CUTS = (". ", ", ", " (", ") ")
 
 
 @functools.lru_cache(maxsize=_STRETCHES)
 def _stretch(text: str) -> _Part:
-    """A paragraph's or a sentence's `_Part`. A paragraph is put together from its sentences
-    (cut at line breaks and at ". ", neither part of a word, so the words are the same): the one
-    that names the writer is new in every letter, but only its sentence naming the writer is."""
-    pieces = text.replace(". ", "\n").split("\n")
+    """A paragraph's `_Part`: its words are its pieces' (`_piece_words`), and its 5-grams are
+    hashed whole (joining pieces' 5-grams costs more, piece by piece, than hashing a
+    paragraph's few dozen)."""
+    for cut in _CUTS:
+        text = text.replace(cut, "\n")
+    pieces = text.split("\n")
     if len(pieces) == 1:
-        return _part(text)
-    return _joined([_stretch(piece) for piece in pieces])
+        return _part(_word_ids(text))
+    words: list[int] = []
+    for piece in pieces:
+        words += _piece_words(piece)
+    return _part(words)
+
+
+@functools.lru_cache(maxsize=_STRETCHES)
+def _piece_words(text: str) -> tuple[int, ...]:
+    """`_word_ids(text)`, cached: the words of a piece of a paragraph (`_stretch`)."""
+    return tuple(_word_ids(text))
 
 
 @functools.lru_cache(maxsize=_STRETCHES)
@@ -363,7 +380,8 @@ class SimilarityIndex:
     Memory: `window` letters' shingles (about 2.5 KB each as 32-bit hashes), MinHash signatures
     (256 bytes each) and LSH entries, plus a 1,001-bin histogram for the median and a 256 KB
     lookup table for exact counts (`_measure`), whatever the batch's length; the caches of
-    paragraphs' 5-grams (`_stretch`, `_across`) are bounded too.
+    paragraphs' 5-grams and pieces' words (`_stretch`, `_piece_words`, `_across`) are
+    bounded too.
     Candidates come from rensa's LSH (`RMinHashLSH`: LSH_BANDS bands of NUM_PERM / LSH_BANDS
     rows, tuned for LSH_THRESHOLD); a letter for which LSH finds none at COPY_THRESHOLD or more
     (its nearest neighbour is less similar, or LSH missed it) is compared by MinHash estimate
@@ -398,8 +416,11 @@ class SimilarityIndex:
         self._numbers: list[int] = [0] * window
         empty: np.ndarray = np.zeros(0, dtype=np.uint32)
         self._shingles: list[np.ndarray] = [empty] * window  # sorted
-        self._digests = np.zeros((window, NUM_PERM), dtype=np.uint32)
-        self._ones = np.ones(NUM_PERM, dtype=np.float32)
+        # Column i: the MinHash signature of the letter in slot i. By permutation rather than by
+        # letter, so that `_agreement` compares each permutation's row with one value.
+        self._digests = np.zeros((NUM_PERM, window), dtype=np.uint32)
+        # `_agreement` sums in bytes while a count (at most NUM_PERM) fits in one.
+        self._count_type = np.uint8 if NUM_PERM < 256 else np.int64
         # `_measure`'s lookup table: slot i holds a 5-gram whose low bits are i, or ~i when empty
         # (which no such 5-gram equals). 256 KB, in the processor's cache.
         self._table = ~np.arange(_TABLE_MASK + 1, dtype=np.uint32)
@@ -439,30 +460,37 @@ class SimilarityIndex:
         return ordered, minhash
 
     def _agreement(self, signatures: np.ndarray, digest: np.ndarray) -> np.ndarray:
-        """For each row of `signatures`, the number of permutations on which it equals
-        `digest` (int64): a product with a vector of ones, half the time numpy's sum of booleans
-        takes, exact (whole numbers up to NUM_PERM in float32)."""
+        """For each column of `signatures` (NUM_PERM rows), the number of permutations on which
+        it equals `digest` (int64). Compared row by row with one value each, and summed down
+        the columns in bytes (a count is at most NUM_PERM): about half the time of comparing
+        letter by letter and summing with a product."""
         import numpy as np
 
-        agree: np.ndarray = ((signatures == digest).astype(np.float32) @ self._ones).astype(
-            np.int64
-        )
+        same = signatures == digest[:, None]
+        agree: np.ndarray = same.sum(axis=0, dtype=self._count_type).astype(np.int64)
         return agree
 
-    def _likeliest(self, slots: Sequence[int], digest: np.ndarray) -> list[int]:
-        """The `exact` slots among `slots` whose signatures agree most with `digest`."""
+    def _likeliest(self, slots: Sequence[int], agree: np.ndarray) -> list[int]:
+        """The `exact` slots among `slots` whose signatures agree most with the letter's digest
+        (`agree`: the agreement of every letter in the window, by slot)."""
         import numpy as np
 
         if len(slots) <= self.exact:
             return list(slots)
-        agree = self._agreement(self._digests[slots], digest)
-        top = np.argpartition(-agree, self.exact - 1)[: self.exact]
+        top = np.argpartition(-agree[slots], self.exact - 1)[: self.exact]
         return [slots[int(i)] for i in top]
 
     def add(self, key: Hashable, text: str) -> list[tuple[Hashable, float | None]]:
         """Index the letter `key` (distinct per letter); returns the letters whose figure is now
         final (the one leaving the window, if any) as (key, similarity to its nearest
-        neighbour, None for a letter with no other)."""
+        neighbour, None for a letter with no other).
+
+        The letters measured: the `exact` likeliest of LSH's candidates (by MinHash agreement);
+        if none of them is at the copy threshold, also the `scanned` likeliest of the window.
+        Both are picked from one agreement count over the window, and measured in one pass
+        (`_measure`); the second group's figures are used only when the first falls short, so
+        the figures are those of measuring the groups one after the other.
+        """
         import numpy as np
 
         ordered, minhash = self.sketch(text)
@@ -471,20 +499,26 @@ class SimilarityIndex:
         # Sorted: rensa does not promise an order, and the order breaks ties in `_likeliest`,
         # so a run must give the same one in every process.
         found = sorted(self._lsh.query(minhash))
-        slots = self._likeliest([number % self.window for number in found], digest)
+        slots: list[int] = []
+        others: list[int] = []
+        if filled:
+            # LSH's candidates are letters in the window (a letter leaving it leaves the LSH).
+            agree = self._agreement(self._digests[:, :filled], digest)
+            slots = self._likeliest([number % self.window for number in found], agree)
+            top = np.argpartition(-agree, min(self.scanned, filled) - 1)[: self.scanned]
+            chosen = set(slots)
+            others = [s for s in top.tolist() if s not in chosen]
         crowded = self._load(ordered)
         try:
-            best, best_slot = self._measure(ordered, crowded, slots)
-            if filled and best < self.floor:
-                # LSH found nothing at its threshold: rank the whole window by MinHash estimate.
-                agree = self._agreement(self._digests[:filled], digest)
-                top = np.argpartition(-agree, min(self.scanned, filled) - 1)[: self.scanned]
-                others = [int(s) for s in top if int(s) not in slots]
-                more, more_slot = self._measure(ordered, crowded, others)
-                if more_slot >= 0 and (best_slot < 0 or more > best):
-                    best, best_slot = more, more_slot
+            sims = self._measure(ordered, crowded, slots + others)
         finally:
             self._unload(ordered)
+        best, best_slot = self._raise(sims[: len(slots)], slots)
+        if filled and best < self.floor:
+            # LSH found nothing at its threshold: the window's likeliest by MinHash estimate.
+            more, more_slot = self._raise(sims[len(slots) :], others)
+            if more_slot >= 0 and (best_slot < 0 or more > best):
+                best, best_slot = more, more_slot
         here = self.count % self.window
         settled = [self._retire(here)] if self.count >= self.window else []
         if best_slot >= 0 and (best > self.maximum or self.closest is None):
@@ -492,7 +526,7 @@ class SimilarityIndex:
         self._lsh.insert(self.count, minhash)
         self._keys[here], self._numbers[here] = key, self.count
         self._shingles[here] = ordered
-        self._digests[here] = digest
+        self._digests[:, here] = digest
         self._nearest[here] = best if best_slot >= 0 else _NONE
         self.count += 1
         return settled
@@ -513,19 +547,19 @@ class SimilarityIndex:
 
     def _measure(
         self, ordered: np.ndarray, crowded: Sequence[int], slots: Sequence[int]
-    ) -> tuple[float, int]:
+    ) -> list[float]:
         """Exact Jaccard of the sorted distinct 5-grams `ordered` (in the lookup table, with the
-        `crowded` ones beside it: `_load`) with each of `slots` (raising their own figures where
-        it is larger); the largest and its slot (-1 for none).
+        `crowded` ones beside it: `_load`) with each of `slots`, in their order.
 
         Vectorised: every candidate's 5-grams are looked up in the table at once, and compared
         directly with the few crowded out of it, so the counts are exact. A lookup is a third of
-        the time of a sorted search in `ordered`, and the same candidates are measured.
+        the time of a sorted search in `ordered`. A candidate's figure depends on it alone, not
+        on the others measured with it.
         """
         import numpy as np
 
         if not slots:
-            return -1.0, -1
+            return []
         others = [self._shingles[s] for s in slots]
         sizes = np.array([len(o) for o in others])
         together = np.concatenate(others)
@@ -537,13 +571,20 @@ class SimilarityIndex:
         common = np.add.reduceat(found, np.cumsum(sizes) - sizes, dtype=np.int64)
         common[sizes == 0] = 0  # `reduceat` gives an empty stretch its next element
         # |A ∪ B| is 0 only for two empty sets, whose `common` is 0: their figure is 0.0.
-        sims = common / np.maximum(len(ordered) + sizes - common, 1)
+        sims: list[float] = (common / np.maximum(len(ordered) + sizes - common, 1)).tolist()
+        return sims
+
+    def _raise(self, sims: Sequence[float], slots: Sequence[int]) -> tuple[float, int]:
+        """Raises each of `slots`' own figure to its `sims` figure where that is larger; the
+        largest of `sims` (the first, on a tie) and its slot, or (-1.0, -1) for none."""
+        if not slots:
+            return -1.0, -1
         nearest = self._nearest
-        for other, sim in zip(slots, sims.tolist(), strict=True):
+        for other, sim in zip(slots, sims, strict=True):
             if sim > nearest[other]:
                 nearest[other] = sim
-        pick = int(np.argmax(sims))
-        return float(sims[pick]), slots[pick]
+        best = max(sims)
+        return best, slots[sims.index(best)]
 
     def _retire(self, slot: int) -> tuple[Hashable, float | None]:
         key = self._keys[slot]
