@@ -24,7 +24,7 @@ from complainer.campaigns.model import (
     TargetText,
     asks_key,
 )
-from complainer.campaigns.sandbox import Renderer
+from complainer.campaigns.sandbox import Holes, Renderer, Skeleton
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
 from complainer.i18n import N_, _, ngettext
@@ -429,6 +429,19 @@ _KEPT_MOST = 512
 # (`shared` in Composer.compose) are the same for letters of the same kind (_SharedKey).
 _WRITER_VARIABLE = "writer"
 
+# What differs between letters of one kind in the context a phrasing sees (the writer), and in
+# the one the layout sees (also the subject, the paragraphs and the points' texts): a template
+# that writes these only whole is, for letters of one kind, a Skeleton filled with them
+# (campaigns.sandbox.Holes).
+_PHRASING_HOLES = Holes(objects=frozenset({_WRITER_VARIABLE}))
+_LAYOUT_HOLES = Holes(
+    objects=frozenset({_WRITER_VARIABLE, "p"}),
+    names=frozenset({"subject"}),
+    lists=frozenset({"arguments", "recommendations"}),
+    item_hole="text",
+    item_fixed=frozenset({"id", "title"}),
+)
+
 # A letter's kind as far as the context its phrasings see is concerned: (language, date,
 # recipient, whether it is a formal appeal, what the formal appeal lacks).
 _SharedKey = tuple[str, dt.date, Recipient, bool, tuple[str, ...]]
@@ -469,6 +482,8 @@ class Composer:
         self._texts: dict[tuple[int, str], str] = {}  # (kind's number, phrasing) -> text
         self._seen: set[str] = set()  # phrasings rendered once already by this composer
         self._reads_writer: set[str] = set()  # phrasings that read the writer
+        # (kind's number, phrasing that reads the writer) -> its Skeleton, None: it has none
+        self._phrasing_skeletons: dict[tuple[int, str], Skeleton | None] = {}
 
     def _ui_language(self) -> str:
         if self._ui is None:
@@ -556,9 +571,20 @@ class Composer:
         its phrasings for nothing. A phrasing that reads the writer is rendered for each
         letter (keeping it by the writer's values would pay for a look-up that a batch of
         different writers never finds)."""
-        if source in self._reads_writer:
-            return self.renderer.snippet(source, texts.origin(*keys), base)
         key = (kind, source)
+        if source in self._reads_writer:
+            # Letters of one kind differ here in the writer only: a phrasing that writes the
+            # writer's values only whole is its skeleton with them (Renderer.snippet_skeleton).
+            if key in self._phrasing_skeletons:
+                skeleton = self._phrasing_skeletons[key]
+            else:
+                skeleton = self.renderer.snippet_skeleton(source, base, _PHRASING_HOLES)
+                _kept(self._phrasing_skeletons, key, skeleton)
+            if skeleton is not None:
+                text = self.renderer.fill_snippet(source, skeleton, base)
+                if text is not None:
+                    return text
+            return self.renderer.snippet(source, texts.origin(*keys), base)
         text = self._texts.get(key)
         if text is not None:
             return text
@@ -655,7 +681,18 @@ class Composer:
             "note": request.note,
         }
         layout = f"{lang}/{target_id}.j2"
-        body, blocks = renderer.layout_blocks(layout, context)
+        # Letters with the same key see the same context but for _LAYOUT_HOLES' values: the
+        # kind's shared context (numbered `kind`), the paragraphs' and points' names, the asks
+        # and the note; `context` holds nothing else (Renderer.layout_blocks checks its names).
+        same = (
+            kind,
+            tuple(paragraphs),
+            tuple((a["id"], a["title"]) for a in context["arguments"]),
+            tuple((r["id"], r["title"]) for r in context["recommendations"]),
+            tuple(asks),
+            request.note,
+        )
+        body, blocks = renderer.layout_blocks(layout, context, _LAYOUT_HOLES, same)
         if (
             blocks
             and not renderer.only_blocks(layout)
