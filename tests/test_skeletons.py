@@ -279,6 +279,7 @@ def test_a_plain_layout_from_its_skeletons_is_the_layout_the_sandbox_renders(
         "{% for a in arguments %}{{ a.text }} \n{% endfor %}{% endblock %}\n"
     )
     contexts = [
-        context(name, subject, texts=(subject, name)) for name, subject in zip(names, subjects)
+        context(name, subject, texts=(subject, name))
+        for name, subject in zip(names, subjects, strict=False)
     ]
     both_ways(tmp_path_factory.mktemp("l"), layout, contexts)
