@@ -283,3 +283,24 @@ def test_a_plain_layout_from_its_skeletons_is_the_layout_the_sandbox_renders(
         for name, subject in zip(names, subjects, strict=False)
     ]
     both_ways(tmp_path_factory.mktemp("l"), layout, contexts)
+
+
+def test_two_composers_of_one_campaign_never_share_a_skeleton_across_kinds() -> None:
+    """Composers of one campaign share its Renderer (renderer_for): a skeleton made for one
+    Composer's kind of letter (here dated the 29th) must never stand for another's (the 30th),
+    however each numbers its kinds."""
+    import datetime as dt
+
+    from complainer.campaigns.registry import open_registry
+    from complainer.letter.writer import Writer
+
+    registry = open_registry()
+    campaign = registry.load(registry.default_id())
+    writers = [Writer(f"Signer {i}", "DE", "Berlin", "", f"s{i}@example.org") for i in range(3)]
+    for day in (dt.date(2026, 11, 29), dt.date(2026, 11, 30)):
+        one = composer.Composer(campaign)
+        for writer in writers:
+            request = composer.Request(language="en", date=day, seed=1)
+            made = one.compose(writer, request)
+            assert made.body.count(f"{day.day} November 2026") == 1
+            assert made == composer.Composer(campaign).compose(writer, request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -447,6 +448,12 @@ _LAYOUT_HOLES = Holes(
 _SharedKey = tuple[str, dt.date, Recipient, bool, tuple[str, ...]]
 
 
+# Numbers for kinds of letters, never given twice in a process: the Renderer that keeps layout
+# skeletons by them is shared by every Composer of a campaign (renderer_for), so a number one
+# Composer gave must never stand for another's kind.
+_KIND_NUMBERS = itertools.count(1)
+
+
 def _kept(store: dict[Any, Any], key: Any, value: Any) -> None:
     if len(store) >= _KEPT_MOST:
         store.clear()
@@ -474,9 +481,8 @@ class Composer:
         self._ui: str | None = None
         self._selections: dict[tuple[Any, ...], _Selection] = {}
         self._recipients: dict[tuple[Any, ...], Recipient] = {}
-        # kind -> a number for it (never given twice) and the context its letters share
+        # kind -> a number for it (_KIND_NUMBERS) and the context its letters share
         self._shared: dict[_SharedKey, tuple[int, dict[str, Any]]] = {}
-        self._kinds_made = 0
         self._slots: dict[tuple[str, str, str], tuple[tuple[str, str], ...]] = {}
         self._warnings: dict[tuple[str, tuple[str, ...]], str] = {}
         self._texts: dict[tuple[int, str], str] = {}  # (kind's number, phrasing) -> text
@@ -544,8 +550,7 @@ class Composer:
                 "complete": not missing,
                 "missing": list(missing),
             }
-            self._kinds_made += 1
-            known = (self._kinds_made, context)
+            known = (next(_KIND_NUMBERS), context)
             _kept(self._shared, key, known)
         return known
 
