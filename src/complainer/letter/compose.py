@@ -1,7 +1,5 @@
 """Choices + writer -> letter: which points, which phrasing of each paragraph, dates and names."""
 
-from __future__ import annotations
-
 import datetime as dt
 import functools
 import hashlib
@@ -59,6 +57,9 @@ class EmptyLetter(UsageProblem):
 
 # The records below are NamedTuples, not frozen dataclasses: as immutable, and defined about four
 # times faster at import, which every letter pays (see campaigns.model); `_replace` copies one.
+# Like campaigns.model, this module does without `from __future__ import annotations`, which
+# would make typing.NamedTuple compile each field's annotation string at import (about 40 µs a
+# field); forward references are quoted where they occur.
 class Request(NamedTuple):
     """What the writer chose. `None` for arguments/recommendations means the campaign's default set."""
 
@@ -496,7 +497,7 @@ class Composer:
             self._ui = ui_language()
         return self._ui
 
-    def _selection(self, request: Request) -> _Selection:
+    def _selection(self, request: Request) -> "_Selection":
         key = (request.language, request.target, _ids(request.arguments),
                _ids(request.recommendations), request.date)  # fmt: skip
         known = self._selections.get(key)
