@@ -470,7 +470,10 @@ class Composer:
     and the phrasings that do not read the writer (by that context and their source: Jinja's
     sandbox gives the same text for the same values, see `_names_used`). Each is kept here,
     keyed by everything it is computed from, and reused; a refusal is never kept, so a letter
-    that fails fails as `compose` would. Everything else is done per letter, as `compose` does
+    that fails fails as `compose` would. A phrasing that reads the writer, and a layout block,
+    that Jinja's AST shows writes the letter's own values only whole is a skeleton made in the
+    sandbox per kind, filled with them (campaigns.sandbox.Skeleton; tests/test_skeletons.py).
+    Everything else is done per letter, as `compose` does
     (which is `Composer(campaign).compose`): the letters are the same, byte for byte
     (tests/test_batch_equivalence.py). The interface language (of the warnings) is read at the
     first warning, once: it does not change within a run.
