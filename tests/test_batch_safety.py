@@ -9,6 +9,8 @@ import csv
 import email
 import json
 import mailbox
+import os
+import re
 import signal
 import subprocess
 import time
@@ -63,7 +65,7 @@ def assert_report_matches_mailbox(report: Path, box: Path) -> list[dict[str, str
 
 def interrupted_batch(tmp_path: Path, clean_env: dict[str, str], *extra: str) -> int:
     """`complainer batch signers.csv --mbox letters.mbox` stopped by SIGINT once messages are
-    being written; its exit code."""
+    being written; its exit code. Even with -q, stderr says how far it came and how to carry on."""
     part = tmp_path / "letters.mbox.part"
     cmd = [complainer_exe(), "batch", "signers.csv", "--mbox", "letters.mbox", "--lang", "en",
            "-q", *extra]  # fmt: skip
@@ -82,7 +84,49 @@ def interrupted_batch(tmp_path: Path, clean_env: dict[str, str], *extra: str) ->
     _out, err = proc.communicate(timeout=60)
     assert "Traceback" not in err.decode(), err
     assert not part.exists()
+    assert_stopped_note(err.decode(), "letters.report.csv", "letters.mbox was left as it was")
     return proc.returncode
+
+
+def assert_stopped_note(err: str, report: str, carry_on: str) -> None:
+    """stderr of a batch stopped by Ctrl-C: how many rows it came to, its report, how to carry
+    on, then "Cancelled." on a line of its own."""
+    lines = err.strip().splitlines()
+    assert lines[-1] == "Cancelled.", err
+    stopped = [line for line in lines if "Stopped after" in line]
+    assert len(stopped) == 1, err
+    assert re.search(r"Stopped after \d+ rows?; report: ", stopped[0]), err
+    assert report in stopped[0] and carry_on in stopped[0], err
+
+
+def test_an_out_dir_run_stopped_by_ctrl_c_says_how_to_carry_on_and_carries_on(
+    tmp_path: Path, clean_env: dict[str, str]
+) -> None:
+    signers_csv(tmp_path / "signers.csv", 1500)
+    cmd = [complainer_exe(), "batch", "signers.csv", "--out-dir", "out", "--format", "eml",
+           "--lang", "en", "-q"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=clean_env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    out = tmp_path / "out"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        if out.is_dir() and len(os.listdir(out)) > 20:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert_stopped_note(err.decode(), "out/report.csv",
+                        "Run the same command again to carry on: the letters already in out")  # fmt: skip
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.eml")}
+    assert 20 < len(before) < 1500
+    again = subprocess.run(cmd, cwd=tmp_path, env=clean_env, capture_output=True, check=False)
+    assert again.returncode == 0, stderr_of(again)
+    after = {p.name: p.stat().st_mtime_ns for p in out.glob("*.eml")}
+    assert len(after) == 1500 and all(after[name] == ns for name, ns in before.items())
+    outcomes = [row["outcome"] for row in read_report(out / "report.csv")]
+    assert outcomes.count("kept") == len(before) and outcomes.count("written") == 1500 - len(before)
 
 
 @pytest.mark.parametrize("before", ["none", "resumed", "forced"])
@@ -244,6 +288,8 @@ def test_a_letter_cut_off_while_being_sent_is_reported_uncertain(
     finally:
         controller.stop()
     assert proc.returncode == 130 and "Traceback" not in err.decode(), err
+    assert_stopped_note(err.decode(), "signers.csv.sent.report.csv",
+                        "the journal signers.csv.sent.jsonl keeps a letter already sent")  # fmt: skip
     rows = read_report(tmp_path / "signers.csv.sent.report.csv")
     assert [r["outcome"] for r in rows] == ["sent", "uncertain"]
     assert "--resend-uncertain" in rows[1]["reason"]

@@ -526,3 +526,53 @@ def test_a_letter_with_every_point_over_one_page_is_advice(tiny: Path) -> None:
     assert any("en/ministry.j2: the default letter" in p for p in too_long), too_long
     assert [a for a in advice if "every argument and recommendation chosen" in a], advice
     assert any("every argument" in a for a in check_folder(tiny, TODAY).advice)
+
+
+TITLED_RU = 'language = "ru"\n[sources.law]\ntitle = "Закон"'
+
+
+@pytest.mark.parametrize(
+    ("refs", "expected"),
+    [
+        # Titles in Russian and the ref in English: "Закон, art. 1" on a Russian screen.
+        ("", "ru/texts.toml: field 'refs' has no ru text for the ref 'art. 1' (arguments.speech"),
+        ('"art. 1" = "ст. 1"', None),
+        ('"art. 1" = "ст. 1"\n"art. 2" = "ст. 2"', "translates 'art. 2', which no citation"),
+        ('"art. 1" = "ст. 1 (не проверено)"', "research note"),
+        ('"art. 1" = " "', "gives 'art. 1' an empty or non-text translation"),
+        ('"art. 1" = 1', "gives 'art. 1' an empty or non-text translation"),
+    ],
+)
+def test_a_language_that_titles_sources_in_its_words_needs_every_ref_in_them(
+    tiny: Path, refs: str, expected: str | None
+) -> None:
+    edit(tiny / "ru" / "texts.toml", 'language = "ru"',
+         TITLED_RU + (f"\n[refs]\n{refs}" if refs else ""))  # fmt: skip
+    found = problems(tiny)
+    if expected is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and expected in found[0], found
+
+
+def test_refs_alone_ask_for_every_ref_and_a_document_symbol_needs_none(tiny: Path) -> None:
+    edit(
+        tiny / "ru" / "texts.toml", 'language = "ru"', 'language = "ru"\n[refs]\n"art. 9" = "ст. 9"'
+    )
+    found = problems(tiny)
+    assert len(found) == 2 and "no ru text for the ref 'art. 1'" in found[0], found
+    edit(tiny / "campaign.toml", 'ref = "art. 1"', 'ref = "CCPR/C/KAZ/CO/3"')
+    edit(tiny / "ru" / "texts.toml", '"art. 9" = "ст. 9"', "")
+    assert problems(tiny) == []
+
+
+def test_a_translated_ref_is_shown_in_its_language_and_the_ref_as_written_elsewhere(
+    tiny: Path,
+) -> None:
+    from complainer.campaigns.citing import cite
+
+    edit(tiny / "ru" / "texts.toml", 'language = "ru"', TITLED_RU + '\n[refs]\n"art. 1" = "ст. 1"')
+    campaign = load_campaign(tiny)
+    (citation,) = campaign.arguments[0].citations
+    assert cite(campaign, citation, lang="ru") == "Закон, ст. 1"
+    assert cite(campaign, citation, lang="en") == cite(campaign, citation) == "A law, art. 1"

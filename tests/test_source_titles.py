@@ -2,11 +2,13 @@
 its title in that language (`[sources.<id>] title` in texts.toml), else by the source's own title:
 `cite` (the `arguments` table, the wizard's `?` details and the reason a point cannot be chosen,
 the warning about a point left out), the wizard's preview ("address from: ...") and
-`campaigns show`. The part cited (`ref`: article numbers, document symbols) stays as written."""
+`campaigns show`. The part cited (`ref`: article numbers, document symbols) is the language's
+`[refs]` entry (`cited_ref`), so that no English words follow a translated title."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from conftest import Runner
@@ -73,6 +75,10 @@ def test_citations_on_screen_title_their_sources_in_the_interface_language(
                 for validity in (True, False):
                     shown = cite(campaign, c, validity=validity, lang=ui)
                     assert_localized(shown, campaign, {c.source}, ui, f"cite {point.id}")
+                    # What follows the title (the part cited, the validity) is in `ui` too:
+                    # no English word (a lowercase one; names such as Human Rights Watch stay).
+                    rest = shown.replace(source_title(campaign, c.source, ui), "", 1)
+                    assert not re.search(r"(?<![A-Za-z])[a-z]{2,}", rest), (c.ref, shown)
         for day in DAYS:
             for kind in ("argument", "recommendation"):
                 by_id = {p.id: p for p in campaign.points(kind)}

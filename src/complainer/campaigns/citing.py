@@ -79,13 +79,23 @@ def source_title(campaign: Campaign, sid: str, lang: str | None) -> str:
     return campaign.texts[lang].source_title(sid) or own
 
 
+def cited_ref(campaign: Campaign, ref: str, lang: str | None) -> str:
+    """Citation ref `ref` as a reader of `lang` sees it: the `[refs]` entry of that language's
+    texts.toml keyed by the ref as campaign.toml writes it ("art. 19(3)" -> ru "п. 3 ст. 19"),
+    else `ref` as written (document symbols need no translation; a missing one is a `check`
+    problem). `lang` None means the ref as written."""
+    if lang is None or lang not in campaign.texts:
+        return ref
+    return campaign.texts[lang].cited_ref(ref) or ref
+
+
 def cite(campaign: Campaign, c: Citation, validity: bool = True, lang: str | None = None) -> str:
-    """A citation as a reader needs it: the source's title (in `lang` where the campaign has it,
-    see `source_title`) and the part cited (each said once), with its validity unless `validity`
-    is false (for a sentence that states it). The part cited (`ref`: article numbers, document
-    symbols) is kept as written. Never the citation's or the source's research `note`: that is
-    for the campaign's authors."""
+    """A citation as a reader needs it: the source's title and the part cited (`ref`: article
+    numbers, document symbols), each in `lang` where the campaign has it (`source_title`,
+    `cited_ref`) and each said once, with its validity unless `validity` is false (for a
+    sentence that states it). Never the citation's or the source's research `note`: that is for
+    the campaign's authors."""
     title = source_title(campaign, c.source, lang)
-    part = cited_part(title, c.ref)
+    part = cited_part(title, cited_ref(campaign, c.ref, lang))
     text = f"{title}, {part}" if part else title
     return f"{text} ({c.validity()})" if validity and c.validity() else text

@@ -321,6 +321,21 @@ class LanguageTexts:
             return str(entry["title"])
         return None
 
+    def cited_ref(self, ref: str) -> str | None:
+        """Citation ref `ref` (as campaign.toml writes it) in this language: the `[refs]` entry
+        keyed by it, or None when there is none (callers then show `ref` as written)."""
+        refs = self.data.get("refs", {})
+        entry = refs.get(ref) if isinstance(refs, Mapping) else None
+        return entry if isinstance(entry, str) and entry.strip() else None
+
+    def translates_citations(self) -> bool:
+        """Whether this language writes citations in its own words: it has a `[sources]` table
+        (translated titles) or a `[refs]` table. Such a language needs every ref translated
+        (flows.checks.sources.ref_translation_problems)."""
+        return isinstance(self.data.get("sources"), Mapping) or isinstance(
+            self.data.get("refs"), Mapping
+        )
+
     def target_ids(self) -> list[str]:
         """The ids under [targets] in this language's texts, as read (not checked)."""
         targets = self.data.get("targets", {})

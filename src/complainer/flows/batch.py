@@ -734,12 +734,23 @@ def _make(
                 report.settle(settled)
         if mbox is not None:
             mbox.commit()
-    except BaseException:
+    except BaseException as exc:
         # Cancelled or failed: the mailbox is left as it was, and the report says so.
         if mbox is not None:
             mbox.discard()
         # (committed: a Ctrl-C that came after the mailbox was moved into place)
         report.close(maker.similarity.finish(), saved=mbox is not None and mbox.committed)
+        if isinstance(exc, KeyboardInterrupt):
+            if opts.out_dir is not None:
+                carry_on = _(
+                    "Run the same command again to carry on: the letters already in {folder}"
+                    " are kept and not made again."
+                ).format(folder=opts.out_dir)
+            else:
+                carry_on = _(
+                    "{mailbox} was left as it was; run the same command again to make the letters."
+                ).format(mailbox=opts.mbox)
+            _say_stopped(report, carry_on)
         raise
     finally:
         if files is not None:
@@ -937,6 +948,7 @@ def _send_rows(
     report = _Report(_report_path(opts), warn=False)  # the dry run said each failed row
     interval = 60.0 / opts.rate
     next_at = time.monotonic()
+    stopped = False
     try:
         with RowProgress(_("sending"), total, opts.quiet) as progress:
             rows = _rows(path, opts.signers)
@@ -984,6 +996,29 @@ def _send_rows(
                         raise
                 report.add(outcome, awaiting_similarity=True)
                 report.settle(settled)
+    except KeyboardInterrupt:
+        stopped = True
+        raise
     finally:
         report.close(maker.similarity.finish())
+        if stopped:
+            _say_stopped(
+                report,
+                _(
+                    "Run the same command again to carry on: the journal {journal} keeps a"
+                    " letter already sent from going out twice."
+                ).format(journal=journal.path),
+            )
     return _finish(report, maker, opts)
+
+
+def _say_stopped(report: _Report, carry_on: str) -> None:
+    """After Ctrl-C: how far the run came, where its report is, and how to carry on (`carry_on`,
+    which depends on the output). Said even with --quiet: the run did not finish."""
+    console.note(
+        ngettext(
+            "Stopped after {n} row; report: {path}. {carry_on}",
+            "Stopped after {n} rows; report: {path}. {carry_on}",
+            report.tally.rows,
+        ).format(n=report.tally.rows, path=report.path, carry_on=carry_on)
+    )

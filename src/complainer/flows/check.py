@@ -42,6 +42,7 @@ from complainer.flows.checks.sources import (
     citation_problems,
     claim_problems,
     duplicate_source_problems,
+    ref_translation_problems,
     research_note_problems,
 )
 from complainer.flows.checks.terms import abbreviation_problems, term_problems
@@ -356,6 +357,7 @@ def check_folder(
     problems.extend(citation_problems(campaign))
     problems.extend(duplicate_source_problems(campaign, claims))
     problems.extend(research_note_problems(campaign, claims))
+    problems.extend(ref_translation_problems(campaign))
     problems.extend(instead_problems(campaign))
     letters = 0
     try:

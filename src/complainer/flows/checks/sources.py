@@ -86,6 +86,50 @@ def research_note_problems(campaign: Campaign, claims: Claims) -> Iterator[str]:
                 )
 
 
+# A ref with a run of lowercase Latin letters holds English words ("art.", "paras", "law signed
+# on"); one without (a document symbol: "CCPR/C/KAZ/CO/3", "CDL-AD(2013)022") reads the same in
+# every language.
+_ENGLISH_WORDS = re.compile(r"[a-z]{2,}")
+
+
+def ref_translation_problems(campaign: Campaign) -> Iterator[str]:
+    """Each language that writes citations in its own words (`translates_citations`: it
+    translates source titles or refs) must translate every cited ref that holds English words
+    in its `[refs]` table: otherwise its readers see "Пакт ..., arts 2(1) and 26" in pickers and
+    `complainer arguments`. A `[refs]` key that no citation cites (a ref edited in
+    campaign.toml since) is stale, and a translated ref may not carry a research note."""
+    cited: dict[str, str] = {}  # ref -> the first field that cites it
+    for point in (*campaign.arguments, *campaign.recommendations):
+        for c in point.citations:
+            cited.setdefault(c.ref, f"{PLURAL[point.kind]}.{point.id}")
+    for code in campaign.languages:
+        texts = campaign.texts[code]
+        if not texts.translates_citations():
+            continue
+        refs = texts.data.get("refs", {})
+        refs = refs if isinstance(refs, dict) else {}
+        for ref, field in cited.items():
+            if _ENGLISH_WORDS.search(ref) and ref not in refs:
+                yield (
+                    f"{texts.origin('refs')}: field 'refs' has no {code} text for the ref {ref!r}"
+                    f' ({field} in campaign.toml); add "{ref}" = "..." under [refs]'
+                )
+        for ref, text in refs.items():
+            if ref not in cited:
+                yield (
+                    f"{texts.origin('refs', ref)}: field 'refs' translates {ref!r}, which no"
+                    " citation in campaign.toml has (edited since?); translate the ref as"
+                    " written now, or remove the entry"
+                )
+            elif not isinstance(text, str) or not text.strip():
+                yield f"{texts.origin('refs', ref)}: field 'refs' gives {ref!r} an empty or non-text translation"
+            elif found := research_note(text):
+                yield (
+                    f"{texts.origin('refs', ref)}: field 'refs' gives {ref!r} a text that holds a"
+                    f" research note ({found}); notes go in the citation's `note` in campaign.toml"
+                )
+
+
 def citation_problems(campaign: Campaign) -> Iterator[str]:
     where = campaign.folder / "campaign.toml"
     for point in (*campaign.arguments, *campaign.recommendations):
