@@ -304,3 +304,40 @@ def test_two_composers_of_one_campaign_never_share_a_skeleton_across_kinds() -> 
             made = one.compose(writer, request)
             assert made.body.count(f"{day.day} November 2026") == 1
             assert made == composer.Composer(campaign).compose(writer, request)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    writers=st.lists(
+        st.tuples(WRITER_TEXT, WRITER_TEXT, st.sampled_from(["", "Org {{ x }}", FAKE_MARK])),
+        min_size=3,
+        max_size=6,
+    ),
+    lang=st.sampled_from(["en", "ru", "kk"]),
+)
+def test_letters_through_one_composer_with_mark_like_writers_are_fresh_letters(
+    writers: list[tuple[str, str, str]], lang: str
+) -> None:
+    """Writers (made directly, past the row checks that would refuse a NUL) whose name, city
+    and organisation hold template syntax and mark-like text, through one Composer whose
+    skeletons are made by the first letters: each letter is the one a fresh compose makes."""
+    import datetime as dt
+
+    from complainer.campaigns.registry import open_registry
+    from complainer.letter.writer import Writer
+
+    registry = open_registry()
+    campaign = registry.load(registry.default_id())
+    shared = composer.Composer(campaign)
+    request = composer.Request(language=lang, date=dt.date(2026, 11, 30), seed=3)
+    plain = Writer("Ann Lee", "DE", "Berlin", "", "ann@example.org")
+    for writer in [plain, plain._replace(name="Bo Li")] + [
+        Writer(name, "DE", city, organisation, "x@example.org")
+        for name, city, organisation in writers
+    ]:
+        assert shared.compose(writer, request) == composer.Composer(campaign).compose(
+            writer, request
+        )
+    # The letters after the first two came from skeletons, phrasings' and the layout's.
+    assert any(shared._phrasing_skeletons.values())
+    assert any(shared.renderer._block_skeletons.values())
