@@ -161,27 +161,51 @@ def test_a_hostile_block_gives_what_the_sandbox_gives_letter_after_letter(
 
 
 @pytest.mark.parametrize(
-    ("block", "plain"),
+    ("block", "switches"),
     [
-        ("{{ writer.name }}, {{ subject }} {{ p.opening }}", True),
-        ("{% for a in arguments %}{{ loop.index }}. {{ a.title }}: {{ a.text }}{% endfor %}", True),
-        ("{% if arguments %}{{ p.closing }}{% else %}none{% endif %}", True),
-        ("{% if writer.name %}{{ writer.name }}{% endif %}", False),
-        ("{{ writer.name|upper }}", False),
-        ("{% set ns = namespace(v=writer.name) %}{{ ns.v }}", False),
-        ("{% macro m() %}{{ writer.name }}{% endmacro %}{{ m() }}", False),
-        ("{% for a in arguments %}{{ loop.previtem }}{% endfor %}", False),
-        ("{% for a in arguments %}{{ a }}{% endfor %}", False),
-        ("{{ writer.items() }}", False),
-        ("{{ caller }}{{ writer.name }}", False),
-        ("{% autoescape true %}{{ writer.name }}{% endautoescape %}", False),
+        ("{{ writer.name }}, {{ subject }} {{ p.opening }}", set()),
+        (
+            "{% for a in arguments %}{{ loop.index }}. {{ a.title }}: {{ a.text }}{% endfor %}",
+            set(),
+        ),
+        ("{% if arguments %}{{ p.closing }}{% else %}none{% endif %}", set()),
+        ("{% if writer.iin %}IIN: {{ writer.iin }}{% endif %}", {("writer", "iin")}),
+        (
+            "{% if writer.address %}{% for l in writer.address %}{{ l }}\n{% endfor %}{% endif %}",
+            {("writer", "address")},
+        ),
+        ("{% if writer.name|length %}{{ writer.name }}{% endif %}", None),
+        ("{% if not writer.name %}x{% endif %}", None),
+        ("{% if writer.name and subject %}x{% endif %}", None),
+        ("{{ 'a' if writer.name else 'b' }}", None),
+        ("{% for l in writer.address %}{{ l|upper }}{% endfor %}", None),
+        ("{% for l in writer.address %}{% if l %}{{ l }}{% endif %}{% endfor %}", None),
+        ("{% for l in writer.address if l %}{{ l }}{% endfor %}", None),
+        ("{% for l in writer.address %}{{ loop.previtem }}{% endfor %}", None),
+        ("{% if subject %}x{% endif %}", None),
+        ("{% if p.opening %}x{% endif %}", {("p", "opening")}),
+        ("{{ writer.name|upper }}", None),
+        ("{% set ns = namespace(v=writer.name) %}{{ ns.v }}", None),
+        ("{% macro m() %}{{ writer.name }}{% endmacro %}{{ m() }}", None),
+        ("{% for a in arguments %}{{ loop.previtem }}{% endfor %}", None),
+        ("{% for a in arguments %}{{ a }}{% endfor %}", None),
+        ("{% for a in arguments %}{% if a.text %}x{% endif %}{% endfor %}", None),
+        ("{{ writer.items() }}", None),
+        ("{% if writer.items %}x{% endif %}", None),
+        ("{{ caller }}{{ writer.name }}", None),
+        ("{% autoescape true %}{{ writer.name }}{% endautoescape %}", None),
     ],
 )
-def test_the_ast_check_accepts_only_values_written_whole(block: str, plain: bool) -> None:
-    """The verdict itself, so that the equality tests above cannot pass by never making a
-    skeleton: plain outputs under if/for are accepted, every other use refused."""
+def test_the_ast_check_accepts_only_values_written_whole_or_tested_whole(
+    block: str, switches: set[tuple[str, str]] | None
+) -> None:
+    """The verdict itself, so that the equality tests cannot pass by never making a skeleton:
+    values written whole under if/for are accepted, an object's attribute may be tested or
+    looped over whole (its emptiness or length then chooses the skeleton), every other use of
+    a value is refused (None)."""
     env = sandbox.Renderer(Path(".")).env
-    assert sandbox._only_plain_holes(env.parse(block).body, HOLES) is plain
+    verdict = sandbox._plain_holes(env.parse(block).body, HOLES)
+    assert (None if verdict is None else set(verdict.switches)) == switches
 
 
 def test_skeletons_are_made_and_used_for_a_plain_layout(tmp_path: Path) -> None:
@@ -199,8 +223,9 @@ def test_skeletons_are_made_and_used_for_a_plain_layout(tmp_path: Path) -> None:
     renderer = sandbox.Renderer(tmp_path)
     for ctx in contexts[:3]:
         renderer.layout_blocks("l.j2", ctx, HOLES, "one kind")
-    (skeletons,) = renderer._block_skeletons.values()
-    assert set(skeletons) == {"body"}  # the sender reads the writer's address in a condition
+    (by_shape,) = renderer._block_skeletons.values()
+    made = {block for skeletons in by_shape.values() for block in skeletons}
+    assert made == {"body"}  # the sender joins the writer's address with a filter
 
 
 def test_the_output_limit_and_a_known_refusal_hold_on_the_skeleton_path(tmp_path: Path) -> None:
@@ -253,9 +278,8 @@ def test_a_phrasing_from_its_skeleton_is_the_phrasing_the_sandbox_renders(
     first = context("Ann")
     renderer.snippet(phrasing, Path("t.toml"), first)
     skeleton = renderer.snippet_skeleton(phrasing, first, composer._PHRASING_HOLES)
-    assert (skeleton is not None) == sandbox._only_plain_holes(
-        renderer.env.parse(phrasing).body, composer._PHRASING_HOLES
-    )
+    verdict = sandbox._plain_holes(renderer.env.parse(phrasing).body, composer._PHRASING_HOLES)
+    assert (skeleton is not None) == (verdict is not None and not verdict.switches)
     for name in names:
         ctx = context(name)
         expected = renderer.snippet(phrasing, Path("t.toml"), ctx)
@@ -341,3 +365,51 @@ def test_letters_through_one_composer_with_mark_like_writers_are_fresh_letters(
     # The letters after the first two came from skeletons, phrasings' and the layout's.
     assert any(shared._phrasing_skeletons.values())
     assert any(shared.renderer._block_skeletons.values())
+
+
+SENDER = (
+    "{% block sender %}{{ writer.name }}\n"
+    "{% if writer.organisation %}{{ writer.organisation }}\n{% endif %}"
+    "{% if writer.address %}{% for line in writer.address %}{{ line }}\n{% endfor %}"
+    "{% else %}{{ writer.place }}\n{% endif %}{% endblock %}\n"
+    "{% block body %}{{ p.opening }}{% endblock %}\n"
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    writers=st.lists(
+        st.tuples(
+            WRITER_TEXT,
+            st.sampled_from(["", "Org {{ x }}", FAKE_MARK, " "]),
+            st.lists(WRITER_TEXT, max_size=3),
+        ),
+        min_size=2,
+        max_size=8,
+    )
+)
+def test_a_block_testing_and_looping_over_the_writer_is_the_sandboxs_render_per_shape(
+    tmp_path_factory: pytest.TempPathFactory, writers: list[tuple[str, str, list[str]]]
+) -> None:
+    """A sender block that tests the organisation and loops over the address: a skeleton per
+    shape (organisation empty or not, the address's length), each letter the sandbox's."""
+    contexts = []
+    for name, organisation, address in [("Ann", "", []), ("Bo", "", []), *writers]:
+        ctx = context(name)
+        ctx["writer"] = {**ctx["writer"], "organisation": organisation, "address": address}
+        contexts.append(ctx)
+    both_ways(tmp_path_factory.mktemp("s"), SENDER, contexts)
+
+
+def test_the_sender_block_is_filled_from_a_skeleton_of_each_shape(tmp_path: Path) -> None:
+    (tmp_path / "l.j2").write_text(SENDER, "utf-8")
+    renderer = sandbox.Renderer(tmp_path)
+    # The first letter records the layout's order, the second the key: the third makes one.
+    shapes = [("", [])] * 3 + [("Org", ["1 Main St"]), ("", ["a", "b"]), ("Org", [])]
+    for organisation, address in shapes:
+        ctx = context("Ann")
+        ctx["writer"] = {**ctx["writer"], "organisation": organisation, "address": address}
+        renderer.layout_blocks("l.j2", ctx, HOLES, "one kind")
+    (by_shape,) = renderer._block_skeletons.values()
+    assert sorted(by_shape) == [(0, False), (0, True), (1, True), (2, False)]  # address, org
+    assert all(set(skeletons) == {"sender", "body"} for skeletons in by_shape.values())

@@ -27,7 +27,7 @@ import secrets
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any, NamedTuple
@@ -382,13 +382,15 @@ class Renderer:
         # name (see `_render_in_order`); recorded by its first render, for a layout caught in
         # one pass whose blocks are not nested.
         self._skeletons: dict[Any, tuple[tuple[str, bool], ...]] = {}
-        # (layout, the caller's key for what its letters share) -> the blocks' Skeletons, made
-        # the second time the key comes (see `layout_blocks`); keys seen once.
-        self._block_skeletons: dict[tuple[Any, Any], dict[str, Skeleton]] = {}
+        # (layout, the caller's key for what its letters share) -> the holes' shape (`_shape`)
+        # -> the blocks' Skeletons, made from the second time the key comes (see
+        # `_filled_blocks`); keys seen once.
+        self._block_skeletons: dict[tuple[Any, Any], dict[Any, dict[str, Skeleton]]] = {}
         self._keys_seen: set[tuple[Any, Any]] = set()
-        # (layout or phrasing, holes) -> which of its blocks (or "" for a phrasing) a skeleton
-        # can stand for (`_only_plain_holes`).
-        self._plain: dict[tuple[Any, Holes], frozenset[str]] = {}
+        # (layout or phrasing, holes) -> its blocks (or "" for a phrasing) a skeleton can
+        # stand for, with what `_plain_holes` found in each.
+        self._plain: dict[tuple[Any, Holes], dict[str, _Verdict]] = {}
+        self._layout_verdicts: dict[tuple[Any, Holes], _Verdict] = {}  # the blocks' together
 
     def _compile_snippet(self, source: str) -> Template:
         """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
@@ -471,7 +473,7 @@ class Renderer:
         The PDF sets each block as `[page.blocks.NAME]` says (docs/campaign-format.md).
 
         With `holes` and `key` (hashable; the caller's promise that contexts with the same key
-        differ only in the holes' values, see Holes), a block that `_only_plain_holes` proves
+        differ only in the holes' values, see Holes), a block that `_plain_holes` proves
         writes those values only whole is, from the key's second letter on, its Skeleton
         filled with them instead of a render: the same text (see `_block_skeletons`).
         """
@@ -664,36 +666,50 @@ class Renderer:
     def _filled_blocks(
         self, name: str, template: Template, context: Mapping[str, Any], holes: Holes, key: Any
     ) -> dict[str, str] | None:
-        """The blocks of a layout caught in one pass that a Skeleton made for `key` stands for,
-        filled with `context`'s holes; None or empty when none does (yet). Skeletons are made
-        the second time a key comes, on the recorded order of a first render: a key that never
-        comes again (a note of each signer's own) costs no renders for nothing."""
+        """The blocks of a layout caught in one pass that a Skeleton made for `key` and the
+        shape of `context`'s holes (`_shape`) stands for, filled with its holes' values; None
+        or empty when none does (yet). Skeletons are made the second time a key comes, on the
+        recorded order of a first render (a key that never comes again, a note of each
+        signer's own, costs no renders for nothing), and then for each new shape."""
         order = self._skeletons.get(template)
         if order is None:
             return None
         entry = (template, key)
-        skeletons = self._block_skeletons.get(entry)
-        if skeletons is None:
+        made = self._block_skeletons.get(entry)
+        if made is None:
             if entry not in self._keys_seen:
                 if len(self._keys_seen) >= _SKELETONS_MOST:
                     self._keys_seen.clear()
                 self._keys_seen.add(entry)
                 return None
-            plain = self._plain.get((template, holes))
-            if plain is None:
-                plain = self._plain_blocks(name, holes)
-                self._plain[(template, holes)] = plain
-            skeletons = {}
-            if plain:
-
-                def render(marked: Mapping[str, Any]) -> Mapping[str, str]:
-                    ctx = template.new_context(dict(marked))
-                    return self._render_in_order(lambda: ctx, order)[1]
-
-                skeletons = self._skeletons_of(template, render, context, holes, plain)
             if len(self._block_skeletons) >= _SKELETONS_MOST:
                 self._block_skeletons.clear()
-            self._block_skeletons[entry] = skeletons
+            made = self._block_skeletons[entry] = {}
+        plain = self._plain.get((template, holes))
+        if plain is None:
+            plain = self._plain[(template, holes)] = self._plain_blocks(name, holes)
+            self._layout_verdicts[(template, holes)] = _Verdict(
+                frozenset().union(*(v.switches for v in plain.values())),
+                frozenset().union(*(v.written for v in plain.values())),
+                frozenset().union(*(v.looped for v in plain.values())),
+            )
+        if not plain:
+            return None
+        verdict = self._layout_verdicts[(template, holes)]
+        shape = _shape(context, verdict.switches)
+        if shape is None:
+            return None
+        skeletons = made.get(shape)
+        if skeletons is None:
+
+            def render(marked: Mapping[str, Any]) -> Mapping[str, str]:
+                ctx = template.new_context(dict(marked))
+                return self._render_in_order(lambda: ctx, order)[1]
+
+            skeletons = self._skeletons_of(template, render, context, holes, verdict, plain)
+            if len(made) >= _SKELETONS_MOST:
+                made.clear()
+            made[shape] = skeletons
         filled: dict[str, str] = {}
         for block, skeleton in skeletons.items():
             if skeleton.names == context.keys():
@@ -702,20 +718,21 @@ class Renderer:
                     filled[block] = text
         return filled
 
-    def _plain_blocks(self, name: str, holes: Holes) -> frozenset[str]:
-        """The top-level blocks of layout `name` that `_only_plain_holes` accepts."""
+    def _plain_blocks(self, name: str, holes: Holes) -> dict[str, _Verdict]:
+        """The top-level blocks of layout `name` that `_plain_holes` accepts, and its verdict."""
         from jinja2 import nodes
 
         assert self.env.loader is not None
         try:
             tree = self.env.parse(self.env.loader.get_source(self.env, name)[0])
         except Exception:  # untrusted layout: rendering it reports what is wrong
-            return frozenset()
-        return frozenset(
-            node.name
+            return {}
+        verdicts = {
+            node.name: _plain_holes(node.body, holes)
             for node in tree.body
-            if isinstance(node, nodes.Block) and _only_plain_holes(node.body, holes)
-        )
+            if isinstance(node, nodes.Block)
+        }
+        return {block: verdict for block, verdict in verdicts.items() if verdict is not None}
 
     def _skeletons_of(
         self,
@@ -723,19 +740,21 @@ class Renderer:
         render: Callable[[Mapping[str, Any]], Mapping[str, str]],
         context: Mapping[str, Any],
         holes: Holes,
-        parts: frozenset[str],
+        verdict: _Verdict,
+        parts: Collection[str],
     ) -> dict[str, Skeleton]:
         """A Skeleton of each of `parts` of what `render` writes (the parts of a template that
-        `_only_plain_holes` accepts), from two renders in the sandbox of `context` with each
-        hole marked by a random token of its own; a part whose two renders differ but in the
-        marks is left out. The tokens are drawn when the renders start, so no text the
-        campaign or a signer holds can be one; and if one could, the two renders would not
-        agree. Empty when a render fails: the letter's own render then says why."""
+        `_plain_holes` accepts, `verdict` the union of their verdicts), from two renders in the
+        sandbox of `context` with each hole marked by a random token of its own (`_marked`); a
+        part whose two renders differ but in the marks is left out. The tokens are drawn when
+        the renders start, so no text the campaign or a signer holds can be one; and if one
+        could, the two renders would not agree. Empty when a render fails: the letter's own
+        render then says why."""
         tokens = (secrets.token_hex(16), secrets.token_hex(16))
         renders = []
         try:
             for token in tokens:
-                marked = _marked(context, holes, token)
+                marked = _marked(context, holes, token, verdict)
                 if marked is None:
                     return {}
                 renders.append((marked[1], render(marked[0])))
@@ -760,18 +779,19 @@ class Renderer:
         self, source: str, context: Mapping[str, Any], holes: Holes
     ) -> Skeleton | None:
         """A Skeleton of the phrasing `source` (rendered by `snippet` before) for contexts that
-        differ from `context` only in the holes' values; None when `_only_plain_holes` does
-        not accept it or its renders fail."""
+        differ from `context` only in the holes' values; None when `_plain_holes` does not
+        accept it, it tests or loops over a hole (its skeleton would depend on their shape),
+        or its renders fail."""
         template = self._snippets.get(source)
         if template is None:
             return None
         plain = self._plain.get((template, holes))
         if plain is None:
             try:
-                tree = self.env.parse(source)
+                verdict = _plain_holes(self.env.parse(source).body, holes)
             except TemplateError:
-                return None
-            plain = frozenset({""}) if _only_plain_holes(tree.body, holes) else frozenset()
+                verdict = None
+            plain = {"": verdict} if verdict is not None and not verdict.switches else {}
             self._plain[(template, holes)] = plain
         if not plain:
             return None
@@ -780,7 +800,8 @@ class Renderer:
         def render(marked: Mapping[str, Any]) -> Mapping[str, str]:
             return {"": self._render(template, marked)}
 
-        return self._skeletons_of(template, render, context, holes, plain).get("")
+        made = self._skeletons_of(template, render, context, holes, plain[""], plain)
+        return made.get("")
 
     def fill_snippet(
         self, source: str, skeleton: Skeleton, context: Mapping[str, Any]
@@ -869,14 +890,14 @@ class Holes(NamedTuple):
     item_fixed: frozenset[str] = frozenset()
 
 
-# A hole: (variable, attribute) of an object, (variable, None) of a name, (variable, index) of
-# a list's item.
-_Ref = tuple[str, "str | int | None"]
+# A hole: (variable, attribute) of an object, (variable, attribute, index) of an item of an
+# object's list, (variable, None) of a name, (variable, index) of a list's item.
+_Ref = tuple[Any, ...]
 
 
 class Skeleton(NamedTuple):
     """A template's output for letters of one kind: `pieces[0]`, then each hole's value (`refs`)
-    followed by the next piece. Only made when `_only_plain_holes` proves the template writes
+    followed by the next piece. Only made when `_plain_holes` proves the template writes
     the holes' values as they are and reads them nowhere else (see Renderer.skeletons)."""
 
     template: Any
@@ -907,12 +928,25 @@ _LOOP_POSITION = frozenset(
 )
 
 
-def _only_plain_holes(body: Sequence[Any], holes: Holes) -> bool:
+class _Verdict(NamedTuple):
+    """What `_plain_holes` found: the objects' attributes (object, attribute) a template tests
+    (`{% if writer.organisation %}`) or loops over (`{% for line in writer.address %}`), and
+    those it writes whole (`{{ writer.name }}`)."""
+
+    switches: frozenset[tuple[str, str]]
+    written: frozenset[tuple[str, str]]
+    looped: frozenset[tuple[str, str]]  # those of the switches looped over
+
+
+def _plain_holes(body: Sequence[Any], holes: Holes) -> _Verdict | None:
     """Whether template code `body` (a parsed template's or block's statements) reads the
     holes' values only to write them whole (`{{ writer.name }}` as an output of its own, in
-    the template's own output, under `if` and `for` only), and reads each list of `holes.lists`
-    only for whether it is empty or to loop over it: then what it writes for a context is a
-    skeleton that does not depend on the holes' values, with each value where it writes it."""
+    the template's own output, under `if` and `for` only), to test an object's attribute
+    whole (`{% if writer.iin %}`) or to loop over one, writing each item whole, and reads each
+    list of `holes.lists` only for whether it is empty or to loop over it: then what it writes
+    for a context is a skeleton that depends on the holes' values only through the truth of
+    the tested attributes and the length of the lists looped over (`_shape`), with each value
+    where it writes it. None when it reads them any other way."""
     from jinja2 import nodes
 
     parents: dict[int, Any] = {}
@@ -922,9 +956,9 @@ def _only_plain_holes(body: Sequence[Any], holes: Holes) -> bool:
         node, parent = stack.pop()
         kind = type(node).__name__
         if isinstance(node, nodes.Stmt) and kind not in _PLAIN_STATEMENTS:
-            return False
+            return None
         if kind in _REFUSED_EXPRESSIONS:
-            return False
+            return None
         parents[id(node)] = parent
         found.append(node)
         stack.extend((child, node) for child in node.iter_child_nodes())
@@ -940,40 +974,60 @@ def _only_plain_holes(body: Sequence[Any], holes: Holes) -> bool:
             above = parents[id(above)]
         return True
 
+    def attribute(expr: Any) -> bool:  # `writer.NAME`, NAME none of a dict's attributes
+        return (
+            isinstance(expr, nodes.Getattr)
+            and isinstance(expr.node, nodes.Name)
+            and expr.node.name in holes.objects
+            and expr.attr not in _DICT_ATTRIBUTES
+        )
+
     per_letter = holes.objects | holes.names | holes.lists
     targets: dict[str, int] = {}  # names bound by a loop over one of holes.lists
+    items: dict[str, int] = {}  # names bound by a loop over an object's attribute
     loops: set[int] = set()  # those loops' target nodes
     for node in found:
         if isinstance(node, nodes.For):
             if node.recursive:
-                return False
-            if isinstance(node.iter, nodes.Name) and node.iter.name in holes.lists:
+                return None
+            over_list = isinstance(node.iter, nodes.Name) and node.iter.name in holes.lists
+            if over_list or attribute(node.iter):
                 if node.test is not None or not isinstance(node.target, nodes.Name):
-                    return False
-                targets[node.target.name] = targets.get(node.target.name, 0) + 1
+                    return None
+                bound = targets if over_list else items
+                bound[node.target.name] = bound.get(node.target.name, 0) + 1
                 loops.add(id(node.target))
-    if any(count > 1 or name in per_letter for name, count in targets.items()):
-        return False
+    for name in (*targets, *items):
+        if targets.get(name, 0) + items.get(name, 0) > 1 or name in per_letter:
+            return None
+    switches: set[tuple[str, str]] = set()
+    written: set[tuple[str, str]] = set()
+    looped: set[tuple[str, str]] = set()
     for node in found:
         if not isinstance(node, nodes.Name):
             continue
         name, parent = node.name, parents[id(node)]
         if name in _REFUSED_NAMES:
-            return False
+            return None
         if name == "loop" and not (
             isinstance(parent, nodes.Getattr) and parent.attr in _LOOP_POSITION
         ):
-            return False
+            return None
         if node.ctx != "load":
-            if name in per_letter or (name in targets and id(node) not in loops):
-                return False
+            if name in per_letter or ((name in targets or name in items) and id(node) not in loops):
+                return None
             continue
         if name in holes.objects:
-            ok = (
-                isinstance(parent, nodes.Getattr)
-                and parent.attr not in _DICT_ATTRIBUTES
-                and plain_output(parent)
-            )
+            ok = attribute(parent)
+            if ok and plain_output(parent):
+                written.add((name, parent.attr))
+            elif ok:
+                above = parents[id(parent)]
+                looped_over = isinstance(above, nodes.For) and above.iter is parent
+                ok = looped_over or (isinstance(above, nodes.If) and above.test is parent)
+                switches.add((name, parent.attr))
+                if looped_over:
+                    looped.add((name, parent.attr))
         elif name in holes.names:
             ok = plain_output(node)
         elif name in holes.lists:
@@ -985,18 +1039,44 @@ def _only_plain_holes(body: Sequence[Any], holes: Holes) -> bool:
                 parent.attr in holes.item_fixed
                 or (parent.attr == holes.item_hole and plain_output(parent))
             )
+        elif name in items:
+            ok = plain_output(node)
         else:
             continue
         if not ok:
-            return False
-    return True
+            return None
+    return _Verdict(frozenset(switches), frozenset(written), frozenset(looped))
+
+
+def _shape(
+    context: Mapping[str, Any], switches: frozenset[tuple[str, str]]
+) -> tuple[Any, ...] | None:
+    """What a skeleton depends on of the holes' values (see `_plain_holes`): for each tested
+    or looped-over attribute, in order, whether a str is empty or a list's length (a list of
+    str only); None when one is neither."""
+    shape: list[Any] = []
+    try:
+        for name, key in sorted(switches):
+            value = context[name][key]
+            if type(value) is str:
+                shape.append(value != "")
+            elif type(value) is list and all(type(item) is str for item in value):
+                shape.append(len(value))
+            else:
+                return None
+    except (KeyError, IndexError, TypeError):
+        return None
+    return tuple(shape)
 
 
 def _marked(
-    context: Mapping[str, Any], holes: Holes, token: str
+    context: Mapping[str, Any], holes: Holes, token: str, verdict: _Verdict
 ) -> tuple[dict[str, Any], list[_Ref]] | None:
-    """`context` with each hole's value replaced by a mark `\\0TOKEN<n>\\0` (n: its place in the
-    list of holes given with it), or None when a hole is not where `holes` says."""
+    """`context` with each hole's value replaced by a mark `\0TOKEN<n>\0` (n: its place in the
+    list of holes given with it), or None when a hole is not where `holes` says. A tested or
+    looped-over attribute (`verdict.switches`) keeps its shape (`_shape`): an empty str stays
+    empty (a context of the same shape has it empty too), a list's items are marked one by one;
+    a list that is also written whole (its repr) is left to the sandbox."""
     refs: list[_Ref] = []
 
     def mark(ref: _Ref) -> str:
@@ -1008,7 +1088,21 @@ def _marked(
         value = context[name]
         if type(value) is not dict:
             return None
-        marked[name] = {key: mark((name, key)) for key in value}
+        fields: dict[str, Any] = {}
+        for key, field in value.items():
+            if (name, key) not in verdict.switches:
+                fields[key] = mark((name, key))
+            elif type(field) is str and (name, key) not in verdict.looped:
+                fields[key] = mark((name, key)) if field else ""
+            elif (
+                type(field) is list
+                and all(type(item) is str for item in field)
+                and (name, key) not in verdict.written
+            ):
+                fields[key] = [mark((name, key, i)) for i in range(len(field))]
+            else:
+                return None
+        marked[name] = fields
     for name in sorted(holes.names & context.keys()):
         marked[name] = mark((name, None))
     for name in sorted(holes.lists & context.keys()):
@@ -1031,21 +1125,25 @@ def _fill(skeleton: Skeleton, context: Mapping[str, Any]) -> str | None:
     parts = [pieces[0]]
     try:
         for ref, piece in zip(skeleton.refs, pieces[1:], strict=True):
-            name, key = ref
+            name, key = ref[0], ref[1]
             container = context[name]
-            if key is None:
+            if key is None:  # a name: `{{ subject }}`
                 value = container
-            elif type(key) is int:
+            elif type(key) is int:  # a list's item: `{{ a.text }}`
                 if type(container) is not list:
                     return None
                 item = container[key]
                 if type(item) is not dict:
                     return None
                 value = item[skeleton.item_hole]
-            else:
+            else:  # an object's attribute: `{{ writer.name }}`, or an item of it: `{{ line }}`
                 if type(container) is not dict:
                     return None
                 value = container[key]
+                if len(ref) == 3:
+                    if type(value) is not list:
+                        return None
+                    value = value[ref[2]]
             if type(value) is not str:
                 return None
             parts.append(value)
