@@ -14,6 +14,12 @@ bounds each of those, and `Renderer` bounds every render in time and output size
   after MAX_OUTPUT characters of output;
 - recursion, overflow and any other failure inside a template become one CampaignError naming
   the file, not an "unexpected" error.
+
+A batch's letters of one kind differ only in a few values (the writer's, the phrasings
+chosen). A template that Jinja's AST shows writes those only whole (`_plain_holes`) is rendered
+in the sandbox with each value replaced by a random mark, twice, and kept as a `Skeleton` that
+each letter fills with its own values: the text the sandbox would render, within the same
+output limit, with no template code run for it.
 """
 
 from __future__ import annotations
@@ -474,8 +480,9 @@ class Renderer:
 
         With `holes` and `key` (hashable; the caller's promise that contexts with the same key
         differ only in the holes' values, see Holes), a block that `_plain_holes` proves
-        writes those values only whole is, from the key's second letter on, its Skeleton
-        filled with them instead of a render: the same text (see `_block_skeletons`).
+        writes those values only whole (and tests or loops over an object's attribute only
+        whole) is, once a key comes again, its Skeleton for the values' shape filled with them
+        instead of a render: the same text (see `_filled_blocks`).
         """
         template = None
         try:
@@ -896,9 +903,10 @@ _Ref = tuple[Any, ...]
 
 
 class Skeleton(NamedTuple):
-    """A template's output for letters of one kind: `pieces[0]`, then each hole's value (`refs`)
-    followed by the next piece. Only made when `_plain_holes` proves the template writes
-    the holes' values as they are and reads them nowhere else (see Renderer.skeletons)."""
+    """A template's output for letters of one kind and one shape of their holes' values
+    (`_shape`): `pieces[0]`, then each hole's value (`refs`) followed by the next piece. Only
+    made when `_plain_holes` proves the template writes the holes' values as they are and
+    reads them nowhere else but whole in a test or a loop (see Renderer._skeletons_of)."""
 
     template: Any
     names: frozenset[str]  # the context's variables when it was made
