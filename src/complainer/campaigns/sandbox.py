@@ -29,7 +29,6 @@ import functools
 import math
 import os
 import re
-import secrets
 import signal
 import threading
 import time
@@ -757,7 +756,9 @@ class Renderer:
         the renders start, so no text the campaign or a signer holds can be one; and if one
         could, the two renders would not agree. Empty when a render fails: the letter's own
         render then says why."""
-        tokens = (secrets.token_hex(16), secrets.token_hex(16))
+        # os.urandom as secrets.token_hex does it, without importing `secrets` (and `random`)
+        # into every run's start-up.
+        tokens = (os.urandom(16).hex(), os.urandom(16).hex())
         renders = []
         try:
             for token in tokens:
