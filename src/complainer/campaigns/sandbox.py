@@ -14,6 +14,12 @@ bounds each of those, and `Renderer` bounds every render in time and output size
   after MAX_OUTPUT characters of output;
 - recursion, overflow and any other failure inside a template become one CampaignError naming
   the file, not an "unexpected" error.
+
+A batch's letters of one kind differ only in a few values (the writer's, the phrasings
+chosen). A template that Jinja's AST shows writes those only whole (`_plain_holes`) is rendered
+in the sandbox with each value replaced by a random mark, twice, and kept as a `Skeleton` that
+each letter fills with its own values: the text the sandbox would render, within the same
+output limit, with no template code run for it.
 """
 
 from __future__ import annotations
@@ -26,10 +32,10 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import (
     BaseLoader,
@@ -61,6 +67,7 @@ MAX_INT_BITS = 10_000  # about 3,000 decimal digits
 MAX_ARGUMENT = 10_000  # a number passed to a filter or method (a width, a count)
 MAX_RANGE = 10_000
 MAX_LIPSUM = 20
+_SKELETONS_MOST = 512  # layouts' skeletons kept by a Renderer, then it starts again
 
 # Every name `getattr(d, name)` finds on a plain dict `d` (its type's and their bases'); for any
 # other name it raises AttributeError, and Jinja's sandbox then looks the name up as a key.
@@ -380,6 +387,15 @@ class Renderer:
         # name (see `_render_in_order`); recorded by its first render, for a layout caught in
         # one pass whose blocks are not nested.
         self._skeletons: dict[Any, tuple[tuple[str, bool], ...]] = {}
+        # (layout, the caller's key for what its letters share) -> the holes' shape (`_shape`)
+        # -> the blocks' Skeletons, made from the second time the key comes (see
+        # `_filled_blocks`); keys seen once.
+        self._block_skeletons: dict[tuple[Any, Any], dict[Any, dict[str, Skeleton]]] = {}
+        self._keys_seen: set[tuple[Any, Any]] = set()
+        # (layout or phrasing, holes) -> its blocks (or "" for a phrasing) a skeleton can
+        # stand for, with what `_plain_holes` found in each.
+        self._plain: dict[tuple[Any, Holes], dict[str, _Verdict]] = {}
+        self._layout_verdicts: dict[tuple[Any, Holes], _Verdict] = {}  # the blocks' together
 
     def _compile_snippet(self, source: str) -> Template:
         """`env.from_string(source)`, through the bytecode cache (from_string bypasses it)."""
@@ -450,12 +466,22 @@ class Renderer:
         return self.layout_blocks(name, context)[0]
 
     def layout_blocks(
-        self, name: str, context: Mapping[str, Any]
+        self,
+        name: str,
+        context: Mapping[str, Any],
+        holes: Holes | None = None,
+        key: Any = None,
     ) -> tuple[str, list[tuple[str, str]]]:
         """The tidied letter, and each `{% block NAME %}` of the layout rendered on its own.
 
         Blocks come in the order the layout defines them; a layout without blocks gives none.
         The PDF sets each block as `[page.blocks.NAME]` says (docs/campaign-format.md).
+
+        With `holes` and `key` (hashable; the caller's promise that contexts with the same key
+        differ only in the holes' values, see Holes), a block that `_plain_holes` proves
+        writes those values only whole (and tests or loops over an object's attribute only
+        whole) is, once a key comes again, its Skeleton for the values' shape filled with them
+        instead of a render: the same text (see `_filled_blocks`).
         """
         template = None
         try:
@@ -463,7 +489,16 @@ class Renderer:
             self._refuse_known(template)
             blocks: list[tuple[str, str]] = []
             if template.blocks and self._blocks_in_one_pass(name, template):
-                text, caught = self._render_catching_blocks(template, context)
+                filled = None
+                if holes is not None and key is not None:
+                    filled = self._filled_blocks(name, template, context, holes, key)
+                if filled:
+                    order = self._skeletons[template]
+                    text, caught = self._render_in_order(
+                        lambda: template.new_context(dict(context)), order, filled
+                    )
+                else:
+                    text, caught = self._render_catching_blocks(template, context)
                 for block in template.blocks:
                     blocks.append((block, tidy(caught[block]).strip("\n")))
                 return tidy(text), blocks
@@ -553,7 +588,7 @@ class Renderer:
         ctx = template.new_context(dict(context))
         skeleton = self._skeletons.get(template)
         if skeleton is not None:
-            return self._render_in_order(ctx, skeleton)
+            return self._render_in_order(lambda: ctx, skeleton)
         caught: dict[str, list[str]] = {}
         order: list[tuple[str, bool]] = []  # what the root wrote: (text, False) or (block, True)
         depth = 0  # blocks being rendered: a chunk written at depth 0 is the root's own text
@@ -594,23 +629,34 @@ class Renderer:
         return text, {block: "".join(chunks) for block, chunks in caught.items()}
 
     def _render_in_order(
-        self, ctx: Any, skeleton: tuple[tuple[str, bool], ...]
+        self,
+        make_ctx: Callable[[], Any],
+        skeleton: tuple[tuple[str, bool], ...],
+        filled: Mapping[str, str] | None = None,
     ) -> tuple[str, dict[str, str]]:
         """What `_render_catching_blocks` gives, from the root's recorded order: its text as
-        recorded, and each block rendered by the function the root calls (`ctx.blocks[name][0]`),
-        in the same order on the same context, within the same limits (`_render_chunks`: the
-        CPU time and output of the whole render, checked at every chunk)."""
+        recorded, and each block rendered by the function the root calls (`ctx.blocks[name][0]`,
+        on the context `make_ctx` gives), in the same order on the same context, within the
+        same limits (`_render_chunks`: the CPU time and output of the whole render, checked at
+        every chunk). A block in `filled` is that text, already made from its Skeleton: it runs
+        no template code, and its length counts towards the output limit as a render's would."""
         env = self.env
         parts: list[str] = []
         caught: dict[str, str] = {}
+        filled = filled or {}
         total = 0
-        with _alarm(env):
+        rendering = any(is_block and piece not in filled for piece, is_block in skeleton)
+        ctx: Any = make_ctx() if rendering else None
+        with _alarm(env) if rendering else contextlib.nullcontext():
             for piece, is_block in skeleton:
-                if not is_block:  # the same text in every render: only its length counts
-                    total += len(piece)
+                if not is_block or piece in filled:  # text: only its length counts
+                    text = filled[piece] if is_block else piece
+                    total += len(text)
                     if total > MAX_OUTPUT:
                         raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
-                    parts.append(piece)
+                    if is_block:
+                        caught[piece] = text
+                    parts.append(text)
                     continue
                 chunks: list[str] = []
                 try:
@@ -622,6 +668,165 @@ class Renderer:
                 caught[piece] = text = "".join(chunks)
                 parts.append(text)
         return "".join(parts), caught
+
+    def _filled_blocks(
+        self, name: str, template: Template, context: Mapping[str, Any], holes: Holes, key: Any
+    ) -> dict[str, str] | None:
+        """The blocks of a layout caught in one pass that a Skeleton made for `key` and the
+        shape of `context`'s holes (`_shape`) stands for, filled with its holes' values; None
+        or empty when none does (yet). Skeletons are made the second time a key comes, on the
+        recorded order of a first render (a key that never comes again, a note of each
+        signer's own, costs no renders for nothing), and then for each new shape."""
+        order = self._skeletons.get(template)
+        if order is None:
+            return None
+        entry = (template, key)
+        made = self._block_skeletons.get(entry)
+        if made is None:
+            if entry not in self._keys_seen:
+                if len(self._keys_seen) >= _SKELETONS_MOST:
+                    self._keys_seen.clear()
+                self._keys_seen.add(entry)
+                return None
+            if len(self._block_skeletons) >= _SKELETONS_MOST:
+                self._block_skeletons.clear()
+            made = self._block_skeletons[entry] = {}
+        plain = self._plain.get((template, holes))
+        if plain is None:
+            plain = self._plain[(template, holes)] = self._plain_blocks(name, holes)
+            self._layout_verdicts[(template, holes)] = _Verdict(
+                frozenset().union(*(v.switches for v in plain.values())),
+                frozenset().union(*(v.written for v in plain.values())),
+                frozenset().union(*(v.looped for v in plain.values())),
+            )
+        if not plain:
+            return None
+        verdict = self._layout_verdicts[(template, holes)]
+        shape = _shape(context, verdict.switches)
+        if shape is None:
+            return None
+        skeletons = made.get(shape)
+        if skeletons is None:
+
+            def render(marked: Mapping[str, Any]) -> Mapping[str, str]:
+                ctx = template.new_context(dict(marked))
+                return self._render_in_order(lambda: ctx, order)[1]
+
+            skeletons = self._skeletons_of(template, render, context, holes, verdict, plain)
+            if len(made) >= _SKELETONS_MOST:
+                made.clear()
+            made[shape] = skeletons
+        filled: dict[str, str] = {}
+        for block, skeleton in skeletons.items():
+            if skeleton.names == context.keys():
+                text = _fill(skeleton, context)
+                if text is not None:
+                    filled[block] = text
+        return filled
+
+    def _plain_blocks(self, name: str, holes: Holes) -> dict[str, _Verdict]:
+        """The top-level blocks of layout `name` that `_plain_holes` accepts, and its verdict."""
+        from jinja2 import nodes
+
+        assert self.env.loader is not None
+        try:
+            tree = self.env.parse(self.env.loader.get_source(self.env, name)[0])
+        except Exception:  # untrusted layout: rendering it reports what is wrong
+            return {}
+        verdicts = {
+            node.name: _plain_holes(node.body, holes)
+            for node in tree.body
+            if isinstance(node, nodes.Block)
+        }
+        return {block: verdict for block, verdict in verdicts.items() if verdict is not None}
+
+    def _skeletons_of(
+        self,
+        template: Any,
+        render: Callable[[Mapping[str, Any]], Mapping[str, str]],
+        context: Mapping[str, Any],
+        holes: Holes,
+        verdict: _Verdict,
+        parts: Collection[str],
+    ) -> dict[str, Skeleton]:
+        """A Skeleton of each of `parts` of what `render` writes (the parts of a template that
+        `_plain_holes` accepts, `verdict` the union of their verdicts), from two renders in the
+        sandbox of `context` with each hole marked by a random token of its own (`_marked`); a
+        part whose two renders differ but in the marks is left out. The tokens are drawn when
+        the renders start, so no text the campaign or a signer holds can be one; and if one
+        could, the two renders would not agree. Empty when a render fails: the letter's own
+        render then says why."""
+        # os.urandom as secrets.token_hex does it, without importing `secrets` (and `random`)
+        # into every run's start-up.
+        tokens = (os.urandom(16).hex(), os.urandom(16).hex())
+        renders = []
+        try:
+            for token in tokens:
+                marked = _marked(context, holes, token, verdict)
+                if marked is None:
+                    return {}
+                renders.append((marked[1], render(marked[0])))
+        except Exception:  # untrusted code: the letter's own render reports it
+            return {}
+        (refs, first), (refs_again, second) = renders
+        if refs != refs_again:
+            return {}
+        made: dict[str, Skeleton] = {}
+        for part in parts:
+            if part not in first or part not in second:
+                continue
+            pieces, places = _split_marks(first[part], tokens[0])
+            if (pieces, places) == _split_marks(second[part], tokens[1]):
+                names = frozenset(context)
+                made[part] = Skeleton(
+                    template, names, pieces, tuple(refs[i] for i in places), holes.item_hole
+                )
+        return made
+
+    def snippet_skeleton(
+        self, source: str, context: Mapping[str, Any], holes: Holes
+    ) -> Skeleton | None:
+        """A Skeleton of the phrasing `source` (rendered by `snippet` before) for contexts that
+        differ from `context` only in the holes' values; None when `_plain_holes` does not
+        accept it, it tests or loops over a hole (its skeleton would depend on their shape),
+        or its renders fail."""
+        template = self._snippets.get(source)
+        if template is None:
+            return None
+        plain = self._plain.get((template, holes))
+        if plain is None:
+            try:
+                verdict = _plain_holes(self.env.parse(source).body, holes)
+            except TemplateError:
+                verdict = None
+            plain = {"": verdict} if verdict is not None and not verdict.switches else {}
+            self._plain[(template, holes)] = plain
+        if not plain:
+            return None
+        self._refuse_known(template)
+
+        def render(marked: Mapping[str, Any]) -> Mapping[str, str]:
+            return {"": self._render(template, marked)}
+
+        made = self._skeletons_of(template, render, context, holes, plain[""], plain)
+        return made.get("")
+
+    def fill_snippet(
+        self, source: str, skeleton: Skeleton, context: Mapping[str, Any]
+    ) -> str | None:
+        """What `snippet(source, _, context)` gives, from `skeleton` (`snippet_skeleton` for a
+        context of the same kind); None when the skeleton cannot tell (the phrasing was
+        compiled again, a hole's value is not a str, or the output would pass MAX_OUTPUT,
+        which `snippet` refuses). Raises TemplateOverLimit as `snippet` does for a phrasing
+        once over a limit."""
+        template = self._snippets.get(source)
+        if template is not skeleton.template or skeleton.names != context.keys():
+            return None
+        self._refuse_known(template)
+        text = _fill(skeleton, context)
+        if text is None or len(text) > MAX_OUTPUT:
+            return None
+        return text.strip()
 
 
 def _blank_outside_blocks(tree: Any) -> bool:
@@ -677,3 +882,281 @@ def _describe(exc: BaseException) -> str:
 def _excerpt(source: str, width: int = 60) -> str:
     flat = " ".join(source.split())
     return repr(flat if len(flat) <= width else flat[: width - 1] + "…")
+
+
+class Holes(NamedTuple):
+    """Where a letter's context holds the text that differs between letters of one kind, which a
+    `Skeleton` leaves as holes: the attributes of each of `objects` (`{{ writer.name }}`), each
+    of `names` (`{{ subject }}`), and the `item_hole` of each item of `lists`
+    (`{% for a in arguments %}{{ a.text }}`), whose other items' fields `item_fixed` are the
+    same for letters of one kind."""
+
+    objects: frozenset[str]
+    names: frozenset[str] = frozenset()
+    lists: frozenset[str] = frozenset()
+    item_hole: str = "text"
+    item_fixed: frozenset[str] = frozenset()
+
+
+# A hole: (variable, attribute) of an object, (variable, attribute, index) of an item of an
+# object's list, (variable, None) of a name, (variable, index) of a list's item.
+_Ref = tuple[Any, ...]
+
+
+class Skeleton(NamedTuple):
+    """A template's output for letters of one kind and one shape of their holes' values
+    (`_shape`): `pieces[0]`, then each hole's value (`refs`) followed by the next piece. Only
+    made when `_plain_holes` proves the template writes the holes' values as they are and
+    reads them nowhere else but whole in a test or a loop (see Renderer._skeletons_of)."""
+
+    template: Any
+    names: frozenset[str]  # the context's variables when it was made
+    pieces: tuple[str, ...]
+    refs: tuple[_Ref, ...]
+    item_hole: str
+
+
+# Statements a template may hold for a skeleton of it: nothing that captures, filters or
+# escapes output (filter, set and call blocks, macros, autoescape), reads the context by
+# another way (include, import, extends, blocks and `self`) or rebinds a name in a new scope.
+_PLAIN_STATEMENTS = ("Output", "If", "For", "Assign")
+_REFUSED_EXPRESSIONS = (
+    "ContextReference",
+    "DerivedContextReference",
+    "InternalName",
+    "ImportedName",
+    "ExtensionAttribute",
+    "EnvironmentAttribute",
+    "MarkSafe",
+    "MarkSafeIfAutoescape",
+)
+_REFUSED_NAMES = frozenset({"self", "super", "caller", "varargs", "kwargs", "context"})
+# What `loop` may be asked in a skeleton's template: the position, never an item.
+_LOOP_POSITION = frozenset(
+    {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0"}
+)
+
+
+class _Verdict(NamedTuple):
+    """What `_plain_holes` found: the objects' attributes (object, attribute) a template tests
+    (`{% if writer.organisation %}`) or loops over (`{% for line in writer.address %}`), and
+    those it writes whole (`{{ writer.name }}`)."""
+
+    switches: frozenset[tuple[str, str]]
+    written: frozenset[tuple[str, str]]
+    looped: frozenset[tuple[str, str]]  # those of the switches looped over
+
+
+def _plain_holes(body: Sequence[Any], holes: Holes) -> _Verdict | None:
+    """Whether template code `body` (a parsed template's or block's statements) reads the
+    holes' values only to write them whole (`{{ writer.name }}` as an output of its own, in
+    the template's own output, under `if` and `for` only), to test an object's attribute
+    whole (`{% if writer.iin %}`) or to loop over one, writing each item whole, and reads each
+    list of `holes.lists` only for whether it is empty or to loop over it: then what it writes
+    for a context is a skeleton that depends on the holes' values only through the truth of
+    the tested attributes and the length of the lists looped over (`_shape`), with each value
+    where it writes it. None when it reads them any other way."""
+    from jinja2 import nodes
+
+    parents: dict[int, Any] = {}
+    found: list[Any] = []
+    stack: list[tuple[Any, Any]] = [(node, None) for node in body]
+    while stack:
+        node, parent = stack.pop()
+        kind = type(node).__name__
+        if isinstance(node, nodes.Stmt) and kind not in _PLAIN_STATEMENTS:
+            return None
+        if kind in _REFUSED_EXPRESSIONS:
+            return None
+        parents[id(node)] = parent
+        found.append(node)
+        stack.extend((child, node) for child in node.iter_child_nodes())
+
+    def plain_output(expr: Any) -> bool:
+        output = parents[id(expr)]
+        if not isinstance(output, nodes.Output) or not any(n is expr for n in output.nodes):
+            return False
+        above = parents[id(output)]
+        while above is not None:
+            if not isinstance(above, (nodes.If, nodes.For)):
+                return False
+            above = parents[id(above)]
+        return True
+
+    def attribute(expr: Any) -> bool:  # `writer.NAME`, NAME none of a dict's attributes
+        return (
+            isinstance(expr, nodes.Getattr)
+            and isinstance(expr.node, nodes.Name)
+            and expr.node.name in holes.objects
+            and expr.attr not in _DICT_ATTRIBUTES
+        )
+
+    per_letter = holes.objects | holes.names | holes.lists
+    targets: dict[str, int] = {}  # names bound by a loop over one of holes.lists
+    items: dict[str, int] = {}  # names bound by a loop over an object's attribute
+    loops: set[int] = set()  # those loops' target nodes
+    for node in found:
+        if isinstance(node, nodes.For):
+            if node.recursive:
+                return None
+            over_list = isinstance(node.iter, nodes.Name) and node.iter.name in holes.lists
+            if over_list or attribute(node.iter):
+                if node.test is not None or not isinstance(node.target, nodes.Name):
+                    return None
+                bound = targets if over_list else items
+                bound[node.target.name] = bound.get(node.target.name, 0) + 1
+                loops.add(id(node.target))
+    for name in (*targets, *items):
+        if targets.get(name, 0) + items.get(name, 0) > 1 or name in per_letter:
+            return None
+    switches: set[tuple[str, str]] = set()
+    written: set[tuple[str, str]] = set()
+    looped: set[tuple[str, str]] = set()
+    for node in found:
+        if not isinstance(node, nodes.Name):
+            continue
+        name, parent = node.name, parents[id(node)]
+        if name in _REFUSED_NAMES:
+            return None
+        if name == "loop" and not (
+            isinstance(parent, nodes.Getattr) and parent.attr in _LOOP_POSITION
+        ):
+            return None
+        if node.ctx != "load":
+            if name in per_letter or ((name in targets or name in items) and id(node) not in loops):
+                return None
+            continue
+        if name in holes.objects:
+            ok = attribute(parent)
+            if ok and plain_output(parent):
+                written.add((name, parent.attr))
+            elif ok:
+                above = parents[id(parent)]
+                looped_over = isinstance(above, nodes.For) and above.iter is parent
+                ok = looped_over or (isinstance(above, nodes.If) and above.test is parent)
+                switches.add((name, parent.attr))
+                if looped_over:
+                    looped.add((name, parent.attr))
+        elif name in holes.names:
+            ok = plain_output(node)
+        elif name in holes.lists:
+            ok = (isinstance(parent, nodes.If) and parent.test is node) or (
+                isinstance(parent, nodes.For) and parent.iter is node
+            )
+        elif name in targets:
+            ok = isinstance(parent, nodes.Getattr) and (
+                parent.attr in holes.item_fixed
+                or (parent.attr == holes.item_hole and plain_output(parent))
+            )
+        elif name in items:
+            ok = plain_output(node)
+        else:
+            continue
+        if not ok:
+            return None
+    return _Verdict(frozenset(switches), frozenset(written), frozenset(looped))
+
+
+def _shape(
+    context: Mapping[str, Any], switches: frozenset[tuple[str, str]]
+) -> tuple[Any, ...] | None:
+    """What a skeleton depends on of the holes' values (see `_plain_holes`): for each tested
+    or looped-over attribute, in order, whether a str is empty or a list's length (a list of
+    str only); None when one is neither."""
+    shape: list[Any] = []
+    try:
+        for name, key in sorted(switches):
+            value = context[name][key]
+            if type(value) is str:
+                shape.append(value != "")
+            elif type(value) is list and all(type(item) is str for item in value):
+                shape.append(len(value))
+            else:
+                return None
+    except (KeyError, IndexError, TypeError):
+        return None
+    return tuple(shape)
+
+
+def _marked(
+    context: Mapping[str, Any], holes: Holes, token: str, verdict: _Verdict
+) -> tuple[dict[str, Any], list[_Ref]] | None:
+    """`context` with each hole's value replaced by a mark `\0TOKEN<n>\0` (n: its place in the
+    list of holes given with it), or None when a hole is not where `holes` says. A tested or
+    looped-over attribute (`verdict.switches`) keeps its shape (`_shape`): an empty str stays
+    empty (a context of the same shape has it empty too), a list's items are marked one by one;
+    a list that is also written whole (its repr) is left to the sandbox."""
+    refs: list[_Ref] = []
+
+    def mark(ref: _Ref) -> str:
+        refs.append(ref)
+        return f"\0{token}{len(refs) - 1}\0"
+
+    marked = dict(context)
+    for name in sorted(holes.objects & context.keys()):
+        value = context[name]
+        if type(value) is not dict:
+            return None
+        fields: dict[str, Any] = {}
+        for key, field in value.items():
+            if (name, key) not in verdict.switches:
+                fields[key] = mark((name, key))
+            elif type(field) is str and (name, key) not in verdict.looped:
+                fields[key] = mark((name, key)) if field else ""
+            elif (
+                type(field) is list
+                and all(type(item) is str for item in field)
+                and (name, key) not in verdict.written
+            ):
+                fields[key] = [mark((name, key, i)) for i in range(len(field))]
+            else:
+                return None
+        marked[name] = fields
+    for name in sorted(holes.names & context.keys()):
+        marked[name] = mark((name, None))
+    for name in sorted(holes.lists & context.keys()):
+        items = context[name]
+        if type(items) is not list or any(type(item) is not dict for item in items):
+            return None
+        marked[name] = [{**item, holes.item_hole: mark((name, i))} for i, item in enumerate(items)]
+    return marked, refs
+
+
+def _split_marks(text: str, token: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    parts = re.split(f"\0{token}([0-9]+)\0", text)
+    return tuple(parts[0::2]), tuple(int(n) for n in parts[1::2])
+
+
+def _fill(skeleton: Skeleton, context: Mapping[str, Any]) -> str | None:
+    """The skeleton with the holes' values of `context`; None when one is not a str (Jinja
+    would write `str()` of it, which a skeleton does not try to match) or not there."""
+    pieces = skeleton.pieces
+    parts = [pieces[0]]
+    try:
+        for ref, piece in zip(skeleton.refs, pieces[1:], strict=True):
+            name, key = ref[0], ref[1]
+            container = context[name]
+            if key is None:  # a name: `{{ subject }}`
+                value = container
+            elif type(key) is int:  # a list's item: `{{ a.text }}`
+                if type(container) is not list:
+                    return None
+                item = container[key]
+                if type(item) is not dict:
+                    return None
+                value = item[skeleton.item_hole]
+            else:  # an object's attribute: `{{ writer.name }}`, or an item of it: `{{ line }}`
+                if type(container) is not dict:
+                    return None
+                value = container[key]
+                if len(ref) == 3:
+                    if type(value) is not list:
+                        return None
+                    value = value[ref[2]]
+            if type(value) is not str:
+                return None
+            parts.append(value)
+            parts.append(piece)
+    except (KeyError, IndexError, TypeError):
+        return None
+    return "".join(parts)

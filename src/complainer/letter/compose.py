@@ -3,6 +3,7 @@
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -22,7 +23,7 @@ from complainer.campaigns.model import (
     TargetText,
     asks_key,
 )
-from complainer.campaigns.sandbox import Renderer
+from complainer.campaigns.sandbox import Holes, Renderer, Skeleton
 from complainer.campaigns.tomlfile import load_toml
 from complainer.errors import CampaignError, UsageProblem, unknown_choice
 from complainer.i18n import N_, _, ngettext
@@ -430,9 +431,28 @@ _KEPT_MOST = 512
 # (`shared` in Composer.compose) are the same for letters of the same kind (_SharedKey).
 _WRITER_VARIABLE = "writer"
 
+# What differs between letters of one kind in the context a phrasing sees (the writer), and in
+# the one the layout sees (also the subject, the paragraphs and the points' texts): a template
+# that writes these only whole is, for letters of one kind, a Skeleton filled with them
+# (campaigns.sandbox.Holes).
+_PHRASING_HOLES = Holes(objects=frozenset({_WRITER_VARIABLE}))
+_LAYOUT_HOLES = Holes(
+    objects=frozenset({_WRITER_VARIABLE, "p"}),
+    names=frozenset({"subject"}),
+    lists=frozenset({"arguments", "recommendations"}),
+    item_hole="text",
+    item_fixed=frozenset({"id", "title"}),
+)
+
 # A letter's kind as far as the context its phrasings see is concerned: (language, date,
 # recipient, whether it is a formal appeal, what the formal appeal lacks).
 _SharedKey = tuple[str, dt.date, Recipient, bool, tuple[str, ...]]
+
+
+# Numbers for kinds of letters, never given twice in a process: the Renderer that keeps layout
+# skeletons by them is shared by every Composer of a campaign (renderer_for), so a number one
+# Composer gave must never stand for another's kind.
+_KIND_NUMBERS = itertools.count(1)
 
 
 def _kept(store: dict[Any, Any], key: Any, value: Any) -> None:
@@ -450,7 +470,10 @@ class Composer:
     and the phrasings that do not read the writer (by that context and their source: Jinja's
     sandbox gives the same text for the same values, see `_names_used`). Each is kept here,
     keyed by everything it is computed from, and reused; a refusal is never kept, so a letter
-    that fails fails as `compose` would. Everything else is done per letter, as `compose` does
+    that fails fails as `compose` would. A phrasing that reads the writer, and a layout block,
+    that Jinja's AST shows writes the letter's own values only whole is a skeleton made in the
+    sandbox per kind, filled with them (campaigns.sandbox.Skeleton; tests/test_skeletons.py).
+    Everything else is done per letter, as `compose` does
     (which is `Composer(campaign).compose`): the letters are the same, byte for byte
     (tests/test_batch_equivalence.py). The interface language (of the warnings) is read at the
     first warning, once: it does not change within a run.
@@ -462,14 +485,15 @@ class Composer:
         self._ui: str | None = None
         self._selections: dict[tuple[Any, ...], _Selection] = {}
         self._recipients: dict[tuple[Any, ...], Recipient] = {}
-        # kind -> a number for it (never given twice) and the context its letters share
+        # kind -> a number for it (_KIND_NUMBERS) and the context its letters share
         self._shared: dict[_SharedKey, tuple[int, dict[str, Any]]] = {}
-        self._kinds_made = 0
         self._slots: dict[tuple[str, str, str], tuple[tuple[str, str], ...]] = {}
         self._warnings: dict[tuple[str, tuple[str, ...]], str] = {}
         self._texts: dict[tuple[int, str], str] = {}  # (kind's number, phrasing) -> text
         self._seen: set[str] = set()  # phrasings rendered once already by this composer
         self._reads_writer: set[str] = set()  # phrasings that read the writer
+        # (kind's number, phrasing that reads the writer) -> its Skeleton, None: it has none
+        self._phrasing_skeletons: dict[tuple[int, str], Skeleton | None] = {}
 
     def _ui_language(self) -> str:
         if self._ui is None:
@@ -530,8 +554,7 @@ class Composer:
                 "complete": not missing,
                 "missing": list(missing),
             }
-            self._kinds_made += 1
-            known = (self._kinds_made, context)
+            known = (next(_KIND_NUMBERS), context)
             _kept(self._shared, key, known)
         return known
 
@@ -557,9 +580,20 @@ class Composer:
         its phrasings for nothing. A phrasing that reads the writer is rendered for each
         letter (keeping it by the writer's values would pay for a look-up that a batch of
         different writers never finds)."""
-        if source in self._reads_writer:
-            return self.renderer.snippet(source, texts.origin(*keys), base)
         key = (kind, source)
+        if source in self._reads_writer:
+            # Letters of one kind differ here in the writer only: a phrasing that writes the
+            # writer's values only whole is its skeleton with them (Renderer.snippet_skeleton).
+            if key in self._phrasing_skeletons:
+                skeleton = self._phrasing_skeletons[key]
+            else:
+                skeleton = self.renderer.snippet_skeleton(source, base, _PHRASING_HOLES)
+                _kept(self._phrasing_skeletons, key, skeleton)
+            if skeleton is not None:
+                text = self.renderer.fill_snippet(source, skeleton, base)
+                if text is not None:
+                    return text
+            return self.renderer.snippet(source, texts.origin(*keys), base)
         text = self._texts.get(key)
         if text is not None:
             return text
@@ -656,7 +690,18 @@ class Composer:
             "note": request.note,
         }
         layout = f"{lang}/{target_id}.j2"
-        body, blocks = renderer.layout_blocks(layout, context)
+        # Letters with the same key see the same context but for _LAYOUT_HOLES' values: the
+        # kind's shared context (numbered `kind`), the paragraphs' and points' names, the asks
+        # and the note; `context` holds nothing else (Renderer.layout_blocks checks its names).
+        same = (
+            kind,
+            tuple(paragraphs),
+            tuple((a["id"], a["title"]) for a in context["arguments"]),
+            tuple((r["id"], r["title"]) for r in context["recommendations"]),
+            tuple(asks),
+            request.note,
+        )
+        body, blocks = renderer.layout_blocks(layout, context, _LAYOUT_HOLES, same)
         if (
             blocks
             and not renderer.only_blocks(layout)
