@@ -158,6 +158,58 @@ def test_the_benchmarks_floor_app_has_drafts_options() -> None:
     assert options(theirs) == options(ours)
 
 
+# Runs the installed script as its console entry would, with gc.freeze (called by the root
+# callback) and the letter's composing wrapped to report the collector's state at each; as one
+# JSON line on stderr.
+COLLECTOR_REPORTER = """
+import gc, json, runpy, sys
+import complainer.letter.compose as compose
+counts = lambda: [s["collections"] for s in gc.get_stats()]
+seen = {"before": counts(), "on_before": gc.isenabled()}
+freeze, made = gc.freeze, compose.compose
+def freezing():
+    seen["at_freeze"], seen["on_at_freeze"] = counts(), gc.isenabled()
+    freeze()
+def composing(*args, **kwargs):
+    seen["on_at_compose"] = gc.isenabled()
+    return made(*args, **kwargs)
+gc.freeze, compose.compose = freezing, composing
+exe = sys.argv[1]
+sys.argv = sys.argv[1:]
+try:
+    runpy.run_path(exe, run_name="__main__")
+finally:
+    seen["on_after"] = gc.isenabled()
+    sys.__stderr__.write("\\nCOLLECTOR " + json.dumps(seen) + "\\n")
+"""
+
+
+def test_the_console_entry_holds_the_collector_until_the_command(
+    clean_env: dict[str, str],
+) -> None:
+    """The installed command (complainer.__main__.main) keeps the cyclic garbage collector off
+    while Python, Typer and the package load and parse: no collection runs before the root
+    callback freezes what loaded; the collector is on for the command's work, and a run that
+    ends before the root callback (--version) leaves it on too."""
+    for argv, composes in (
+        (["draft", *WRITER, "--lang", "en"], True),
+        (["--version"], False),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", COLLECTOR_REPORTER, complainer_exe(), *argv],
+            capture_output=True,
+            text=True,
+            env=clean_env,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        seen = json.loads(done.stderr.rsplit("COLLECTOR ", 1)[1])
+        assert seen["on_before"] and seen["on_after"]
+        if composes:
+            assert seen["at_freeze"] == seen["before"]  # no collection while loading
+            assert not seen["on_at_freeze"] and seen["on_at_compose"]
+
+
 def test_start_up_objects_are_frozen_once(cli: Runner) -> None:
     """The root command moves what start-up loaded out of the garbage collector's sight
     (gc.freeze), once per process: a caller that runs the command line again keeps its own

@@ -160,6 +160,11 @@ def root(
     # that a caller running the command line again (the tests) keeps its garbage collectable.
     if gc.get_freeze_count() == 0:
         gc.freeze()
+    # The console entry (complainer.__main__) kept the collector off while all that loaded (it
+    # made little garbage, and each collection walked all of it); it runs again from here on.
+    if _COLLECTOR_HELD[0]:
+        _COLLECTOR_HELD[0] = False
+        gc.enable()
 
 
 # Typer's own wording for bad values (from its validation), and the tool's sentence for each.
@@ -300,12 +305,19 @@ def _stdout_failed(exc: OSError) -> None:
     sys.exit(EXIT_FAILURE)
 
 
-def main() -> None:
+# Whether the console entry turned the cyclic collector off until the root callback
+# (complainer.__main__.main); set back to False when the callback turns it on.
+_COLLECTOR_HELD = [False]
+
+
+def main(*, collector_held: bool = False) -> None:
     """The console entry point: every failure becomes one line on stderr and an exit code.
 
     A closed stdout (`complainer campaigns | head -1`) ends every command the same way: quietly,
-    with exit code EXIT_BROKEN_PIPE.
+    with exit code EXIT_BROKEN_PIPE. `collector_held`: the caller turned the cyclic garbage
+    collector off, for the root callback to turn it back on (complainer.__main__).
     """
+    _COLLECTOR_HELD[0] = collector_held
     i18n.set_language(ui_lang_in(sys.argv[1:]))
     problem = _undecodable_argument(sys.argv[1:])
     if problem:
