@@ -120,7 +120,7 @@ def test_an_out_dir_run_stopped_by_ctrl_c_says_how_to_carry_on_and_carries_on(
     assert_stopped_note(err.decode(), "out/report.csv",
                         "Run the same command again to carry on: the letters already in out")  # fmt: skip
     before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.eml")}
-    assert 20 < len(before) < 1500
+    assert 20 <= len(before) < 1500  # waited for 21 names: 20 letters and the report part
     again = subprocess.run(cmd, cwd=tmp_path, env=clean_env, capture_output=True, check=False)
     assert again.returncode == 0, stderr_of(again)
     after = {p.name: p.stat().st_mtime_ns for p in out.glob("*.eml")}

@@ -165,15 +165,18 @@ COLLECTOR_REPORTER = """
 import gc, json, runpy, sys
 import complainer.letter.compose as compose
 counts = lambda: [s["collections"] for s in gc.get_stats()]
-seen = {"before": counts(), "on_before": gc.isenabled()}
-freeze, made = gc.freeze, compose.compose
+seen = {"on_before": gc.isenabled()}
+freeze, disable, made = gc.freeze, gc.disable, compose.compose
+def disabling():  # counted where the entry turns the collector off, not before runpy's work
+    seen["before"] = counts()
+    disable()
 def freezing():
     seen["at_freeze"], seen["on_at_freeze"] = counts(), gc.isenabled()
     freeze()
 def composing(*args, **kwargs):
     seen["on_at_compose"] = gc.isenabled()
     return made(*args, **kwargs)
-gc.freeze, compose.compose = freezing, composing
+gc.freeze, gc.disable, compose.compose = freezing, disabling, composing
 exe = sys.argv[1]
 sys.argv = sys.argv[1:]
 try:
