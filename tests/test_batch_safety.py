@@ -319,6 +319,11 @@ WRITER_FLAGS = ["--name", "Anna Schmidt", "--country", "DE", "--lang", "en", "--
         (["batch", "signers.csv", "--lang", "en", "--mbox", "m/."], "--mbox m/. names a folder"),
         (["batch", "signers.csv", "--lang", "en", "--mbox", "-"], "cannot be standard output"),
         (["batch", "signers.csv", "--lang", "en", "--mbox", ""], "--mbox is empty"),
+        # An empty folder is not the current folder: every letter and the report would land there.
+        (["batch", "signers.csv", "--lang", "en", "--out-dir", ""], "--out-dir is empty"),
+        (["batch", "signers.csv", "--lang", "en", "--out-dir", "  "], "--out-dir is empty"),
+        (["batch", "signers.csv", "--lang", "en", "--out-dir", "-"], "--out-dir cannot be"),
+        (["check", "--samples", ""], "--samples is empty"),
         (
             ["batch", "signers.csv", "--lang", "en", "--out-dir", "o", "--report", "r/"],
             "--report r/",

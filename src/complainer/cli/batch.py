@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -54,10 +53,11 @@ def batch(
         ),
     ],
     out_dir: Annotated[
-        Path | None,
+        str | None,  # as given: an empty value must reach folder_option, not become "."
         typer.Option(
             "--out-dir",
             "-d",
+            metavar=N_("DIR"),
             help=N_(
                 "Write one file per signer into this folder (made if missing; its parent must"
                 " exist)."
@@ -201,7 +201,7 @@ def batch(
 ) -> None:
     """`complainer batch` (its help is the command's `help`, translated where it is shown)."""
     # Imported here, not at the top: `--help` imports every command's module and needs none of it.
-    from complainer.delivery.files import file_option
+    from complainer.delivery.files import file_option, folder_option
     from complainer.delivery.sending import SendOptions
     from complainer.flows.batch import BatchOptions, run
     from complainer.letter.request import DraftValues
@@ -216,7 +216,8 @@ def batch(
     )  # fmt: skip
     code = run(
         BatchOptions(
-            signers=signers, defaults=defaults, out_dir=out_dir, fmt=fmt,
+            signers=signers, defaults=defaults, fmt=fmt,
+            out_dir=None if out_dir is None else folder_option(out_dir, "--out-dir"),
             mbox=None if mbox is None else file_option(mbox, "--mbox"),
             send=send if send_now else None, rate=rate,
             report=None if report is None else file_option(report, "--report"),

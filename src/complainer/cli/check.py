@@ -35,7 +35,7 @@ def check(
         str | None, typer.Option(help=N_("Check as of this date (default: today)."))
     ] = None,
     samples: Annotated[
-        Path | None,
+        str | None,  # as given: an empty value must reach folder_option, not become "."
         typer.Option(
             metavar=N_("DIR"),
             help=N_(
@@ -50,17 +50,19 @@ def check(
 ) -> None:
     """`complainer check` (its help is the command's `help`)."""
     # Imported here, not at the top: `--help` imports every command's module and needs none of it.
+    from complainer.delivery.files import folder_option
     from complainer.flows.check import check_folder, folders_to_check
     from complainer.flows.checks.samples import prepare as prepare_samples
     from complainer.letter.request import parse_date
 
+    samples_dir = None if samples is None else folder_option(samples, "--samples")
     folders = folders_to_check(paths, campaigns_dir)
     day = parse_date(date)
-    if samples is not None:
-        prepare_samples(samples)
+    if samples_dir is not None:
+        prepare_samples(samples_dir)
     failed = 0
     for folder in folders:
-        report = check_folder(folder, day, samples, force)
+        report = check_folder(folder, day, samples_dir, force)
         for problem in report.problems:
             typer.echo(problem)
         for advice in report.advice:
@@ -68,9 +70,9 @@ def check(
         verdict = "ok" if not report.problems else _english_count(len(report.problems), "problem")
         rendered = _english_count(report.letters, "letter")
         typer.echo(f"{report.campaign}: {verdict} ({rendered} rendered)")
-        if samples is not None and report.samples:
+        if samples_dir is not None and report.samples:
             typer.echo(
-                f"{report.campaign}: {report.samples} sample letters in {samples / report.campaign}"
+                f"{report.campaign}: {report.samples} sample letters in {samples_dir / report.campaign}"
             )
         failed += bool(report.problems)
     if failed:

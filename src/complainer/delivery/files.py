@@ -63,6 +63,22 @@ def file_option(given: str, option: str) -> Path:
     return Path(given)
 
 
+def folder_option(given: str, option: str) -> Path:
+    """The folder an output option (`batch --out-dir`, `check --samples`) names, as given.
+
+    Raises UsageProblem (exit 2) for an empty or blank value, which Path() would read as the
+    current folder (a batch would then write every letter and its report there), and for `-`,
+    which names no folder.
+    """
+    if not given.strip():
+        raise UsageProblem(_("{option} is empty; give a folder name").format(option=option))
+    if given == "-":
+        raise UsageProblem(
+            _("{option} cannot be standard output (-); give a folder name").format(option=option)
+        )
+    return Path(given)
+
+
 def check_writable(path: Path, force: bool) -> None:
     """Fail before any work is done if `path` cannot be written as asked (UsageProblem, exit 2)."""
     try:
